@@ -1,0 +1,1 @@
+"""Family Card: the card core (``cardsvc.core``) and the network's central service."""
