@@ -65,6 +65,7 @@ __all__ = [
     "parse_credential",
     "qr_png",
     "qr_version",
+    "raw_public_key",
     "read_card_qr",
     "render_qr",
     "shorten_holder_name",

@@ -3,9 +3,9 @@
 The standard library's ``base64.b32decode`` loops in Python (about 25 µs for a card). Here the ASCII
 text goes through a 256-entry translation table onto the digits of base 32, with every byte outside the
 alphabet mapped to ``!`` so that ``int(..., 32)`` refuses it; both steps run in C (about 2 µs).
-Decoding is strict: only the upper-case RFC 4648 alphabet (callers fold case), only lengths that an
-unpadded encoding can produce, and the unused low bits of the last character must be zero, so every byte
-string has exactly one text form.
+Decoding is strict but for case: only the RFC 4648 alphabet (upper or lower case, since a till's Caps
+Lock may be on), only lengths that an unpadded encoding can produce, and the unused low bits of the
+last character must be zero, so every byte string has exactly one upper-case text form.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from __future__ import annotations
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 _DIGITS = "0123456789abcdefghijklmnopqrstuv"
 _DECODE_TABLE = bytes(
-    ord(_DIGITS[ALPHABET.index(chr(b))]) if chr(b) in ALPHABET else ord("!") for b in range(256)
+    ord(_DIGITS[ALPHABET.index(chr(b).upper())]) if chr(b).upper() in ALPHABET and b < 128 else ord("!")
+    for b in range(256)
 )
 _ENCODE_TABLE = bytes(
     ord(ALPHABET[_DIGITS.index(chr(b))]) if chr(b) in _DIGITS else ord("!") for b in range(256)
@@ -37,7 +38,7 @@ def encode(data: bytes) -> str:
 
 
 def decode(text: str) -> bytes:
-    """Decode canonical upper-case unpadded Base32; raise :class:`Base32Error` otherwise."""
+    """Decode canonical unpadded Base32 in either case; raise :class:`Base32Error` otherwise."""
     n_chars = len(text)
     if n_chars % 8 not in _VALID_REMAINDERS:
         raise Base32Error("length is not that of unpadded Base32")

@@ -27,8 +27,7 @@ CTI_LENGTH = 8
 HOLDER_MAX_BYTES = 24
 MAX_MINORS = 255
 ISTAT_PATTERN = re.compile(r"[0-9]{6}")
-_PAYLOAD_KEYS = frozenset({CLAIM_ISS, CLAIM_IAT, CLAIM_EXP, CLAIM_CTI, CLAIM_FAMILY})
-_FAMILY_KEYS = frozenset({FAMILY_HOLDER, FAMILY_MINORS})
+_new_tuple = tuple.__new__
 _MAX_NUMERIC_DATE = 2**53
 
 
@@ -62,7 +61,6 @@ class CardClaims(NamedTuple):
         )
 
 
-
 def decode_claims(payload: bytes) -> CardClaims:
     """Claims from the signed payload bytes, refusing any other shape.
 
@@ -71,24 +69,21 @@ def decode_claims(payload: bytes) -> CardClaims:
     """
     try:
         item = cbor2.loads(payload)
-    except Exception:  # cbor2 raises several types on hostile input
-        raise ClaimsError("payload is not CBOR") from None
-    if type(item) is not dict or item.keys() != _PAYLOAD_KEYS:
-        raise ClaimsError("payload is not the FC1 claims map")
-    family = item[CLAIM_FAMILY]
-    if type(family) is not dict or family.keys() != _FAMILY_KEYS:
-        raise ClaimsError("family-card claims are not {1: holder, 2: minors}")
-    claims: CardClaims = tuple.__new__(
-        CardClaims,
-        (
+        family = item[CLAIM_FAMILY]
+        values = (
             item[CLAIM_ISS],
             item[CLAIM_IAT],
             item[CLAIM_EXP],
             item[CLAIM_CTI],
             family[FAMILY_HOLDER],
             family[FAMILY_MINORS],
-        ),
-    )
+        )
+    except Exception:  # not CBOR, not a map, or a claim missing: cbor2 and indexing raise many types
+        raise ClaimsError("payload is not the FC1 claims map") from None
+    # Every key was found above, so equal sizes mean no other key is present.
+    if type(item) is not dict or len(item) != 5 or type(family) is not dict or len(family) != 2:
+        raise ClaimsError("payload is not the FC1 claims map")
+    claims: CardClaims = _new_tuple(CardClaims, values)
     validate(claims)
     return claims
 

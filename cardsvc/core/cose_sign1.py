@@ -31,16 +31,24 @@ class UnsupportedAlgorithm(ValueError):
 
 
 class Sign1(NamedTuple):
-    """A parsed COSE_Sign1: its raw protected header and payload, the kid and the signature."""
+    """A parsed COSE_Sign1: the kid, the payload, and what to verify.
 
-    protected: bytes
-    payload: bytes
+    ``signed_message`` is the signature followed by the Sig_structure: the combined form that
+    libsodium's ``crypto_sign_open`` checks, built once from slices of the input.
+    """
+
     kid: bytes
-    signature: bytes
+    payload: bytes
+    signed_message: bytes
 
+    @property
+    def signature(self) -> bytes:
+        return self.signed_message[:SIGNATURE_LENGTH]
+
+    @property
     def to_be_signed(self) -> bytes:
         """The Sig_structure bytes the signature covers."""
-        return sig_structure(self.protected, self.payload)
+        return self.signed_message[SIGNATURE_LENGTH:]
 
 
 def _bstr_head(length: int) -> bytes:
@@ -101,46 +109,39 @@ def loads_exact(data: bytes) -> object:
 # {1: -8, 4: h'<8 bytes>'}; after the kid come the empty unprotected map, the payload and the signature.
 _CANONICAL_START = b"\xd2\x84\x4d" + _EDDSA_HEADER_PREFIX
 _SIGNATURE_HEAD = b"\x58\x40"
+_new_tuple = tuple.__new__
 
 
 def decode_sign1(data: bytes) -> Sign1:
     """Parse a tagged COSE_Sign1, checking the structure FC1 requires.
 
     The encoding must be canonical (decoding and re-encoding gives the same bytes), so no card has two
-    forms. Canonical cards with the EdDSA header are sliced directly; anything else goes through the
-    general CBOR decoder, which accepts exactly the same byte strings. Raises
-    :class:`CoseStructureError` for any structural fault and :class:`UnsupportedAlgorithm` when the
-    structure is sound but the algorithm is not EdDSA.
+    forms. A canonical card with the EdDSA header and a payload of 24 to 255 bytes (every FC1 card) is
+    sliced directly; anything else goes through the general CBOR decoder, which accepts exactly the same
+    byte strings. Raises :class:`CoseStructureError` for any structural fault and
+    :class:`UnsupportedAlgorithm` when the structure is sound but the algorithm is not EdDSA.
     """
-    if data.startswith(_CANONICAL_START) and data[16:17] == b"\xa0":
-        payload_start, payload_length = _canonical_bstr_at(data, 17)
-        signature_start = payload_start + payload_length + 2
+    # d2 84 4d <protected: a2 01 27 04 48 kid> a0 58 <n> <payload> 58 40 <signature>
+    if data.startswith(_CANONICAL_START) and data[16:18] == b"\xa0\x58" and len(data) > 18:
+        payload_end = 19 + data[18]
         if (
-            payload_length >= 0
-            and data[signature_start - 2 : signature_start] == _SIGNATURE_HEAD
-            and len(data) == signature_start + SIGNATURE_LENGTH
+            data[18] >= 24
+            and data[payload_end : payload_end + 2] == _SIGNATURE_HEAD
+            and len(data) == payload_end + 2 + SIGNATURE_LENGTH
         ):
-            return Sign1(
-                data[3:16],
-                data[payload_start : payload_start + payload_length],
-                data[8:16],
-                data[signature_start:],
+            # Sig_structure = prefix, the protected bstr as it stands (bytes 2-15), h'', the payload
+            # bstr as it stands (bytes 17 to payload_end).
+            signed_message = b"".join(
+                (
+                    data[payload_end + 2 :],
+                    _SIG_STRUCTURE_PREFIX,
+                    data[2:16],
+                    b"\x40",
+                    data[17:payload_end],
+                )
             )
+            return _new_tuple(Sign1, (data[8:16], data[19:payload_end], signed_message))
     return _decode_sign1_general(data)
-
-
-def _canonical_bstr_at(data: bytes, offset: int) -> tuple[int, int]:
-    """(start, length) of a minimally encoded byte string at ``offset``; length -1 if there is none."""
-    head = data[offset] if offset < len(data) else 0
-    if 0x40 <= head <= 0x57:
-        return offset + 1, head - 0x40
-    if head == 0x58 and offset + 1 < len(data) and data[offset + 1] >= 24:
-        return offset + 2, data[offset + 1]
-    if head == 0x59 and offset + 2 < len(data):
-        length = int.from_bytes(data[offset + 1 : offset + 3], "big")
-        if length >= 0x100:
-            return offset + 3, length
-    return 0, -1
 
 
 def _decode_sign1_general(data: bytes) -> Sign1:
@@ -166,7 +167,7 @@ def _decode_sign1_general(data: bytes) -> Sign1:
     kid = _kid_from_protected(protected)
     if len(signature) != SIGNATURE_LENGTH:
         raise CoseStructureError("signature is not 64 bytes")
-    return Sign1(protected, payload, kid, signature)
+    return Sign1(kid, payload, signature + sig_structure(protected, payload))
 
 
 def _kid_from_protected(protected: bytes) -> bytes:

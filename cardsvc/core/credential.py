@@ -55,12 +55,10 @@ def normalize_text(text: str) -> str:
 
 def cose_bytes(text: str) -> bytes:
     """The COSE_Sign1 bytes inside an FC1 text; raises :class:`CredentialFormatError`."""
-    if type(text) is not str:
-        raise CredentialFormatError("credential is not text")
-    if len(text) > MAX_TEXT_LENGTH:
-        raise CredentialFormatError(f"longer than {MAX_TEXT_LENGTH} characters")
-    text = text.strip().upper()
-    if not text.startswith(PREFIX):
+    if type(text) is not str or len(text) > MAX_TEXT_LENGTH:
+        raise CredentialFormatError(f"not text of at most {MAX_TEXT_LENGTH} characters")
+    text = text.strip()
+    if text[:3].upper() != PREFIX:
         raise CredentialFormatError("missing the FC1 prefix")
     try:
         return base32.decode(text[3:])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 
+import nacl.bindings
 import nacl.exceptions
 import nacl.signing
 from cryptography.hazmat.primitives import serialization
@@ -84,13 +85,13 @@ def public_key_to_pem(public_key: bytes) -> bytes:
 class Verifier:
     """A public key prepared for fast repeated signature checks."""
 
-    __slots__ = ("_key", "kid", "public_key")
+    __slots__ = ("kid", "public_key")
 
     def __init__(self, public_key: bytes) -> None:
         if len(public_key) != PUBLIC_KEY_LENGTH:
             raise KeyFormatError("an Ed25519 public key is 32 bytes")
         try:
-            self._key = nacl.signing.VerifyKey(public_key)
+            nacl.signing.VerifyKey(public_key)
         except (nacl.exceptions.CryptoError, ValueError, TypeError) as exc:
             raise KeyFormatError("not an Ed25519 public key") from exc
         self.public_key = public_key
@@ -98,8 +99,14 @@ class Verifier:
 
     def is_valid(self, signature: bytes, message: bytes) -> bool:
         """True when ``signature`` is this key's Ed25519 signature over ``message``."""
+        if len(signature) != 64:
+            return False
+        return self.is_valid_signed(signature + message)
+
+    def is_valid_signed(self, signed_message: bytes) -> bool:
+        """True when ``signed_message`` is a 64-byte signature by this key followed by its message."""
         try:
-            self._key.verify(message, signature)
+            nacl.bindings.crypto_sign_open(signed_message, self.public_key)
         except (nacl.exceptions.BadSignatureError, ValueError, TypeError):
             return False
         return True

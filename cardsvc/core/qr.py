@@ -24,18 +24,22 @@ def qr_symbol(text: str) -> zxingcpp.Barcode:
     return zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="Q")
 
 
+def _symbol_image(text: str) -> Image.Image:
+    """The bare symbol, one pixel per module, no quiet zone."""
+    image = qr_symbol(text).to_image(scale=1, add_quiet_zones=False)
+    height, width = image.shape
+    return Image.frombytes("L", (width, height), bytes(image))  # type: ignore[call-overload]
+
+
 def qr_version(text: str) -> int:
     """The QR version the encoder chooses for ``text`` at level Q."""
-    modules = memoryview(qr_symbol(text).to_image(scale=1, add_quiet_zones=False)).shape[0]
-    return (modules - 17) // 4
+    return (_symbol_image(text).width - 17) // 4
 
 
 def render_qr(text: str, module_px: int = 8) -> Image.Image:
     """A greyscale image of the QR code with its quiet zone, ``module_px`` pixels per module."""
-    image = qr_symbol(text).to_image(scale=1, add_quiet_zones=False)
-    view = memoryview(image)
-    size = view.shape[0]
-    symbol = Image.frombuffer("L", (view.shape[1], size), view, "raw", "L", 0, 1)
+    symbol = _symbol_image(text)
+    size = symbol.width
     full = size + 2 * QUIET_ZONE_MODULES
     canvas = Image.new("L", (full, full), 255)
     canvas.paste(symbol, (QUIET_ZONE_MODULES, QUIET_ZONE_MODULES))
@@ -51,7 +55,10 @@ def qr_png(text: str, module_px: int = 8) -> bytes:
 
 def read_qr_texts(image: Image.Image) -> list[str]:
     """The texts of all QR codes zxing-cpp finds in ``image``."""
-    results = zxingcpp.read_barcodes(image.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode)
+    results = zxingcpp.read_barcodes(
+        image.convert("L"),
+        formats=zxingcpp.BarcodeFormat.QRCode,  # type: ignore[arg-type]  # a format is a format set
+    )
     return [r.text for r in results if r.valid]
 
 

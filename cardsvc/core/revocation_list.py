@@ -45,7 +45,11 @@ class RevocationEntry:
             raise ValueError(f"reason must be one of {', '.join(REASONS)}")
 
     def to_json(self) -> dict[str, Any]:
-        return {"cti": b64url(self.cti), "revoked_at": to_rfc3339(self.revoked_at), "reason": self.reason}
+        return {
+            "cti": b64url(self.cti),
+            "revoked_at": to_rfc3339(self.revoked_at),
+            "reason": self.reason,
+        }
 
     @classmethod
     def from_json(cls, item: Any) -> RevocationEntry:
@@ -132,7 +136,8 @@ class RevocationState:
             )
         if revocations.since > self.version:
             raise jws.JwsError(
-                "gap", f"delta since version {revocations.since} does not follow held {self.version}"
+                "gap",
+                f"delta since version {revocations.since} does not follow held {self.version}",
             )
         added = 0
         for entry in revocations.entries:

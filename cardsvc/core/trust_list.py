@@ -108,15 +108,16 @@ class TrustList:
         self.issued_at = issued_at
         self.list_signing_key = Verifier(list_signing_key)
         self.issuers = issuers
-        self._by_kid: dict[bytes, tuple[IssuerKey, Verifier]] = {}
+        #: issuer keys and their prepared verifiers by kid; read-only after construction
+        self.by_kid: dict[bytes, tuple[IssuerKey, Verifier]] = {}
         for issuer in issuers:
-            if issuer.kid in self._by_kid:
+            if issuer.kid in self.by_kid:
                 raise ValueError("two issuer entries share a kid")
-            self._by_kid[issuer.kid] = (issuer, Verifier(issuer.public_key))
+            self.by_kid[issuer.kid] = (issuer, Verifier(issuer.public_key))
 
     def lookup(self, kid: bytes) -> tuple[IssuerKey, Verifier] | None:
         """The issuer key with this kid and its prepared verifier, if listed."""
-        return self._by_kid.get(kid)
+        return self.by_kid.get(kid)
 
     def comune_name(self, istat: str) -> str | None:
         """The comune's name as the trust list gives it."""
