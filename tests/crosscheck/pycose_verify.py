@@ -9,6 +9,7 @@ import json
 import sys
 
 import cbor2
+from pycose import headers
 from pycose.keys import OKPKey
 from pycose.messages import CoseMessage
 
@@ -18,12 +19,13 @@ for item in json.load(sys.stdin):
         message = CoseMessage.decode(bytes.fromhex(item["cose_hex"]))
         message.key = OKPKey(crv="ED25519", x=bytes.fromhex(item["public_key_hex"]))
         ok = message.verify_signature()
-        protected = {str(getattr(k, "identifier", k)): v for k, v in message.phdr.items()}
+        alg = message.get_attr(headers.Algorithm)
+        kid = message.get_attr(headers.KID)
         results.append(
             {
                 "verified": bool(ok),
-                "alg": protected.get("1"),
-                "kid_hex": protected["4"].hex() if "4" in protected else None,
+                "alg": getattr(alg, "identifier", None),
+                "kid_hex": kid.hex() if kid else None,
                 "payload": {
                     str(k): v
                     for k, v in cbor2.loads(message.payload).items()

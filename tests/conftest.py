@@ -1,0 +1,86 @@
+"""Shared fixtures: a small signed network built from real keys, and a helper that issues cards."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from cardsvc.core import (
+    CardClaims,
+    IssuerKey,
+    RevocationEntry,
+    RevocationList,
+    RevocationState,
+    TrustList,
+    generate_private_key,
+    issue_card,
+    raw_public_key,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+NOW = 1_795_000_000  # 2026-11-17T...Z, a fixed "now" for pure tests
+DAY = 86_400
+
+
+@dataclass
+class Network:
+    """A network in memory: root, list-signing and issuer keys, the signed lists, and a verifier's state."""
+
+    root: Ed25519PrivateKey = field(default_factory=generate_private_key)
+    list_signer: Ed25519PrivateKey = field(default_factory=generate_private_key)
+    issuers: dict[str, Ed25519PrivateKey] = field(default_factory=dict)
+    statuses: dict[str, tuple[str, int, int | None]] = field(default_factory=dict)
+    revoked: list[RevocationEntry] = field(default_factory=list)
+
+    def add_issuer(
+        self, istat: str, status: str = "active", valid_from: int = NOW - 365 * DAY, until: int | None = None
+    ) -> Ed25519PrivateKey:
+        key = generate_private_key()
+        self.issuers[istat] = key
+        self.statuses[istat] = (status, valid_from, until)
+        return key
+
+    def trust_list(self, version: int = 1) -> TrustList:
+        return TrustList(
+            network="Rete di prova",
+            version=version,
+            issued_at=NOW - DAY,
+            list_signing_key=raw_public_key(self.list_signer),
+            issuers=tuple(
+                IssuerKey(istat, f"Comune {istat}", raw_public_key(key), *self._validity(istat))
+                for istat, key in self.issuers.items()
+            ),
+        )
+
+    def _validity(self, istat: str) -> tuple[int, int | None, str]:
+        status, valid_from, until = self.statuses[istat]
+        return valid_from, until, status
+
+    def revocations(self, issued_at: int = NOW - 3600, version: int = 1) -> RevocationState:
+        state = RevocationState()
+        state.apply(RevocationList(version, 0, issued_at, tuple(self.revoked)))
+        return state
+
+    def card(self, istat: str = "108040", key_of: str | None = None, **changes: object) -> str:
+        values: dict[str, object] = {
+            "issuer": istat,
+            "issued_at": NOW - DAY,
+            "expires_at": NOW + 300 * DAY,
+            "cti": os.urandom(8),
+            "holder": "GIULIA BRAMBILLA",
+            "minors": 2,
+        }
+        values.update(changes)
+        return issue_card(CardClaims(**values), self.issuers[key_of or istat])  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def network() -> Network:
+    net = Network()
+    net.add_issuer("108040")
+    net.add_issuer("108012")
+    return net
