@@ -44,6 +44,7 @@ from .core import (
 from .core.claims import ISTAT_PATTERN, validate
 from .core.keys import Verifier, b64url, b64url_decode, kid_for
 from .core.timestamps import from_rfc3339, to_rfc3339
+from .core.verifier import AUTHORITATIVE_POLICY
 from .keystore import KeyFileError, read_private_key, write_file_atomically, write_private_key
 from .validity import default_expiry
 
@@ -175,7 +176,8 @@ class NetworkHome:
         }
 
     def verify(self, text: str, now: int) -> Verdict:
-        return verify_card(text, self.trust_list(), self.revocation_state(), now)
+        """Verify against this folder's own lists, which are current by definition (no age limits)."""
+        return verify_card(text, self.trust_list(), self.revocation_state(), now, policy=AUTHORITATIVE_POLICY)
 
     # -- changes --------------------------------------------------------------------------------
 

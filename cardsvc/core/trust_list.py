@@ -50,8 +50,12 @@ class IssuerKey:
             raise ValueError("valid_until is before valid_from")
 
     def covers(self, moment: int) -> bool:
-        """True when a card issued at ``moment`` falls in this key's validity, [from, until)."""
-        return self.valid_from <= moment and (self.valid_until is None or moment < self.valid_until)
+        """True when a card issued at ``moment`` falls in this key's validity, both ends included.
+
+        Including ``valid_until`` lets a rotation at time T retire the old key at T and start the new
+        one at T without leaving a card issued in that second outside both.
+        """
+        return self.valid_from <= moment and (self.valid_until is None or moment <= self.valid_until)
 
     def to_json(self) -> dict[str, Any]:
         return {

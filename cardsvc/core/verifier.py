@@ -37,6 +37,8 @@ class VerifierPolicy:
 
 
 DEFAULT_POLICY = VerifierPolicy()
+#: For the holder of the lists themselves (the network folder): its lists are current by definition.
+AUTHORITATIVE_POLICY = VerifierPolicy(stale_after=2**62, max_list_age=2**62)
 
 
 def _seconds(moment: datetime | int | float) -> float:
@@ -107,7 +109,7 @@ def _verify(
     issued_at = claims.issued_at
     if claims.issuer != issuer.istat:
         return Verdict(VerdictCode.ISSUER_MISMATCH, claims, issuer, detail="iss is not the key's comune")
-    if issued_at < issuer.valid_from or (issuer.valid_until is not None and issued_at >= issuer.valid_until):
+    if not issuer.covers(issued_at):
         return Verdict(VerdictCode.ISSUER_MISMATCH, claims, issuer, detail="iat outside the key's validity")
     if issued_at > now + policy.clock_skew:
         return _new_verdict(Verdict, (_NOT_YET_VALID, claims, issuer, None, _NO_WARNINGS, ""))

@@ -8,6 +8,7 @@ from cardsvc.core import (
     CardClaims,
     ClaimsError,
     CredentialFormatError,
+    base32,
     generate_private_key,
     issue_card,
     kid_for,
@@ -15,7 +16,6 @@ from cardsvc.core import (
     raw_public_key,
     shorten_holder_name,
 )
-from cardsvc.core import base32
 from cardsvc.core.claims import decode_claims
 from cardsvc.core.cose_sign1 import sig_structure
 from cardsvc.core.credential import MAX_TEXT_LENGTH, cose_bytes

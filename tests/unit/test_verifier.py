@@ -7,7 +7,6 @@ from cardsvc.core import (
     VerdictCode,
     VerifierPolicy,
     WarningCode,
-    generate_private_key,
     verify_card,
 )
 from tests.conftest import DAY, NOW, Network
@@ -60,8 +59,8 @@ def test_key_validity_edges() -> None:
     net.add_issuer("108040", status="retired", valid_from=NOW - 100 * DAY, until=NOW - 10 * DAY)
     assert verdict(net, net.card(issued_at=NOW - 100 * DAY)) is V.ACCEPTED
     assert verdict(net, net.card(issued_at=NOW - 100 * DAY - 1)) is V.ISSUER_MISMATCH
-    assert verdict(net, net.card(issued_at=NOW - 10 * DAY - 1)) is V.ACCEPTED
-    assert verdict(net, net.card(issued_at=NOW - 10 * DAY)) is V.ISSUER_MISMATCH
+    assert verdict(net, net.card(issued_at=NOW - 10 * DAY)) is V.ACCEPTED
+    assert verdict(net, net.card(issued_at=NOW - 10 * DAY + 1)) is V.ISSUER_MISMATCH
 
 
 def test_retired_key_cards_stay_valid_and_revoked_key_cards_do_not() -> None:

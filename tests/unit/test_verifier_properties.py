@@ -4,8 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cardsvc.core import VerdictCode, verify_card
-from cardsvc.core import base32
+from cardsvc.core import VerdictCode, base32, verify_card
 from cardsvc.core.credential import cose_bytes
 from tests.conftest import NOW, Network
 

@@ -21,12 +21,12 @@ from cardsvc.core import (
     RevocationEntry,
     RevocationList,
     TrustList,
+    base32,
     format_card_number,
     from_rfc3339,
     issue_card,
     raw_public_key,
 )
-from cardsvc.core import base32
 from cardsvc.core.cose_sign1 import encode_sign1, protected_header, sig_structure
 from cardsvc.core.credential import PREFIX, cose_bytes
 from cardsvc.core.keys import b64url, kid_for, private_key_from_seed
