@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .claims import ClaimsError, decode_claims
-from .cose_sign1 import CoseStructureError, UnsupportedAlgorithm, decode_sign1
-from .credential import CredentialFormatError, cose_bytes
+from .cose_sign1 import CoseStructureError, UnsupportedAlgorithm
+from .credential import CredentialFormatError, decode_text
 from .revocation_list import RevocationState
 from .trust_list import TrustList
 from .verdicts import Verdict, VerdictCode, WarningCode
@@ -90,7 +90,7 @@ def _verify(
         return Verdict(VerdictCode.LISTS_TOO_OLD, detail="no revocation list recent enough")
 
     try:
-        sign1 = decode_sign1(cose_bytes(text))  # type: ignore[arg-type]  # non-text is MALFORMED
+        sign1 = decode_text(text)  # type: ignore[arg-type]  # non-text is MALFORMED
         claims = decode_claims(sign1.payload)
     except (CredentialFormatError, CoseStructureError, ClaimsError) as exc:
         return Verdict(VerdictCode.MALFORMED, detail=str(exc))
