@@ -36,9 +36,9 @@ from cardsvc.core.credential import cose_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 XCHECK_PYTHON = ROOT / ".venv-xcheck" / "bin" / "python"
-CARDS = 1000
+CARDS = 500
 REVOKED = 100_000
-ROUNDS = 7
+ROUNDS = 15
 
 
 def build_world(

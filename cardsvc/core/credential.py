@@ -26,6 +26,7 @@ from .keys import kid_for, raw_public_key
 
 PREFIX = "FC1"
 MAX_TEXT_LENGTH = 1024
+_PREFIXES = frozenset({"FC1", "Fc1", "fC1", "fc1"})
 
 
 class CredentialFormatError(ValueError):
@@ -74,7 +75,7 @@ def decode_text(text: str) -> Sign1:
     if type(text) is not str or len(text) > MAX_TEXT_LENGTH:
         raise CredentialFormatError(f"not text of at most {MAX_TEXT_LENGTH} characters")
     text = text.strip()
-    if text[:3].upper() != PREFIX:
+    if text[:3] not in _PREFIXES:
         raise CredentialFormatError("missing the FC1 prefix")
     try:
         data = base32.decode(text[3:])
