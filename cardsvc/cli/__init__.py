@@ -1,5 +1,10 @@
 """The ``familycard`` command: one click group for every part of the system."""
 
+from __future__ import annotations
+
+import sys
+from typing import Any
+
 import click
 
 from .card_cmd import card
@@ -7,7 +12,25 @@ from .demo_cmd import demo
 from .network_cmd import network
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class FamilycardGroup(click.Group):
+    """A group whose every error, usage errors included, is one line on standard error."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+        except click.ClickException as exc:
+            hint = " (see --help)" if isinstance(exc, click.UsageError) else ""
+            click.echo(f"Error: {' '.join(exc.format_message().split())}{hint}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        if not standalone_mode:
+            return result
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(cls=FamilycardGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Family Card: network, cards, central service, issuer and kiosk."""
 

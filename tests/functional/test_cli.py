@@ -230,10 +230,26 @@ def test_bad_input_one_line_exit_2_nothing_written(home: Path, args: list[str], 
     assert snapshot(home) == before
 
 
-def test_bad_choice_and_range_are_usage_errors(home: Path) -> None:
-    assert run("card", "revoke", "--home", str(home), "--card", "x", "--reason", "bored").exit_code == 2
-    issue = ["card", "issue", "--home", str(home), "--istat", "108040", "--holder", "A"]
-    assert run(*issue, "--minors", "-1").exit_code == 2
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["card", "revoke", "--card", "x", "--reason", "bored"],
+        ["card", "issue", "--istat", "108040", "--holder", "A", "--minors", "-1"],
+        ["card", "issue", "--istat", "108040", "--holder", "A"],
+        ["network", "add-comune", "--istat", "108012", "--name", "B", "--public-key", "/nonexistent.pem"],
+    ],
+)
+def test_usage_errors_are_one_line_too(home: Path, args: list[str]) -> None:
+    before = snapshot(home)
+    result = run(*args[:2], "--home", str(home), *args[2:])
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("Error: ")
+    assert snapshot(home) == before
+
+
+def test_help_exits_zero() -> None:
+    result = run("card", "issue", "--help")
+    assert result.exit_code == 0 and "--holder" in result.output
 
 
 def test_wrong_passphrase_changes_nothing(home: Path) -> None:
