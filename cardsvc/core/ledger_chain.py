@@ -1,0 +1,76 @@
+"""The kiosk ledger's hash chain and signed upload batches, shared by the kiosk and the central service.
+
+Every ledger record is a JSON object with at least ``id`` (unique), ``seq`` (1, 2, 3 … per kiosk) and
+``prev`` (the hash of the record before it; 64 zeros for the first). A record's hash is SHA-256 over its
+canonical JSON (sorted keys, no white space, UTF-8), hex. A deleted, altered or re-ordered record breaks
+the chain at the next record, and the central service sees it.
+
+An upload batch is ``{"kiosk_id": …, "records": […], "signature": <base64url Ed25519>}``; the signature
+covers the canonical JSON of ``{"kiosk_id": …, "records": […]}`` and is made with the kiosk's own
+device key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from .jws import canonical_json
+from .keys import Verifier, b64url, b64url_decode
+
+GENESIS = "0" * 64
+
+
+class ChainError(ValueError):
+    """A record does not follow the one before it; ``code`` is ``gap``, ``fork`` or ``malformed``."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def record_hash(record: dict[str, Any]) -> str:
+    """SHA-256 (hex) of the record's canonical JSON."""
+    return hashlib.sha256(canonical_json(record)).hexdigest()
+
+
+def chain_records(
+    records: list[dict[str, Any]], last_seq: int = 0, last_hash: str = GENESIS
+) -> list[dict[str, Any]]:
+    """Give each record its ``seq`` and ``prev``, continuing after ``last_seq``/``last_hash``."""
+    chained = []
+    for offset, record in enumerate(records, start=1):
+        linked = {**record, "seq": last_seq + offset, "prev": last_hash}
+        last_hash = record_hash(linked)
+        chained.append(linked)
+    return chained
+
+
+def check_link(record: dict[str, Any], last_seq: int, last_hash: str) -> str:
+    """Check that ``record`` directly follows (``last_seq``, ``last_hash``); return its hash."""
+    seq, prev = record.get("seq"), record.get("prev")
+    if type(seq) is not int or not isinstance(prev, str):
+        raise ChainError("malformed", "record has no integer seq or no prev hash")
+    if seq != last_seq + 1:
+        raise ChainError("gap", f"record {seq} does not follow record {last_seq}")
+    if prev != last_hash:
+        raise ChainError("fork", f"record {seq} does not carry the hash of record {last_seq}")
+    return record_hash(record)
+
+
+def sign_batch(kiosk_id: str, records: list[dict[str, Any]], device_key: Ed25519PrivateKey) -> dict[str, Any]:
+    """A signed upload batch."""
+    body = {"kiosk_id": kiosk_id, "records": records}
+    return {**body, "signature": b64url(device_key.sign(canonical_json(body)))}
+
+
+def batch_signature_valid(batch: dict[str, Any], device_public_key: bytes) -> bool:
+    """True when the batch's signature is the device key's over its kiosk id and records."""
+    try:
+        signature = b64url_decode(batch["signature"])
+        body = {"kiosk_id": batch["kiosk_id"], "records": batch["records"]}
+        return Verifier(device_public_key).is_valid(signature, canonical_json(body))
+    except (KeyError, TypeError, ValueError):
+        return False
