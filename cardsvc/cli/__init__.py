@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from .card_cmd import card
+from .central_cmd import central
 from .demo_cmd import demo
 from .network_cmd import network
 
@@ -38,3 +39,4 @@ def main() -> None:
 main.add_command(network)
 main.add_command(card)
 main.add_command(demo)
+main.add_command(central)

@@ -5,9 +5,9 @@ Every ledger record is a JSON object with at least ``id`` (unique), ``seq`` (1, 
 canonical JSON (sorted keys, no white space, UTF-8), hex. A deleted, altered or re-ordered record breaks
 the chain at the next record, and the central service sees it.
 
-An upload batch is ``{"kiosk_id": …, "records": […], "signature": <base64url Ed25519>}``; the signature
-covers the canonical JSON of ``{"kiosk_id": …, "records": […]}`` and is made with the kiosk's own
-device key.
+An upload batch is ``{"kiosk_id": …, "sent_at": <RFC 3339, kiosk clock>, "records": […],
+"signature": <base64url Ed25519>}``; the signature covers the canonical JSON of the batch without
+``signature`` and is made with the kiosk's own device key.
 """
 
 from __future__ import annotations
@@ -60,9 +60,11 @@ def check_link(record: dict[str, Any], last_seq: int, last_hash: str) -> str:
     return record_hash(record)
 
 
-def sign_batch(kiosk_id: str, records: list[dict[str, Any]], device_key: Ed25519PrivateKey) -> dict[str, Any]:
+def sign_batch(
+    kiosk_id: str, records: list[dict[str, Any]], device_key: Ed25519PrivateKey, sent_at: str
+) -> dict[str, Any]:
     """A signed upload batch."""
-    body = {"kiosk_id": kiosk_id, "records": records}
+    body = {"kiosk_id": kiosk_id, "sent_at": sent_at, "records": records}
     return {**body, "signature": b64url(device_key.sign(canonical_json(body)))}
 
 
@@ -70,7 +72,7 @@ def batch_signature_valid(batch: dict[str, Any], device_public_key: bytes) -> bo
     """True when the batch's signature is the device key's over its kiosk id and records."""
     try:
         signature = b64url_decode(batch["signature"])
-        body = {"kiosk_id": batch["kiosk_id"], "records": batch["records"]}
+        body = {"kiosk_id": batch["kiosk_id"], "sent_at": batch["sent_at"], "records": batch["records"]}
         return Verifier(device_public_key).is_valid(signature, canonical_json(body))
     except (KeyError, TypeError, ValueError):
         return False

@@ -57,10 +57,11 @@ def test_tampering_breaks_the_chain(tamper, code: str) -> None:
 
 def test_batch_signature() -> None:
     device = generate_private_key()
-    batch = sign_batch("k1", records(2), device)
+    batch = sign_batch("k1", records(2), device, "2026-11-24T10:00:00Z")
     assert batch_signature_valid(batch, raw_public_key(device))
     assert not batch_signature_valid(batch, raw_public_key(generate_private_key()))
     assert not batch_signature_valid({**batch, "kiosk_id": "k2"}, raw_public_key(device))
+    assert not batch_signature_valid({**batch, "sent_at": "2026-11-24T10:00:01Z"}, raw_public_key(device))
     batch["records"][0]["amount_cents"] = 1
     assert not batch_signature_valid(batch, raw_public_key(device))
     assert not batch_signature_valid({"records": []}, raw_public_key(device))

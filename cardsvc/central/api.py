@@ -1,0 +1,246 @@
+"""The versioned JSON API, ``/api/v1``: thin views over the domain modules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from ..core import to_rfc3339
+from . import card_events, enrolment, ingest, list_service, registry
+from .anomalies import list_flags
+from .auth import (
+    current_issuer_comune,
+    current_kiosk,
+    current_user,
+    may_manage_merchant,
+    may_see_comune,
+    require_user,
+)
+from .clock import now
+from .credentials import new_token, secret_hash
+from .db import get_db
+from .errors import ApiError
+from .signing import list_signer
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_json", "the request body must be a JSON object")
+    return data
+
+
+def int_arg(name: str, default: int) -> int:
+    raw = request.args.get(name, str(default))
+    if not raw.isdigit():
+        raise ApiError(400, "invalid_parameter", f"{name} must be a non-negative integer")
+    return int(raw)
+
+
+# -- public: lists and directory ----------------------------------------------------------------
+
+
+@bp.get("/lists/trust")
+def trust_list() -> Response:
+    db = get_db()
+    trust = list_service.current_trust_list(db)
+    return jsonify({"version": trust.version, "trust_list": list_service.current_trust_list_jws(db)})
+
+
+@bp.get("/lists/revocations")
+def revocations() -> Response:
+    db = get_db()
+    since = int_arg("since", 0)
+    token = list_service.revocation_list_jws(db, since, list_signer(), now())
+    return jsonify(
+        {
+            "version": list_service.revocation_version(db),
+            "since": since,
+            "revocation_list": token,
+            "server_time": to_rfc3339(now()),
+        }
+    )
+
+
+@bp.get("/directory")
+def directory() -> Response:
+    from .directory import directory_entries
+
+    return jsonify(
+        {"shops": directory_entries(get_db(), request.args.get("comune"), request.args.get("category"))}
+    )
+
+
+# -- kiosks -------------------------------------------------------------------------------------
+
+
+@bp.post("/kiosks/enrol")
+def enrol() -> Response:
+    data = body()
+    db = get_db()
+    kiosk, token = enrolment.enrol(db, data.get("code"), data.get("device_public_key"), now())
+    return jsonify({**_kiosk_bundle(kiosk, 0), "token": token}), 201  # type: ignore[return-value]
+
+
+@bp.get("/kiosk/sync")
+def kiosk_sync() -> Response:
+    kiosk = current_kiosk()
+    return jsonify(_kiosk_bundle(kiosk, int_arg("since", 0), int_arg("trust_version", 0)))
+
+
+def _kiosk_bundle(kiosk: dict[str, Any], since: int, trust_version: int = 0) -> dict[str, Any]:
+    db = get_db()
+    trust = list_service.current_trust_list(db)
+    merchant = registry.get_merchant(db, kiosk["merchant_id"])
+    return {
+        "kiosk_id": kiosk["id"],
+        "merchant": {k: merchant[k] for k in ("id", "name", "istat", "category", "address")},
+        "root_public_key": list_service.network_value(db, "root_public_key"),
+        "trust_list": list_service.current_trust_list_jws(db) if trust.version > trust_version else None,
+        "trust_list_version": trust.version,
+        "revocation_list": list_service.revocation_list_jws(
+            db, min(since, list_service.revocation_version(db)), list_signer(), now()
+        ),
+        "offers": registry.published_offers(db, kiosk["merchant_id"]),
+        "last_seq": kiosk.get("last_seq") or 0,
+        "server_time": to_rfc3339(now()),
+    }
+
+
+@bp.post("/redemptions")
+def redemptions() -> Response:
+    kiosk = current_kiosk()
+    db = get_db()
+    result = ingest.ingest_batch(
+        db, kiosk, body(), list_service.current_trust_list(db), now(), current_app.config
+    )
+    return jsonify({**result, "server_time": to_rfc3339(now())})
+
+
+# -- issuer offices -----------------------------------------------------------------------------
+
+
+@bp.post("/card-events")
+def post_card_events() -> Response:
+    istat = current_issuer_comune()
+    results = card_events.apply_events(get_db(), istat, body().get("events"), now())
+    return jsonify({"results": results, "revocation_version": list_service.revocation_version(get_db())})
+
+
+# -- administration -----------------------------------------------------------------------------
+
+
+@bp.post("/admin/trust-lists")
+@require_user("network_admin")
+def import_trust_list() -> Response:
+    token = body().get("trust_list")
+    if not isinstance(token, str):
+        raise ApiError(400, "invalid_request", "trust_list must be the JWS text")
+    trust = list_service.import_trust_list(get_db(), token, now())
+    return jsonify({"version": trust.version, "issuers": len(trust.issuers)})
+
+
+@bp.post("/admin/issuer-credentials")
+@require_user("network_admin")
+def create_issuer_credential() -> Response:
+    istat = str(body().get("istat", ""))
+    db = get_db()
+    if not registry.comune_exists(db, istat):
+        raise ApiError(400, "unknown_comune", f"comune {istat!r} is not in the network")
+    token = new_token()
+    db["issuer_credentials"].insert(
+        {"istat": istat, "token_hash": secret_hash(token), "created_at": to_rfc3339(now())}
+    )
+    return jsonify({"istat": istat, "token": token}), 201  # type: ignore[return-value]
+
+
+@bp.get("/admin/merchants")
+@require_user()
+def list_merchants() -> Response:
+    user = current_user()
+    assert user is not None
+    rows = [
+        m
+        for m in get_db()["merchants"].rows_where(order_by="id")
+        if may_manage_merchant(user, m["id"]) or may_see_comune(user, m["istat"])
+    ]
+    return jsonify({"merchants": rows})
+
+
+@bp.post("/admin/merchants")
+@require_user("network_admin")
+def create_merchant() -> Response:
+    return jsonify(registry.create_merchant(get_db(), body(), now())), 201  # type: ignore[return-value]
+
+
+@bp.post("/admin/merchants/<int:merchant_id>/offers")
+@require_user("network_admin", "merchant_manager")
+def create_offer(merchant_id: int) -> Response:
+    _may_manage(merchant_id)
+    return jsonify(registry.offer_json(registry.create_offer(get_db(), merchant_id, body(), now()))), 201  # type: ignore[return-value]
+
+
+@bp.post("/admin/offers/<int:offer_id>/status")
+@require_user("network_admin", "merchant_manager")
+def move_offer(offer_id: int) -> Response:
+    db = get_db()
+    offer = registry.get_offer(db, offer_id)
+    user = _may_manage(offer["merchant_id"])
+    actor = "network" if user["role"] == "network_admin" else "merchant"
+    status = str(body().get("status", ""))
+    return jsonify(registry.offer_json(registry.move_offer(db, offer_id, status, actor, now())))
+
+
+@bp.post("/admin/kiosks")
+@require_user("network_admin")
+def create_kiosk() -> Response:
+    data = body()
+    merchant_id = data.get("merchant_id")
+    if type(merchant_id) is not int:
+        raise ApiError(400, "invalid_request", "merchant_id must be an integer")
+    created = enrolment.create_kiosk(
+        get_db(), merchant_id, str(data.get("name", "")), now(), current_app.config["ENROLMENT_CODE_TTL"]
+    )
+    return jsonify(created), 201  # type: ignore[return-value]
+
+
+@bp.post("/admin/kiosks/<kiosk_id>/revoke")
+@require_user("network_admin")
+def revoke_kiosk(kiosk_id: str) -> Response:
+    kiosk = enrolment.revoke_kiosk(get_db(), kiosk_id, now())
+    return jsonify({"kiosk_id": kiosk["id"], "status": kiosk["status"]})
+
+
+@bp.get("/admin/flags")
+@require_user("network_admin", "comune_officer")
+def flags() -> Response:
+    user = current_user()
+    assert user is not None
+    istat = None if user["role"] == "network_admin" else user["istat"]
+    return jsonify({"flags": list_flags(get_db(), request.args.get("status", "open") or None, istat)})
+
+
+@bp.get("/admin/totals")
+@require_user("network_admin")
+def totals() -> Response:
+    row = (
+        get_db()
+        .execute(
+            "select count(*), coalesce(sum(amount_cents), 0), coalesce(sum(discount_cents), 0) "
+            "from redemptions "
+            "where type = 'redemption' and status = 'accepted' and voided = 0"
+        )
+        .fetchone()
+    )
+    return jsonify({"redemptions": row[0], "spend_cents": row[1], "discount_cents": row[2]})
+
+
+def _may_manage(merchant_id: int) -> dict[str, Any]:
+    user = current_user()
+    assert user is not None
+    if not may_manage_merchant(user, merchant_id):
+        raise ApiError(403, "forbidden", "you do not manage this merchant")
+    return user

@@ -1,0 +1,95 @@
+"""Kiosk enrolment: an administrator creates a kiosk and gets a one-time code; the till exchanges it.
+
+The code expires, works once, and is stored only as a hash. In exchange the kiosk gets its id, a bearer
+token (stored hashed; revoking the kiosk refuses it at once), the root public key to pin, the lists and
+its merchant's published offers. The kiosk sends its own device public key, which signs its uploads.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from sqlite_utils import Database
+
+from ..core import to_rfc3339
+from ..core.keys import KeyFormatError, Verifier, b64url_decode
+from .credentials import new_enrolment_code, new_token, normalize_code, same_secret, secret_hash
+from .errors import ApiError
+from .registry import get_merchant
+
+
+def create_kiosk(db: Database, merchant_id: int, name: str, now: int, code_ttl: int) -> dict[str, Any]:
+    get_merchant(db, merchant_id)
+    name = name.strip() or "Cassa"
+    kiosk_id = "k_" + secrets.token_hex(8)
+    code = new_enrolment_code()
+    db["kiosks"].insert(
+        {
+            "id": kiosk_id,
+            "merchant_id": merchant_id,
+            "name": name[:60],
+            "status": "pending",
+            "code_hash": secret_hash(normalize_code(code)),
+            "code_expires_at": now + code_ttl,
+            "created_at": to_rfc3339(now),
+            "last_seq": 0,
+        }
+    )
+    return {
+        "kiosk_id": kiosk_id,
+        "merchant_id": merchant_id,
+        "name": name,
+        "code": code,
+        "code_expires_at": to_rfc3339(now + code_ttl),
+    }
+
+
+def enrol(db: Database, code: Any, device_public_key: Any, now: int) -> tuple[dict[str, Any], str]:
+    """Exchange a one-time code for the kiosk's identity; returns the kiosk row and its new token."""
+    if not isinstance(code, str) or not isinstance(device_public_key, str):
+        raise ApiError(400, "invalid_request", "code and device_public_key are required")
+    try:
+        Verifier(b64url_decode(device_public_key))
+    except (ValueError, KeyFormatError):
+        raise ApiError(
+            400, "invalid_device_key", "device_public_key must be an Ed25519 key in base64url"
+        ) from None
+    code_hash = secret_hash(normalize_code(code))
+    rows = list(db["kiosks"].rows_where("code_hash = ?", [code_hash]))
+    if not rows:
+        raise ApiError(403, "invalid_code", "the enrolment code is wrong or was already used")
+    kiosk = rows[0]
+    if kiosk["status"] != "pending":
+        raise ApiError(403, "invalid_code", "the enrolment code is wrong or was already used")
+    if now > kiosk["code_expires_at"]:
+        raise ApiError(403, "code_expired", "the enrolment code has expired: ask for a new one")
+    token = new_token()
+    db["kiosks"].update(
+        kiosk["id"],
+        {
+            "status": "active",
+            "code_hash": None,
+            "token_hash": secret_hash(token),
+            "device_public_key": device_public_key,
+            "enrolled_at": to_rfc3339(now),
+        },
+    )
+    return {**kiosk, "status": "active", "device_public_key": device_public_key}, token
+
+
+def kiosk_for_token(db: Database, token: str) -> dict[str, Any]:
+    rows = list(db["kiosks"].rows_where("token_hash = ?", [secret_hash(token)]))
+    if not rows or not same_secret(token, rows[0]["token_hash"]):
+        raise ApiError(401, "unauthorized", "unknown kiosk credential")
+    if rows[0]["status"] != "active":
+        raise ApiError(403, "kiosk_revoked", "this kiosk has been revoked")
+    return rows[0]
+
+
+def revoke_kiosk(db: Database, kiosk_id: str, now: int) -> dict[str, Any]:
+    rows = list(db["kiosks"].rows_where("id = ?", [kiosk_id]))
+    if not rows:
+        raise ApiError(404, "unknown_kiosk", f"no kiosk {kiosk_id}")
+    db["kiosks"].update(kiosk_id, {"status": "revoked", "revoked_at": to_rfc3339(now), "code_hash": None})
+    return {**rows[0], "status": "revoked"}

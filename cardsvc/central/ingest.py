@@ -1,0 +1,270 @@
+"""Redemption ingest: signed batches from kiosks, each record counted exactly once.
+
+A batch (see ``core.ledger_chain``) must be signed by the kiosk's device key and name the kiosk whose
+credential sent it. Records are taken in order; each must follow the kiosk's last record in the hash
+chain. Every chained record is stored with its outcome, so re-sending a record, or a whole batch, gets
+``duplicate`` and changes nothing.
+
+Records (kiosk time ``at`` in RFC 3339)::
+
+    {"id", "seq", "prev", "type": "redemption", "card": "FC1…", "offer_id", "amount_cents",
+     "discount_cents", "at"}
+    {"id", "seq", "prev", "type": "void", "voids": "<redemption id>", "at"}
+    {"id", "seq", "prev", "type": "day_close", "day": "YYYY-MM-DD", "number", "count", "spend_cents",
+     "discount_cents", "at"}
+
+Each redemption's card is re-verified (signature and issuer), so a merchant cannot invent cards; only
+pseudonymous fields are kept (cti, the card's comune, minors, the household pseudonym), never the name.
+Per record the answer is ``accepted``, ``duplicate`` or ``rejected`` with a reason.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from ..core import (
+    CredentialFormatError,
+    TimestampError,
+    TrustList,
+    from_rfc3339,
+    parse_credential,
+    to_rfc3339,
+)
+from ..core.cose_sign1 import UnsupportedAlgorithm
+from ..core.keys import b64url, b64url_decode
+from ..core.ledger_chain import ChainError, batch_signature_valid, check_link, record_hash
+from ..validity import ROME, end_of_day
+from .anomalies import check_void_ratio, raise_flag
+from .errors import ApiError
+
+MAX_RECORDS = 2000
+_RECORD_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+MAX_CENTS = 100_000_000
+
+
+class RecordRejected(ValueError):
+    """A chained record whose content is refused; it still takes its place in the chain."""
+
+
+def ingest_batch(
+    db: Database, kiosk: dict[str, Any], batch: Any, trust: TrustList, now: int, settings: dict[str, Any]
+) -> dict[str, Any]:
+    if not isinstance(batch, dict) or not isinstance(batch.get("records"), list):
+        raise ApiError(400, "invalid_batch", "a batch is an object with a records list")
+    records = batch["records"]
+    if not 0 < len(records) <= MAX_RECORDS:
+        raise ApiError(400, "invalid_batch", f"a batch holds 1 to {MAX_RECORDS} records")
+    if batch.get("kiosk_id") != kiosk["id"]:
+        raise ApiError(403, "wrong_kiosk", "the batch names another kiosk")
+    if not batch_signature_valid(batch, b64url_decode(kiosk["device_public_key"])):
+        raise ApiError(400, "bad_batch_signature", "the batch is not signed by this kiosk's device key")
+    try:
+        sent_at = from_rfc3339(batch["sent_at"])
+    except (TimestampError, KeyError):
+        raise ApiError(400, "invalid_batch", "sent_at must be an RFC 3339 time") from None
+
+    results: list[dict[str, Any]] = []
+    with db.atomic():
+        if abs(sent_at - now) > settings["CLOCK_SKEW_FLAG"]:
+            raise_flag(
+                db, "clock_skew", now, f"kiosk clock {sent_at - now:+d} s from the server's",
+                kiosk_id=kiosk["id"], merchant_id=kiosk["merchant_id"], subject=kiosk["id"],
+            )  # fmt: skip
+        state = db.execute("select last_seq, last_hash from kiosks where id = ?", [kiosk["id"]]).fetchone()
+        last_seq, last_hash = int(state[0] or 0), state[1] or "0" * 64
+        broken = False
+        for record in records:
+            outcome, last_seq, last_hash, broken = _take(
+                db, kiosk, record, trust, now, settings, last_seq, last_hash, broken
+            )
+            results.append(outcome)
+        db["kiosks"].update(
+            kiosk["id"], {"last_seq": last_seq, "last_hash": last_hash, "last_seen_at": to_rfc3339(now)}
+        )
+        check_void_ratio(db, kiosk, now, settings["VOID_RATIO_FLAG"], settings["VOID_RATIO_MIN_COUNT"])
+    return {"results": results, "last_seq": last_seq}
+
+
+def _take(
+    db: Database,
+    kiosk: dict[str, Any],
+    record: Any,
+    trust: TrustList,
+    now: int,
+    settings: dict[str, Any],
+    last_seq: int,
+    last_hash: str,
+    broken: bool,
+) -> tuple[dict[str, Any], int, str, bool]:
+    if (
+        not isinstance(record, dict)
+        or not isinstance(record.get("id"), str)
+        or not _RECORD_ID.fullmatch(record["id"])
+    ):
+        return {"id": None, "status": "rejected", "reason": "malformed_record"}, last_seq, last_hash, broken
+    record_id = record["id"]
+    known = db.execute("select record_hash, kiosk_id from redemptions where id = ?", [record_id]).fetchone()
+    if known is not None:
+        if known[1] == kiosk["id"] and known[0] == record_hash(record):
+            return {"id": record_id, "status": "duplicate"}, last_seq, last_hash, broken
+        return {"id": record_id, "status": "rejected", "reason": "id_conflict"}, last_seq, last_hash, broken
+    if broken:
+        return (
+            {"id": record_id, "status": "rejected", "reason": "after_chain_break"},
+            last_seq,
+            last_hash,
+            True,
+        )
+    try:
+        new_hash = check_link(record, last_seq, last_hash)
+    except ChainError as exc:
+        _reject_log(db, kiosk, record, f"chain_{exc.code}", now)
+        raise_flag(
+            db, "chain_break", now, str(exc), [record_id],
+            kiosk_id=kiosk["id"], merchant_id=kiosk["merchant_id"], subject=kiosk["id"],
+        )  # fmt: skip
+        return (
+            {"id": record_id, "status": "rejected", "reason": f"chain_{exc.code}"},
+            last_seq,
+            last_hash,
+            True,
+        )
+    row = {
+        "id": record_id,
+        "kiosk_id": kiosk["id"],
+        "merchant_id": kiosk["merchant_id"],
+        "seq": record["seq"],
+        "record_hash": new_hash,
+        "type": record.get("type"),
+        "received_at": now,
+        "voided": 0,
+    }
+    try:
+        row.update(_content(db, kiosk, record, trust))
+        row["status"], reason = "accepted", None
+    except RecordRejected as exc:
+        row["status"], reason = "rejected", str(exc)
+        row["reason"] = reason
+    db["redemptions"].insert(row)
+    if row["status"] == "accepted":
+        _after_accept(db, kiosk, row, now, settings)
+        return {"id": record_id, "status": "accepted"}, record["seq"], new_hash, False
+    return {"id": record_id, "status": "rejected", "reason": reason}, record["seq"], new_hash, False
+
+
+def _reject_log(db: Database, kiosk: dict[str, Any], record: dict[str, Any], reason: str, now: int) -> None:
+    seq = record.get("seq") if type(record.get("seq")) is int else None
+    db["ingest_rejections"].insert(
+        {"kiosk_id": kiosk["id"], "record_id": record["id"], "seq": seq, "reason": reason, "received_at": now}
+    )
+
+
+def _cents(record: dict[str, Any], name: str) -> int:
+    value = record.get(name)
+    if type(value) is not int or not 0 <= value <= MAX_CENTS:
+        raise RecordRejected("invalid_amounts")
+    return value
+
+
+def _time(record: dict[str, Any]) -> int:
+    try:
+        return from_rfc3339(record.get("at"))  # type: ignore[arg-type]
+    except TimestampError:
+        raise RecordRejected("invalid_time") from None
+
+
+def _content(db: Database, kiosk: dict[str, Any], record: dict[str, Any], trust: TrustList) -> dict[str, Any]:
+    kind = record.get("type")
+    kiosk_time = _time(record)
+    if kind == "void":
+        target = db.execute(
+            "select id from redemptions "
+            "where id = ? and kiosk_id = ? and type = 'redemption' and status = 'accepted'",
+            [record.get("voids"), kiosk["id"]],
+        ).fetchone()
+        if target is None:
+            raise RecordRejected("unknown_redemption")
+        db.execute("update redemptions set voided = 1 where id = ?", [target[0]])
+        return {"voids": target[0], "kiosk_time": kiosk_time}
+    if kind == "day_close":
+        return {"kiosk_time": kiosk_time}
+    if kind != "redemption":
+        raise RecordRejected("unknown_type")
+    amount, discount = _cents(record, "amount_cents"), _cents(record, "discount_cents")
+    if discount > amount:
+        raise RecordRejected("invalid_amounts")
+    offer = db.execute("select merchant_id from offers where id = ?", [record.get("offer_id")]).fetchone()
+    if offer is None or offer[0] != kiosk["merchant_id"]:
+        raise RecordRejected("offer_not_yours")
+    claims, key_status = _verified_claims(record.get("card"), trust)
+    cti = b64url(claims.cti)
+    card = db.execute("select household from cards where cti = ?", [cti]).fetchone()
+    shop = db.execute("select istat from merchants where id = ?", [kiosk["merchant_id"]]).fetchone()
+    return {
+        "cti": cti,
+        "card_istat": claims.issuer,
+        "shop_istat": shop[0],
+        "household": None if card is None else card[0],
+        "minors": claims.minors,
+        "offer_id": record["offer_id"],
+        "amount_cents": amount,
+        "discount_cents": discount,
+        "kiosk_time": kiosk_time,
+        "reason": "revoked_key" if key_status == "revoked" else None,
+    }
+
+
+def _verified_claims(card: Any, trust: TrustList) -> tuple[Any, str]:
+    """The card's claims if its signature and issuer check; the key's status with them."""
+    try:
+        parsed = parse_credential(card)
+    except (CredentialFormatError, UnsupportedAlgorithm):
+        raise RecordRejected("forged_card") from None
+    listed = trust.lookup(parsed.sign1.kid)
+    if listed is None:
+        raise RecordRejected("forged_card")
+    issuer, key = listed
+    if not key.is_valid_signed(parsed.sign1.signed_message) or parsed.claims.issuer != issuer.istat:
+        raise RecordRejected("forged_card")
+    return parsed.claims, issuer.status
+
+
+def _after_accept(
+    db: Database, kiosk: dict[str, Any], row: dict[str, Any], now: int, settings: dict[str, Any]
+) -> None:
+    if row["type"] != "redemption":
+        return
+    cti, at = row["cti"], row["kiosk_time"]
+    common = {
+        "kiosk_id": kiosk["id"],
+        "merchant_id": kiosk["merchant_id"],
+        "istat": row["card_istat"],
+        "cti": cti,
+    }
+    if row.get("reason") == "revoked_key":
+        raise_flag(db, "revoked_key", now, "card signed by a revoked issuer key", [row["id"]], **common)
+    revoked = db.execute("select revoked_at from revocations where cti = ?", [cti]).fetchone()
+    if revoked is not None and revoked[0] <= at:
+        raise_flag(
+            db, "accepted_while_revoked", now, "redeemed after the card was revoked", [row["id"]], **common
+        )
+    day = datetime.fromtimestamp(at, ROME).date()
+    start = int(datetime(day.year, day.month, day.day, tzinfo=ROME).timestamp())
+    end = end_of_day(day)
+    same_day_ids = [
+        r[0]
+        for r in db.execute(
+            "select id from redemptions where cti = ? and type = 'redemption' and status = 'accepted' "
+            "and kiosk_time >= ? and kiosk_time < ? order by kiosk_time",
+            [cti, start, end],
+        ).fetchall()
+    ]
+    if len(same_day_ids) > settings["VELOCITY_PER_DAY"]:
+        raise_flag(
+            db, "card_velocity", now, f"{len(same_day_ids)} redemptions on {day.isoformat()}", same_day_ids,
+            subject=f"{cti}|{day.isoformat()}", **common,
+        )  # fmt: skip

@@ -1,0 +1,150 @@
+"""The network's register: comuni, merchants, offers (with their approval workflow) and kiosks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from ..core.timestamps import to_rfc3339
+from .errors import ApiError
+from .vat import normalize_vat
+
+CATEGORIES = (
+    "alimentari",
+    "farmacia",
+    "abbigliamento bambini",
+    "libreria",
+    "sport",
+    "ottica",
+    "cartoleria",
+    "giocattoli",
+    "ristorazione",
+    "cultura e tempo libero",
+    "salute e benessere",
+    "servizi per la casa",
+)
+OFFER_KINDS = ("percent", "fixed")
+# Who may move an offer from one status to another.
+OFFER_TRANSITIONS = {
+    ("draft", "pending"): "merchant",
+    ("pending", "published"): "network",
+    ("pending", "draft"): "network",
+    ("published", "suspended"): "network",
+    ("suspended", "published"): "network",
+    ("published", "ended"): "merchant",
+    ("suspended", "ended"): "network",
+    ("draft", "ended"): "merchant",
+}
+
+
+def comune_exists(db: Database, istat: str) -> bool:
+    return bool(db.execute("select 1 from comuni where istat = ?", [istat]).fetchone())
+
+
+def create_merchant(db: Database, data: dict[str, Any], now: int) -> dict[str, Any]:
+    name = str(data.get("name", "")).strip()
+    if not name:
+        raise ApiError(400, "invalid_merchant", "name is required")
+    try:
+        vat = normalize_vat(str(data.get("vat", "")))
+    except ValueError as exc:
+        raise ApiError(400, "invalid_vat", str(exc)) from None
+    istat = str(data.get("istat", ""))
+    if not comune_exists(db, istat):
+        raise ApiError(400, "unknown_comune", f"comune {istat!r} is not in the network")
+    category = str(data.get("category", ""))
+    if category not in CATEGORIES:
+        raise ApiError(400, "invalid_category", f"category must be one of: {', '.join(CATEGORIES)}")
+    if db.execute("select 1 from merchants where vat = ?", [vat]).fetchone():
+        raise ApiError(409, "duplicate_vat", f"a merchant with VAT number {vat} exists")
+    row = {
+        "name": name,
+        "vat": vat,
+        "address": str(data.get("address", "")).strip(),
+        "istat": istat,
+        "category": category,
+        "created_at": to_rfc3339(now),
+    }
+    merchant_id = db["merchants"].insert(row).last_pk
+    return {"id": merchant_id, **row}
+
+
+def get_merchant(db: Database, merchant_id: int) -> dict[str, Any]:
+    rows = list(db["merchants"].rows_where("id = ?", [merchant_id]))
+    if not rows:
+        raise ApiError(404, "unknown_merchant", f"no merchant {merchant_id}")
+    return rows[0]
+
+
+def _int_field(data: dict[str, Any], name: str, default: int | None, low: int, high: int) -> int | None:
+    value = data.get(name, default)
+    if value is None:
+        return None
+    if type(value) is not int or not low <= value <= high:
+        raise ApiError(400, "invalid_offer", f"{name} must be a whole number from {low} to {high}")
+    return value
+
+
+def create_offer(db: Database, merchant_id: int, data: dict[str, Any], now: int) -> dict[str, Any]:
+    get_merchant(db, merchant_id)
+    title = str(data.get("title", "")).strip()
+    if not title or len(title) > 80:
+        raise ApiError(400, "invalid_offer", "title is required (at most 80 characters)")
+    kind = data.get("kind")
+    if kind not in OFFER_KINDS:
+        raise ApiError(400, "invalid_offer", "kind must be percent or fixed")
+    row = {
+        "merchant_id": merchant_id,
+        "title": title,
+        "description": str(data.get("description", "")).strip()[:500],
+        "kind": kind,
+        "percent": _int_field(data, "percent", None, 1, 100) if kind == "percent" else None,
+        "amount_cents": _int_field(data, "amount_cents", None, 1, 1_000_000) if kind == "fixed" else None,
+        "cap_cents": _int_field(data, "cap_cents", None, 1, 1_000_000),
+        "min_spend_cents": _int_field(data, "min_spend_cents", 0, 0, 10_000_000),
+        "min_minors": _int_field(data, "min_minors", 1, 0, 20),
+        "daily_limit": _int_field(data, "daily_limit", None, 1, 100),
+        "status": "draft",
+        "created_at": to_rfc3339(now),
+        "updated_at": to_rfc3339(now),
+    }
+    if kind == "percent" and row["percent"] is None:
+        raise ApiError(400, "invalid_offer", "a percent offer needs percent")
+    if kind == "fixed" and row["amount_cents"] is None:
+        raise ApiError(400, "invalid_offer", "a fixed offer needs amount_cents")
+    offer_id = db["offers"].insert(row).last_pk
+    return {"id": offer_id, **row}
+
+
+def get_offer(db: Database, offer_id: int) -> dict[str, Any]:
+    rows = list(db["offers"].rows_where("id = ?", [offer_id]))
+    if not rows:
+        raise ApiError(404, "unknown_offer", f"no offer {offer_id}")
+    return rows[0]
+
+
+def move_offer(db: Database, offer_id: int, status: str, actor: str, now: int) -> dict[str, Any]:
+    """Move an offer along its workflow; ``actor`` is ``merchant`` or ``network``."""
+    offer = get_offer(db, offer_id)
+    allowed = OFFER_TRANSITIONS.get((offer["status"], status))
+    if allowed is None:
+        raise ApiError(409, "invalid_transition", f"an offer cannot go from {offer['status']} to {status}")
+    if allowed != actor and actor != "network":
+        raise ApiError(403, "forbidden", f"only the network can move an offer to {status}")
+    db["offers"].update(offer_id, {"status": status, "updated_at": to_rfc3339(now)})
+    return get_offer(db, offer_id)
+
+
+def published_offers(db: Database, merchant_id: int | None = None) -> list[dict[str, Any]]:
+    where = "status = 'published'" + (" and merchant_id = ?" if merchant_id is not None else "")
+    args = [merchant_id] if merchant_id is not None else []
+    return [offer_json(o) for o in db["offers"].rows_where(where, args, order_by="id")]
+
+
+def offer_json(offer: dict[str, Any]) -> dict[str, Any]:
+    keys = (
+        "id", "merchant_id", "title", "description", "kind", "percent", "amount_cents", "cap_cents",
+        "min_spend_cents", "min_minors", "daily_limit", "status",
+    )  # fmt: skip
+    return {k: offer[k] for k in keys}

@@ -1,0 +1,176 @@
+"""The central database's schema, as sqlite-utils migrations: each step runs in a transaction."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("familycard-central")
+
+
+@migrations()
+def m001_registry(db: Database) -> None:
+    db["network"].create({"key": str, "value": str}, pk="key")
+    db["comuni"].create({"istat": str, "name": str}, pk="istat")
+    db["issuer_keys"].create(
+        {"kid": str, "istat": str, "public_key": str, "valid_from": str, "valid_until": str, "status": str},
+        pk="kid",
+        foreign_keys=[("istat", "comuni", "istat")],
+    )
+    db["trust_lists"].create({"version": int, "issued_at": str, "jws": str, "imported_at": str}, pk="version")
+    db["merchants"].create(
+        {
+            "id": int,
+            "name": str,
+            "vat": str,
+            "address": str,
+            "istat": str,
+            "category": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("istat", "comuni", "istat")],
+    )
+    db["merchants"].create_index(["vat"], unique=True)
+    db["offers"].create(
+        {
+            "id": int,
+            "merchant_id": int,
+            "title": str,
+            "description": str,
+            "kind": str,  # percent | fixed
+            "percent": int,  # whole percent, for kind=percent
+            "amount_cents": int,  # for kind=fixed
+            "cap_cents": int,
+            "min_spend_cents": int,
+            "min_minors": int,
+            "daily_limit": int,
+            "status": str,  # draft | pending | published | suspended | ended
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        foreign_keys=[("merchant_id", "merchants", "id")],
+    )
+    db["kiosks"].create(
+        {
+            "id": str,
+            "merchant_id": int,
+            "name": str,
+            "status": str,  # pending | active | revoked
+            "code_hash": str,
+            "code_expires_at": int,
+            "token_hash": str,
+            "device_public_key": str,
+            "created_at": str,
+            "enrolled_at": str,
+            "revoked_at": str,
+            "last_seq": int,
+            "last_hash": str,
+            "last_seen_at": str,
+        },
+        pk="id",
+        foreign_keys=[("merchant_id", "merchants", "id")],
+    )
+    db["kiosks"].create_index(["token_hash"], unique=True)
+    db["issuer_credentials"].create(
+        {"id": int, "istat": str, "token_hash": str, "created_at": str, "revoked_at": str},
+        pk="id",
+        foreign_keys=[("istat", "comuni", "istat")],
+    )
+    db["issuer_credentials"].create_index(["token_hash"], unique=True)
+    db["users"].create(
+        {
+            "username": str,
+            "password_hash": str,
+            "role": str,  # network_admin | comune_officer | merchant_manager
+            "istat": str,
+            "merchant_id": int,
+            "language": str,
+            "created_at": str,
+        },
+        pk="username",
+    )
+
+
+@migrations()
+def m002_cards_and_redemptions(db: Database) -> None:
+    db["cards"].create(
+        {
+            "cti": str,
+            "istat": str,
+            "iat": int,
+            "exp": int,
+            "minors": int,
+            "household": str,
+            "issued_event_at": str,
+            "revoked_at": int,
+            "reason": str,
+        },
+        pk="cti",
+    )
+    db["cards"].create_index(["istat"])
+    db["revocations"].create(
+        {"version": int, "cti": str, "istat": str, "revoked_at": int, "reason": str}, pk="version"
+    )
+    db["revocations"].create_index(["cti"], unique=True)
+    db["redemptions"].create(
+        {
+            "id": str,
+            "kiosk_id": str,
+            "merchant_id": int,
+            "seq": int,
+            "record_hash": str,
+            "type": str,  # redemption | void | day_close
+            "status": str,  # accepted | rejected
+            "reason": str,
+            "cti": str,
+            "card_istat": str,
+            "shop_istat": str,
+            "household": str,
+            "minors": int,
+            "offer_id": int,
+            "amount_cents": int,
+            "discount_cents": int,
+            "voids": str,
+            "voided": int,
+            "kiosk_time": int,
+            "received_at": int,
+        },
+        pk="id",
+    )
+    db["redemptions"].create_index(["kiosk_id", "seq"], unique=True)
+    db["redemptions"].create_index(["cti", "kiosk_time"])
+    db["redemptions"].create_index(["kiosk_time"])
+    db["ingest_rejections"].create(
+        {"id": int, "kiosk_id": str, "record_id": str, "seq": int, "reason": str, "received_at": int},
+        pk="id",
+    )
+    db["flags"].create(
+        {
+            "id": int,
+            "kind": str,
+            "kiosk_id": str,
+            "merchant_id": int,
+            "istat": str,
+            "cti": str,
+            "detail": str,
+            "detail_key": str,  # the flag's subject: one open flag per kind and subject
+            "records": str,  # JSON list of redemption or record ids
+            "created_at": int,
+            "status": str,  # open | closed
+        },
+        pk="id",
+    )
+    db["flags"].create_index(["kind", "status", "detail_key"])
+
+
+def open_database(path: str) -> Database:
+    """Open (creating if needed) the central database in WAL mode with its schema up to date."""
+    db = Database(path)
+    db.enable_wal()
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA busy_timeout = 10000")
+    db.execute("PRAGMA synchronous = NORMAL")
+    migrations.apply(db)
+    return db

@@ -1,0 +1,25 @@
+"""Italian VAT numbers (partita IVA): eleven digits, the last a check digit (Luhn-style)."""
+
+from __future__ import annotations
+
+
+def vat_check_digit(first_ten: str) -> int:
+    total = 0
+    for index, char in enumerate(first_ten):
+        digit = int(char)
+        if index % 2 == 1:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return (10 - total % 10) % 10
+
+
+def normalize_vat(text: str) -> str:
+    """The eleven digits of a partita IVA, or ValueError saying what is wrong."""
+    digits = "".join(text.split()).upper().removeprefix("IT")
+    if len(digits) != 11 or not digits.isdigit():
+        raise ValueError("la partita IVA ha 11 cifre / a VAT number has 11 digits")
+    if vat_check_digit(digits[:10]) != int(digits[10]):
+        raise ValueError("cifra di controllo della partita IVA errata / VAT number check digit is wrong")
+    return digits

@@ -1,0 +1,189 @@
+"""``familycard central``: set up and serve the central service."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..keystore import write_file_atomically
+from .common import CommandError, emit, json_option, now_seconds, user_errors
+
+INSTANCE_FILES = {
+    "DATABASE": "central.db",
+    "LIST_SIGNING_KEY": "keys/list-signing.pem",
+    "SECRET_KEY_FILE": "secret_key",
+}
+
+
+def instance_option(fn: Any) -> Any:
+    return click.option(
+        "--instance",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("var/central"),
+        show_default=True,
+        help="Folder of the central service's database and keys.",
+    )(fn)
+
+
+def instance_settings(instance: Path) -> dict[str, str]:
+    return {name: str(instance / file) for name, file in INSTANCE_FILES.items()}
+
+
+def open_db(instance: Path) -> Any:
+    from ..central.schema import open_database
+
+    instance.mkdir(parents=True, exist_ok=True)
+    return open_database(str(instance / INSTANCE_FILES["DATABASE"]))
+
+
+@click.group()
+def central() -> None:
+    """The network's central service."""
+
+
+@central.command("init")
+@instance_option
+@click.option(
+    "--network-home",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    required=True,
+    help="The network folder: root public key pinned, trust list imported, list-signing key copied.",
+)
+@json_option
+@user_errors
+def init(instance: Path, network_home: Path, as_json: bool) -> None:
+    """Pin the root key, import the trust list and revocations, install the list-signing key."""
+    from ..central import list_service
+    from ..core.keys import b64url_decode
+    from ..network_home import NetworkHome
+
+    home = NetworkHome(network_home)
+    db = open_db(instance)
+    pinned = list_service.network_value(db, "root_public_key")
+    if pinned is not None and pinned != home.state["root_public_key"]:
+        raise CommandError("this central service is pinned to another network's root key")
+    key_target = instance / INSTANCE_FILES["LIST_SIGNING_KEY"]
+    if not key_target.exists():
+        key_target.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(key_target.parent, 0o700)
+        write_file_atomically(
+            key_target, (network_home / "keys" / "list-signing.pem").read_bytes(), mode=0o600, overwrite=False
+        )
+    with db.atomic():
+        list_service.set_network_value(db, "root_public_key", home.state["root_public_key"])
+        list_service.set_network_value(db, "list_signing_public_key", home.state["list_signing_public_key"])
+    from ..central.errors import ApiError
+
+    try:
+        trust = list_service.import_trust_list(db, home.state["trust_list"], now_seconds())
+    except ApiError as exc:
+        raise CommandError(exc.message) from None
+    with db.atomic():
+        for entry in home.state["revocations"]:
+            list_service.revoke_card(db, entry["cti"], "", _seconds(entry["revoked_at"]), entry["reason"])
+    b64url_decode(home.state["root_public_key"])
+    result = {
+        "instance": str(instance),
+        "trust_list_version": trust.version,
+        "comuni": len({i.istat for i in trust.issuers}),
+    }
+    emit(
+        as_json,
+        result,
+        [f"Central service in {instance}: trust list v{trust.version}, {result['comuni']} comuni"],
+    )
+
+
+def _seconds(text: str) -> int:
+    from ..core import from_rfc3339
+
+    return from_rfc3339(text)
+
+
+@central.command("import-trust-list")
+@instance_option
+@click.argument("jws_file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@json_option
+@user_errors
+def import_trust_list(instance: Path, jws_file: Path, as_json: bool) -> None:
+    """Import a trust list signed on the offline machine (checked against the pinned root key)."""
+    from ..central import list_service
+    from ..central.errors import ApiError
+
+    try:
+        trust = list_service.import_trust_list(open_db(instance), jws_file.read_text(), now_seconds())
+    except ApiError as exc:
+        raise CommandError(exc.message) from None
+    emit(as_json, {"trust_list_version": trust.version}, [f"Trust list v{trust.version} is current"])
+
+
+@central.command("add-user")
+@instance_option
+@click.option("--username", required=True)
+@click.option(
+    "--role", type=click.Choice(["network_admin", "comune_officer", "merchant_manager"]), required=True
+)
+@click.option("--istat", help="The comune of a comune officer.")
+@click.option("--merchant-id", type=int, help="The merchant of a merchant manager.")
+@click.option("--language", type=click.Choice(["it", "en"]), default="it", show_default=True)
+@json_option
+@user_errors
+def add_user(
+    instance: Path,
+    username: str,
+    role: str,
+    istat: str | None,
+    merchant_id: int | None,
+    language: str,
+    as_json: bool,
+) -> None:
+    """Create a login; the password comes from FAMILYCARD_USER_PASSWORD or a prompt."""
+    from ..central.credentials import hash_password
+
+    password = os.environ.get("FAMILYCARD_USER_PASSWORD") or (
+        click.prompt("Password", hide_input=True, confirmation_prompt=True) if sys.stdin.isatty() else ""
+    )
+    if len(password) < 10:
+        raise CommandError(
+            "the password needs at least 10 characters (FAMILYCARD_USER_PASSWORD or the prompt)"
+        )
+    if role == "comune_officer" and not istat:
+        raise CommandError("a comune officer needs --istat")
+    if role == "merchant_manager" and merchant_id is None:
+        raise CommandError("a merchant manager needs --merchant-id")
+    db = open_db(instance)
+    if list(db["users"].rows_where("username = ?", [username])):
+        raise CommandError(f"user {username} exists")
+    from ..core import to_rfc3339
+
+    db["users"].insert(
+        {
+            "username": username,
+            "password_hash": hash_password(password),
+            "role": role,
+            "istat": istat if role == "comune_officer" else None,
+            "merchant_id": merchant_id if role == "merchant_manager" else None,
+            "language": language,
+            "created_at": to_rfc3339(now_seconds()),
+        }
+    )
+    emit(as_json, {"username": username, "role": role}, [f"User {username} ({role}) created"])
+
+
+@central.command("serve")
+@instance_option
+@click.option("--bind", default="127.0.0.1:8700", show_default=True)
+@click.option("--workers", type=click.IntRange(1, 32), default=2, show_default=True)
+def serve(instance: Path, bind: str, workers: int) -> None:
+    """Serve the central service with gunicorn."""
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which("gunicorn")
+    if gunicorn is None:
+        raise CommandError("gunicorn is not installed")
+    env = {**os.environ, **{f"FAMILYCARD_CENTRAL_{k}": v for k, v in instance_settings(instance).items()}}
+    env.update(FAMILYCARD_CENTRAL_BIND=bind, FAMILYCARD_CENTRAL_WORKERS=str(workers))
+    os.execve(gunicorn, [gunicorn, "-c", "python:cardsvc.central.gunicorn_conf"], env)
