@@ -16,11 +16,16 @@ Records (kiosk time ``at`` in RFC 3339)::
 Each redemption's card is re-verified (signature and issuer), so a merchant cannot invent cards; only
 pseudonymous fields are kept (cti, the card's comune, minors, the household pseudonym), never the name.
 Per record the answer is ``accepted``, ``duplicate`` or ``rejected`` with a reason.
+
+Work is split in two: everything that needs only the batch (hashes, card signatures, amounts) is done
+first without a lock, so gunicorn workers verify in parallel; then one short write transaction links
+the records to the chain and stores them.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -39,20 +44,69 @@ from ..core.keys import b64url, b64url_decode
 from ..core.ledger_chain import ChainError, batch_signature_valid, check_link, record_hash
 from ..validity import ROME, end_of_day
 from .anomalies import check_void_ratio, raise_flag
+from .db import write_transaction
 from .errors import ApiError
 
 MAX_RECORDS = 2000
-_RECORD_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 MAX_CENTS = 100_000_000
+_RECORD_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_COLUMNS = (
+    "id", "kiosk_id", "merchant_id", "seq", "record_hash", "type", "status", "reason", "cti", "card_istat",
+    "shop_istat", "household", "minors", "offer_id", "amount_cents", "discount_cents", "voids", "voided",
+    "kiosk_time", "received_at",
+)  # fmt: skip
+_INSERT = f"insert into redemptions ({', '.join(_COLUMNS)}) values ({', '.join('?' * len(_COLUMNS))})"
 
 
 class RecordRejected(ValueError):
     """A chained record whose content is refused; it still takes its place in the chain."""
 
 
+@dataclass
+class Prepared:
+    """One record after the lock-free checks."""
+
+    record: dict[str, Any]
+    hash: str | None  # None when the record cannot even be chained (no id, no seq)
+    content: dict[str, Any]
+    reason: str | None  # content refused for this reason
+
+
 def ingest_batch(
     db: Database, kiosk: dict[str, Any], batch: Any, trust: TrustList, now: int, settings: dict[str, Any]
 ) -> dict[str, Any]:
+    records = _checked_batch(kiosk, batch)
+    offers = {
+        row[0] for row in db.execute("select id from offers where merchant_id = ?", [kiosk["merchant_id"]])
+    }
+    shop_istat = db.execute("select istat from merchants where id = ?", [kiosk["merchant_id"]]).fetchone()[0]
+    prepared = [_prepare(record, offers, shop_istat, trust) for record in records]
+
+    results: list[dict[str, Any]] = []
+    with write_transaction(db):
+        sent_at = from_rfc3339(batch["sent_at"])
+        if abs(sent_at - now) > settings["CLOCK_SKEW_FLAG"]:
+            raise_flag(
+                db, "clock_skew", now, f"kiosk clock {sent_at - now:+d} s from the server's",
+                kiosk_id=kiosk["id"], merchant_id=kiosk["merchant_id"], subject=kiosk["id"],
+            )  # fmt: skip
+        state = db.execute("select last_seq, last_hash from kiosks where id = ?", [kiosk["id"]]).fetchone()
+        last_seq, last_hash = int(state[0] or 0), state[1] or "0" * 64
+        broken = False
+        for item in prepared:
+            outcome, last_seq, last_hash, broken = _store(
+                db, kiosk, item, now, settings, last_seq, last_hash, broken
+            )
+            results.append(outcome)
+        db.execute(
+            "update kiosks set last_seq = ?, last_hash = ?, last_seen_at = ? where id = ?",
+            [last_seq, last_hash, to_rfc3339(now), kiosk["id"]],
+        )
+        check_void_ratio(db, kiosk, now, settings["VOID_RATIO_FLAG"], settings["VOID_RATIO_MIN_COUNT"])
+    return {"results": results, "last_seq": last_seq}
+
+
+def _checked_batch(kiosk: dict[str, Any], batch: Any) -> list[Any]:
     if not isinstance(batch, dict) or not isinstance(batch.get("records"), list):
         raise ApiError(400, "invalid_batch", "a batch is an object with a records list")
     records = batch["records"]
@@ -63,53 +117,42 @@ def ingest_batch(
     if not batch_signature_valid(batch, b64url_decode(kiosk["device_public_key"])):
         raise ApiError(400, "bad_batch_signature", "the batch is not signed by this kiosk's device key")
     try:
-        sent_at = from_rfc3339(batch["sent_at"])
-    except (TimestampError, KeyError):
+        from_rfc3339(batch["sent_at"])
+    except TimestampError:
         raise ApiError(400, "invalid_batch", "sent_at must be an RFC 3339 time") from None
-
-    results: list[dict[str, Any]] = []
-    with db.atomic():
-        if abs(sent_at - now) > settings["CLOCK_SKEW_FLAG"]:
-            raise_flag(
-                db, "clock_skew", now, f"kiosk clock {sent_at - now:+d} s from the server's",
-                kiosk_id=kiosk["id"], merchant_id=kiosk["merchant_id"], subject=kiosk["id"],
-            )  # fmt: skip
-        state = db.execute("select last_seq, last_hash from kiosks where id = ?", [kiosk["id"]]).fetchone()
-        last_seq, last_hash = int(state[0] or 0), state[1] or "0" * 64
-        broken = False
-        for record in records:
-            outcome, last_seq, last_hash, broken = _take(
-                db, kiosk, record, trust, now, settings, last_seq, last_hash, broken
-            )
-            results.append(outcome)
-        db["kiosks"].update(
-            kiosk["id"], {"last_seq": last_seq, "last_hash": last_hash, "last_seen_at": to_rfc3339(now)}
-        )
-        check_void_ratio(db, kiosk, now, settings["VOID_RATIO_FLAG"], settings["VOID_RATIO_MIN_COUNT"])
-    return {"results": results, "last_seq": last_seq}
+    return records
 
 
-def _take(
+def _prepare(record: Any, offers: set[int], shop_istat: str, trust: TrustList) -> Prepared:
+    if (
+        not isinstance(record, dict)
+        or not isinstance(record.get("id"), str)
+        or not _RECORD_ID.fullmatch(record["id"])
+    ):
+        return Prepared({}, None, {}, "malformed_record")
+    try:
+        return Prepared(record, record_hash(record), _content(record, offers, shop_istat, trust), None)
+    except RecordRejected as exc:
+        return Prepared(record, record_hash(record), {}, str(exc))
+
+
+def _store(
     db: Database,
     kiosk: dict[str, Any],
-    record: Any,
-    trust: TrustList,
+    item: Prepared,
     now: int,
     settings: dict[str, Any],
     last_seq: int,
     last_hash: str,
     broken: bool,
 ) -> tuple[dict[str, Any], int, str, bool]:
-    if (
-        not isinstance(record, dict)
-        or not isinstance(record.get("id"), str)
-        or not _RECORD_ID.fullmatch(record["id"])
-    ):
+    record = item.record
+    if item.hash is None:
         return {"id": None, "status": "rejected", "reason": "malformed_record"}, last_seq, last_hash, broken
     record_id = record["id"]
     known = db.execute("select record_hash, kiosk_id from redemptions where id = ?", [record_id]).fetchone()
     if known is not None:
-        if known[1] == kiosk["id"] and known[0] == record_hash(record):
+        if known[1] == kiosk["id"] and known[0] == item.hash:
             return {"id": record_id, "status": "duplicate"}, last_seq, last_hash, broken
         return {"id": record_id, "status": "rejected", "reason": "id_conflict"}, last_seq, last_hash, broken
     if broken:
@@ -120,9 +163,18 @@ def _take(
             True,
         )
     try:
-        new_hash = check_link(record, last_seq, last_hash)
+        check_link(record, last_seq, last_hash)
     except ChainError as exc:
-        _reject_log(db, kiosk, record, f"chain_{exc.code}", now)
+        seq = record.get("seq") if type(record.get("seq")) is int else None
+        db["ingest_rejections"].insert(
+            {
+                "kiosk_id": kiosk["id"],
+                "record_id": record_id,
+                "seq": seq,
+                "reason": f"chain_{exc.code}",
+                "received_at": now,
+            }
+        )
         raise_flag(
             db, "chain_break", now, str(exc), [record_id],
             kiosk_id=kiosk["id"], merchant_id=kiosk["merchant_id"], subject=kiosk["id"],
@@ -133,34 +185,43 @@ def _take(
             last_hash,
             True,
         )
+
+    reason = item.reason
+    content = dict(item.content)
+    if reason is None and record.get("type") == "void":
+        reason = _apply_void(db, kiosk, record)
+        content["voids"] = record.get("voids") if reason is None else None
     row = {
+        **dict.fromkeys(_COLUMNS),
+        **content,
         "id": record_id,
         "kiosk_id": kiosk["id"],
         "merchant_id": kiosk["merchant_id"],
         "seq": record["seq"],
-        "record_hash": new_hash,
+        "record_hash": item.hash,
         "type": record.get("type"),
-        "received_at": now,
+        "status": "rejected" if reason else "accepted",
+        "reason": reason or content.get("reason"),
         "voided": 0,
+        "received_at": now,
     }
-    try:
-        row.update(_content(db, kiosk, record, trust))
-        row["status"], reason = "accepted", None
-    except RecordRejected as exc:
-        row["status"], reason = "rejected", str(exc)
-        row["reason"] = reason
-    db["redemptions"].insert(row)
-    if row["status"] == "accepted":
-        _after_accept(db, kiosk, row, now, settings)
-        return {"id": record_id, "status": "accepted"}, record["seq"], new_hash, False
-    return {"id": record_id, "status": "rejected", "reason": reason}, record["seq"], new_hash, False
+    db.execute(_INSERT, [row[c] for c in _COLUMNS])
+    if reason:
+        return {"id": record_id, "status": "rejected", "reason": reason}, record["seq"], item.hash, False
+    _after_accept(db, kiosk, row, now, settings)
+    return {"id": record_id, "status": "accepted"}, record["seq"], item.hash, False
 
 
-def _reject_log(db: Database, kiosk: dict[str, Any], record: dict[str, Any], reason: str, now: int) -> None:
-    seq = record.get("seq") if type(record.get("seq")) is int else None
-    db["ingest_rejections"].insert(
-        {"kiosk_id": kiosk["id"], "record_id": record["id"], "seq": seq, "reason": reason, "received_at": now}
-    )
+def _apply_void(db: Database, kiosk: dict[str, Any], record: dict[str, Any]) -> str | None:
+    target = db.execute(
+        "select id from redemptions "
+        "where id = ? and kiosk_id = ? and type = 'redemption' and status = 'accepted'",
+        [record.get("voids"), kiosk["id"]],
+    ).fetchone()
+    if target is None:
+        return "unknown_redemption"
+    db.execute("update redemptions set voided = 1 where id = ?", [target[0]])
+    return None
 
 
 def _cents(record: dict[str, Any], name: str) -> int:
@@ -170,45 +231,27 @@ def _cents(record: dict[str, Any], name: str) -> int:
     return value
 
 
-def _time(record: dict[str, Any]) -> int:
+def _content(record: dict[str, Any], offers: set[int], shop_istat: str, trust: TrustList) -> dict[str, Any]:
+    """The columns a record contributes, from the record alone; raises :class:`RecordRejected`."""
     try:
-        return from_rfc3339(record.get("at"))  # type: ignore[arg-type]
+        kiosk_time = from_rfc3339(record.get("at"))  # type: ignore[arg-type]
     except TimestampError:
         raise RecordRejected("invalid_time") from None
-
-
-def _content(db: Database, kiosk: dict[str, Any], record: dict[str, Any], trust: TrustList) -> dict[str, Any]:
     kind = record.get("type")
-    kiosk_time = _time(record)
-    if kind == "void":
-        target = db.execute(
-            "select id from redemptions "
-            "where id = ? and kiosk_id = ? and type = 'redemption' and status = 'accepted'",
-            [record.get("voids"), kiosk["id"]],
-        ).fetchone()
-        if target is None:
-            raise RecordRejected("unknown_redemption")
-        db.execute("update redemptions set voided = 1 where id = ?", [target[0]])
-        return {"voids": target[0], "kiosk_time": kiosk_time}
-    if kind == "day_close":
+    if kind in ("void", "day_close"):
         return {"kiosk_time": kiosk_time}
     if kind != "redemption":
         raise RecordRejected("unknown_type")
     amount, discount = _cents(record, "amount_cents"), _cents(record, "discount_cents")
     if discount > amount:
         raise RecordRejected("invalid_amounts")
-    offer = db.execute("select merchant_id from offers where id = ?", [record.get("offer_id")]).fetchone()
-    if offer is None or offer[0] != kiosk["merchant_id"]:
+    if record.get("offer_id") not in offers:
         raise RecordRejected("offer_not_yours")
     claims, key_status = _verified_claims(record.get("card"), trust)
-    cti = b64url(claims.cti)
-    card = db.execute("select household from cards where cti = ?", [cti]).fetchone()
-    shop = db.execute("select istat from merchants where id = ?", [kiosk["merchant_id"]]).fetchone()
     return {
-        "cti": cti,
+        "cti": b64url(claims.cti),
         "card_istat": claims.issuer,
-        "shop_istat": shop[0],
-        "household": None if card is None else card[0],
+        "shop_istat": shop_istat,
         "minors": claims.minors,
         "offer_id": record["offer_id"],
         "amount_cents": amount,
@@ -239,6 +282,9 @@ def _after_accept(
     if row["type"] != "redemption":
         return
     cti, at = row["cti"], row["kiosk_time"]
+    household = db.execute("select household from cards where cti = ?", [cti]).fetchone()
+    if household is not None:
+        db.execute("update redemptions set household = ? where id = ?", [household[0], row["id"]])
     common = {
         "kiosk_id": kiosk["id"],
         "merchant_id": kiosk["merchant_id"],
@@ -254,17 +300,12 @@ def _after_accept(
         )
     day = datetime.fromtimestamp(at, ROME).date()
     start = int(datetime(day.year, day.month, day.day, tzinfo=ROME).timestamp())
-    end = end_of_day(day)
-    same_day_ids = [
-        r[0]
-        for r in db.execute(
-            "select id from redemptions where cti = ? and type = 'redemption' and status = 'accepted' "
-            "and kiosk_time >= ? and kiosk_time < ? order by kiosk_time",
-            [cti, start, end],
-        ).fetchall()
-    ]
-    if len(same_day_ids) > settings["VELOCITY_PER_DAY"]:
-        raise_flag(
-            db, "card_velocity", now, f"{len(same_day_ids)} redemptions on {day.isoformat()}", same_day_ids,
-            subject=f"{cti}|{day.isoformat()}", **common,
-        )  # fmt: skip
+    same_day = db.execute(
+        "select id from redemptions where cti = ? and type = 'redemption' and status = 'accepted' "
+        "and kiosk_time >= ? and kiosk_time < ? order by kiosk_time",
+        [cti, start, end_of_day(day)],
+    ).fetchall()
+    if len(same_day) > settings["VELOCITY_PER_DAY"]:
+        detail = f"{len(same_day)} redemptions on {day.isoformat()}"
+        ids = [r[0] for r in same_day]
+        raise_flag(db, "card_velocity", now, detail, ids, subject=f"{cti}|{day.isoformat()}", **common)
