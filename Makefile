@@ -8,7 +8,7 @@ XCHECK_STAMP := $(XCHECK)/.installed
 # The demo's keys are encrypted with this passphrase unless you set your own.
 export FAMILYCARD_PASSPHRASE ?= demo-passphrase-not-for-production
 
-.PHONY: demo test lint typecheck unit bench bench-verify clean
+.PHONY: demo test lint typecheck unit bench bench-verify bench-ingest clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,7 +42,10 @@ unit: $(STAMP)
 bench-verify: $(STAMP) $(XCHECK_STAMP)
 	$(BIN)/python bench/verify.py
 
-bench: bench-verify
+bench-ingest: $(STAMP)
+	$(BIN)/python bench/ingest.py
+
+bench: bench-verify bench-ingest
 
 clean:
 	rm -rf $(VENV) $(XCHECK) var .pytest_cache .ruff_cache .mypy_cache .hypothesis

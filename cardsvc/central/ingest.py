@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlite_utils import Database
@@ -40,6 +41,7 @@ from ..core import (
     to_rfc3339,
 )
 from ..core.cose_sign1 import UnsupportedAlgorithm
+from ..core.jws import canonical_json
 from ..core.keys import b64url, b64url_decode
 from ..core.ledger_chain import ChainError, batch_signature_valid, check_link, record_hash
 from ..validity import ROME, end_of_day
@@ -75,12 +77,12 @@ class Prepared:
 def ingest_batch(
     db: Database, kiosk: dict[str, Any], batch: Any, trust: TrustList, now: int, settings: dict[str, Any]
 ) -> dict[str, Any]:
-    records = _checked_batch(kiosk, batch)
+    records, encodings = _checked_batch(kiosk, batch)
     offers = {
         row[0] for row in db.execute("select id from offers where merchant_id = ?", [kiosk["merchant_id"]])
     }
     shop_istat = db.execute("select istat from merchants where id = ?", [kiosk["merchant_id"]]).fetchone()[0]
-    prepared = [_prepare(record, offers, shop_istat, trust) for record in records]
+    prepared = [_prepare(r, e, offers, shop_istat, trust) for r, e in zip(records, encodings, strict=True)]
 
     results: list[dict[str, Any]] = []
     with write_transaction(db):
@@ -91,12 +93,11 @@ def ingest_batch(
                 kiosk_id=kiosk["id"], merchant_id=kiosk["merchant_id"], subject=kiosk["id"],
             )  # fmt: skip
         state = db.execute("select last_seq, last_hash from kiosks where id = ?", [kiosk["id"]]).fetchone()
+        context = _BatchContext(db, kiosk, prepared, now, settings)
         last_seq, last_hash = int(state[0] or 0), state[1] or "0" * 64
         broken = False
         for item in prepared:
-            outcome, last_seq, last_hash, broken = _store(
-                db, kiosk, item, now, settings, last_seq, last_hash, broken
-            )
+            outcome, last_seq, last_hash, broken = _store(context, item, last_seq, last_hash, broken)
             results.append(outcome)
         db.execute(
             "update kiosks set last_seq = ?, last_hash = ?, last_seen_at = ? where id = ?",
@@ -106,7 +107,7 @@ def ingest_batch(
     return {"results": results, "last_seq": last_seq}
 
 
-def _checked_batch(kiosk: dict[str, Any], batch: Any) -> list[Any]:
+def _checked_batch(kiosk: dict[str, Any], batch: Any) -> tuple[list[Any], list[bytes]]:
     if not isinstance(batch, dict) or not isinstance(batch.get("records"), list):
         raise ApiError(400, "invalid_batch", "a batch is an object with a records list")
     records = batch["records"]
@@ -114,43 +115,70 @@ def _checked_batch(kiosk: dict[str, Any], batch: Any) -> list[Any]:
         raise ApiError(400, "invalid_batch", f"a batch holds 1 to {MAX_RECORDS} records")
     if batch.get("kiosk_id") != kiosk["id"]:
         raise ApiError(403, "wrong_kiosk", "the batch names another kiosk")
-    if not batch_signature_valid(batch, b64url_decode(kiosk["device_public_key"])):
+    encodings = [canonical_json(record) for record in records]
+    if not batch_signature_valid(batch, b64url_decode(kiosk["device_public_key"]), encodings):
         raise ApiError(400, "bad_batch_signature", "the batch is not signed by this kiosk's device key")
     try:
         from_rfc3339(batch["sent_at"])
     except TimestampError:
         raise ApiError(400, "invalid_batch", "sent_at must be an RFC 3339 time") from None
-    return records
+    return records, encodings
 
 
-def _prepare(record: Any, offers: set[int], shop_istat: str, trust: TrustList) -> Prepared:
+def _prepare(record: Any, encoding: bytes, offers: set[int], shop_istat: str, trust: TrustList) -> Prepared:
     if (
         not isinstance(record, dict)
         or not isinstance(record.get("id"), str)
         or not _RECORD_ID.fullmatch(record["id"])
     ):
         return Prepared({}, None, {}, "malformed_record")
+    digest = record_hash(record, encoding)
     try:
-        return Prepared(record, record_hash(record), _content(record, offers, shop_istat, trust), None)
+        return Prepared(record, digest, _content(record, offers, shop_istat, trust), None)
     except RecordRejected as exc:
-        return Prepared(record, record_hash(record), {}, str(exc))
+        return Prepared(record, digest, {}, str(exc))
+
+
+def _in_clause(values: list[Any]) -> str:
+    return "(" + ",".join("?" * len(values)) + ")"
+
+
+class _BatchContext:
+    """What the write phase looks up once per batch instead of once per record."""
+
+    def __init__(
+        self,
+        db: Database,
+        kiosk: dict[str, Any],
+        prepared: list[Prepared],
+        now: int,
+        settings: dict[str, Any],
+    ) -> None:
+        self.db, self.kiosk, self.now, self.settings = db, kiosk, now, settings
+        ids = [p.record["id"] for p in prepared if p.hash is not None]
+        ctis = list({p.content["cti"] for p in prepared if p.content.get("cti")})
+        self.known: dict[str, tuple[str, str]] = {}
+        self.households: dict[str, str] = {}
+        self.revoked_at: dict[str, int] = {}
+        if ids:
+            sql = f"select id, record_hash, kiosk_id from redemptions where id in {_in_clause(ids)}"
+            self.known = {row[0]: (row[1], row[2]) for row in db.execute(sql, ids)}
+        if ctis:
+            sql = f"select cti, household from cards where cti in {_in_clause(ctis)}"
+            self.households = {row[0]: row[1] for row in db.execute(sql, ctis)}
+            sql = f"select cti, revoked_at from revocations where cti in {_in_clause(ctis)}"
+            self.revoked_at = {row[0]: row[1] for row in db.execute(sql, ctis)}
 
 
 def _store(
-    db: Database,
-    kiosk: dict[str, Any],
-    item: Prepared,
-    now: int,
-    settings: dict[str, Any],
-    last_seq: int,
-    last_hash: str,
-    broken: bool,
+    ctx: _BatchContext, item: Prepared, last_seq: int, last_hash: str, broken: bool
 ) -> tuple[dict[str, Any], int, str, bool]:
+    db, kiosk, now = ctx.db, ctx.kiosk, ctx.now
     record = item.record
     if item.hash is None:
         return {"id": None, "status": "rejected", "reason": "malformed_record"}, last_seq, last_hash, broken
     record_id = record["id"]
-    known = db.execute("select record_hash, kiosk_id from redemptions where id = ?", [record_id]).fetchone()
+    known = ctx.known.get(record_id)
     if known is not None:
         if known[1] == kiosk["id"] and known[0] == item.hash:
             return {"id": record_id, "status": "duplicate"}, last_seq, last_hash, broken
@@ -202,13 +230,15 @@ def _store(
         "type": record.get("type"),
         "status": "rejected" if reason else "accepted",
         "reason": reason or content.get("reason"),
+        "household": ctx.households.get(content.get("cti", "")),
         "voided": 0,
         "received_at": now,
     }
     db.execute(_INSERT, [row[c] for c in _COLUMNS])
+    ctx.known[record_id] = (item.hash, kiosk["id"])
     if reason:
         return {"id": record_id, "status": "rejected", "reason": reason}, record["seq"], item.hash, False
-    _after_accept(db, kiosk, row, now, settings)
+    _after_accept(ctx, row)
     return {"id": record_id, "status": "accepted"}, record["seq"], item.hash, False
 
 
@@ -276,15 +306,19 @@ def _verified_claims(card: Any, trust: TrustList) -> tuple[Any, str]:
     return parsed.claims, issuer.status
 
 
-def _after_accept(
-    db: Database, kiosk: dict[str, Any], row: dict[str, Any], now: int, settings: dict[str, Any]
-) -> None:
+@lru_cache(maxsize=4096)
+def _rome_day(moment: int) -> tuple[str, int, int]:
+    """The Rome calendar day of ``moment``: its ISO date and its first and last-plus-one second."""
+    day = datetime.fromtimestamp(moment, ROME).date()
+    start = int(datetime(day.year, day.month, day.day, tzinfo=ROME).timestamp())
+    return day.isoformat(), start, end_of_day(day)
+
+
+def _after_accept(ctx: _BatchContext, row: dict[str, Any]) -> None:
     if row["type"] != "redemption":
         return
+    db, kiosk, now = ctx.db, ctx.kiosk, ctx.now
     cti, at = row["cti"], row["kiosk_time"]
-    household = db.execute("select household from cards where cti = ?", [cti]).fetchone()
-    if household is not None:
-        db.execute("update redemptions set household = ? where id = ?", [household[0], row["id"]])
     common = {
         "kiosk_id": kiosk["id"],
         "merchant_id": kiosk["merchant_id"],
@@ -293,19 +327,18 @@ def _after_accept(
     }
     if row.get("reason") == "revoked_key":
         raise_flag(db, "revoked_key", now, "card signed by a revoked issuer key", [row["id"]], **common)
-    revoked = db.execute("select revoked_at from revocations where cti = ?", [cti]).fetchone()
-    if revoked is not None and revoked[0] <= at:
+    revoked_at = ctx.revoked_at.get(cti)
+    if revoked_at is not None and revoked_at <= at:
         raise_flag(
             db, "accepted_while_revoked", now, "redeemed after the card was revoked", [row["id"]], **common
         )
-    day = datetime.fromtimestamp(at, ROME).date()
-    start = int(datetime(day.year, day.month, day.day, tzinfo=ROME).timestamp())
+    day, start, end = _rome_day(at - at % 3600)  # the hour's start: same day, and a cache that hits
     same_day = db.execute(
         "select id from redemptions where cti = ? and type = 'redemption' and status = 'accepted' "
         "and kiosk_time >= ? and kiosk_time < ? order by kiosk_time",
-        [cti, start, end_of_day(day)],
+        [cti, start, end],
     ).fetchall()
-    if len(same_day) > settings["VELOCITY_PER_DAY"]:
-        detail = f"{len(same_day)} redemptions on {day.isoformat()}"
+    if len(same_day) > ctx.settings["VELOCITY_PER_DAY"]:
         ids = [r[0] for r in same_day]
-        raise_flag(db, "card_velocity", now, detail, ids, subject=f"{cti}|{day.isoformat()}", **common)
+        detail = f"{len(same_day)} redemptions on {day}"
+        raise_flag(db, "card_velocity", now, detail, ids, subject=f"{cti}|{day}", **common)

@@ -31,9 +31,9 @@ class ChainError(ValueError):
         self.code = code
 
 
-def record_hash(record: dict[str, Any]) -> str:
-    """SHA-256 (hex) of the record's canonical JSON."""
-    return hashlib.sha256(canonical_json(record)).hexdigest()
+def record_hash(record: dict[str, Any], encoding: bytes | None = None) -> str:
+    """SHA-256 (hex) of the record's canonical JSON (``encoding``, when the caller has it already)."""
+    return hashlib.sha256(canonical_json(record) if encoding is None else encoding).hexdigest()
 
 
 def chain_records(
@@ -68,11 +68,32 @@ def sign_batch(
     return {**body, "signature": b64url(device_key.sign(canonical_json(body)))}
 
 
-def batch_signature_valid(batch: dict[str, Any], device_public_key: bytes) -> bool:
-    """True when the batch's signature is the device key's over its kiosk id and records."""
+def batch_signature_valid(
+    batch: dict[str, Any], device_public_key: bytes, record_encodings: list[bytes] | None = None
+) -> bool:
+    """True when the batch's signature is the device key's over its kiosk id, time and records.
+
+    ``record_encodings``, the canonical JSON of each record when the caller has them (it hashes them
+    anyway), spares encoding every record a second time: the canonical JSON of the batch is its sorted
+    keys around the records' own canonical forms.
+    """
     try:
         signature = b64url_decode(batch["signature"])
-        body = {"kiosk_id": batch["kiosk_id"], "sent_at": batch["sent_at"], "records": batch["records"]}
-        return Verifier(device_public_key).is_valid(signature, canonical_json(body))
+        if record_encodings is None:
+            body = {"kiosk_id": batch["kiosk_id"], "sent_at": batch["sent_at"], "records": batch["records"]}
+            message = canonical_json(body)
+        else:
+            message = b"".join(
+                (
+                    b'{"kiosk_id":',
+                    canonical_json(batch["kiosk_id"]),
+                    b',"records":[',
+                    b",".join(record_encodings),
+                    b'],"sent_at":',
+                    canonical_json(batch["sent_at"]),
+                    b"}",
+                )
+            )
+        return Verifier(device_public_key).is_valid(signature, message)
     except (KeyError, TypeError, ValueError):
         return False

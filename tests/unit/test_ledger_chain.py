@@ -62,6 +62,11 @@ def test_batch_signature() -> None:
     assert not batch_signature_valid(batch, raw_public_key(generate_private_key()))
     assert not batch_signature_valid({**batch, "kiosk_id": "k2"}, raw_public_key(device))
     assert not batch_signature_valid({**batch, "sent_at": "2026-11-24T10:00:01Z"}, raw_public_key(device))
+    from cardsvc.core.jws import canonical_json
+
+    encodings = [canonical_json(r) for r in batch["records"]]
+    assert batch_signature_valid(batch, raw_public_key(device), encodings)
+    assert not batch_signature_valid(batch, raw_public_key(device), encodings[:1])
     batch["records"][0]["amount_cents"] = 1
     assert not batch_signature_valid(batch, raw_public_key(device))
     assert not batch_signature_valid({"records": []}, raw_public_key(device))
