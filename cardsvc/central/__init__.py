@@ -31,9 +31,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
     errors.init_app(app)
     db.init_app(app)
+    from .admin_ui import bp as admin_bp
     from .api import bp as api_bp
+    from .auth import current_user
+    from .csrf import csrf_token
+    from .i18n import language, t
     from .openapi import bp as openapi_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(openapi_bp)
+    app.register_blueprint(admin_bp)
+    app.jinja_env.globals.update(t=t, lang=language, csrf_token=csrf_token, current_user=current_user)
     return app

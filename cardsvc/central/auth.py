@@ -57,13 +57,18 @@ def check_password(username: str, password: str) -> dict[str, Any] | None:
 
 
 def current_user() -> dict[str, Any] | None:
-    """The person calling: from the session (UI) or HTTP Basic (API)."""
+    """The person calling: HTTP Basic on the API, the session on the HTML pages.
+
+    The API never takes the session cookie, so a page elsewhere cannot make a logged-in browser call it;
+    the HTML forms carry a CSRF token instead (``admin_ui``).
+    """
     if "user" in g:
         return g.user  # type: ignore[no-any-return]
     user = None
-    auth = request.authorization
-    if auth is not None and auth.type == "basic" and auth.username and auth.password:
-        user = check_password(auth.username, auth.password)
+    if request.path.startswith("/api/"):
+        auth = request.authorization
+        if auth is not None and auth.type == "basic" and auth.username and auth.password:
+            user = check_password(auth.username, auth.password)
     elif session.get("username"):
         user = load_user(session["username"])
     g.user = user

@@ -35,6 +35,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response | HTTPException:
         if not _wants_json():
+            if exc.description == "csrf_failed":
+                from .i18n import t
+
+                exc.description = t("csrf_failed")
             return exc
         code = (exc.name or "error").lower().replace(" ", "_")
         return error_response(exc.code or 500, code, exc.description or exc.name or "error")

@@ -1,0 +1,292 @@
+"""The administrators' web pages under ``/admin``, and the public directory page.
+
+Network administrators see and change everything; comune officers see their own comune's shops and
+flags; merchant managers their own shops, offers and tills. Views are thin: the work is done by the
+same domain functions the API uses, and their ``ApiError`` messages are shown on the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from werkzeug.wrappers import Response as BaseResponse
+
+from ..core import to_rfc3339
+from . import enrolment, list_service, registry
+from .anomalies import list_flags
+from .auth import check_password, current_user, may_manage_merchant, may_see_comune
+from .clock import now
+from .credentials import new_token, secret_hash
+from .csrf import check_csrf
+from .db import get_db
+from .directory import directory_entries
+from .errors import ApiError
+from .i18n import t
+
+bp = Blueprint("admin", __name__)
+F = TypeVar("F", bound=Callable[..., Any])
+# Which offer moves each role may press, by the offer's status.
+OFFER_ACTIONS = {
+    "network_admin": {
+        "pending": ["published", "draft"],
+        "published": ["suspended"],
+        "suspended": ["published", "ended"],
+    },
+    "merchant_manager": {"draft": ["pending", "ended"], "published": ["ended"]},
+}
+ACTION_LABELS = {
+    "published": "approve",
+    "draft": "reject",
+    "suspended": "suspend",
+    "ended": "end",
+    "pending": "submit",
+}
+
+
+@bp.before_request
+def csrf_and_user() -> None:
+    check_csrf()
+    user = current_user()
+    if user is not None:
+        g.user_language = user["language"]
+
+
+def login_required(*roles: str) -> Callable[[F], F]:
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            user = current_user()
+            if user is None:
+                return redirect(url_for("admin.login", next=request.path))
+            if roles and user["role"] not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def user() -> dict[str, Any]:
+    found = current_user()
+    assert found is not None
+    return found
+
+
+@bp.route("/admin/login", methods=["GET", "POST"])
+def login() -> str | BaseResponse:
+    if request.method == "POST":
+        found = check_password(request.form.get("username", ""), request.form.get("password", ""))
+        if found is None:
+            flash(t("bad_login"), "error")
+            return render_template("admin/login.html"), 401  # type: ignore[return-value]
+        session.clear()
+        session["username"] = found["username"]
+        session["lang"] = found["language"]
+        target = request.args.get("next", "")
+        return redirect(target if target.startswith("/admin") else url_for("admin.dashboard"))
+    return render_template("admin/login.html")
+
+
+@bp.post("/admin/logout")
+def logout() -> BaseResponse:
+    session.clear()
+    return redirect(url_for("admin.login"))
+
+
+@bp.get("/admin/")
+@login_required()
+def dashboard() -> str:
+    db = get_db()
+    totals = db.execute(
+        "select count(*) from redemptions where type = 'redemption' and status = 'accepted' and voided = 0"
+    ).fetchone()[0]
+    return render_template(
+        "admin/dashboard.html",
+        summary=list_service.trust_summary(db),
+        redemptions=totals,
+        open_flags=len(_visible_flags()),
+    )
+
+
+@bp.route("/admin/comuni", methods=["GET", "POST"])
+@login_required("network_admin")
+def comuni() -> str | BaseResponse:
+    db = get_db()
+    if request.method == "POST":
+        try:
+            trust = list_service.import_trust_list(db, request.form.get("trust_list", ""), now())
+            flash(t("imported", version=trust.version), "ok")
+        except ApiError as exc:
+            flash(exc.message, "error")
+        return redirect(url_for("admin.comuni"))
+    keys = list(db["issuer_keys"].rows_where(order_by="istat, valid_from"))
+    return render_template(
+        "admin/comuni.html", comuni=list(db["comuni"].rows_where(order_by="name")), keys=keys
+    )
+
+
+@bp.route("/admin/merchants", methods=["GET", "POST"])
+@login_required()
+def merchants() -> str | BaseResponse:
+    db = get_db()
+    if request.method == "POST":
+        if user()["role"] != "network_admin":
+            abort(403)
+        try:
+            registry.create_merchant(db, request.form.to_dict(), now())
+            flash(t("saved"), "ok")
+        except ApiError as exc:
+            flash(exc.message, "error")
+        return redirect(url_for("admin.merchants"))
+    rows = [
+        m
+        for m in db["merchants"].rows_where(order_by="name")
+        if may_manage_merchant(user(), m["id"]) or may_see_comune(user(), m["istat"])
+    ]
+    return render_template(
+        "admin/merchants.html", merchants=rows, comuni=list(db["comuni"].rows_where(order_by="name")),
+        categories=registry.CATEGORIES,
+    )  # fmt: skip
+
+
+@bp.get("/admin/offers")
+@login_required("network_admin", "merchant_manager")
+def offers() -> str:
+    db = get_db()
+    rows = db.execute(
+        "select o.*, m.name as merchant from offers o join merchants m on m.id = o.merchant_id order by o.id"
+    ).fetchall()
+    columns = [
+        c[0]
+        for c in db.execute(
+            "select o.*, m.name as merchant from offers o join merchants m limit 0"
+        ).description
+    ]
+    visible = [dict(zip(columns, row, strict=True)) for row in rows]
+    visible = [o for o in visible if may_manage_merchant(user(), o["merchant_id"])]
+    actions = OFFER_ACTIONS.get(user()["role"], {})
+    return render_template("admin/offers.html", offers=visible, actions=actions, labels=ACTION_LABELS)
+
+
+@bp.post("/admin/offers/<int:offer_id>/status")
+@login_required("network_admin", "merchant_manager")
+def offer_status(offer_id: int) -> BaseResponse:
+    db = get_db()
+    try:
+        offer = registry.get_offer(db, offer_id)
+        if not may_manage_merchant(user(), offer["merchant_id"]):
+            abort(403)
+        actor = "network" if user()["role"] == "network_admin" else "merchant"
+        registry.move_offer(db, offer_id, request.form.get("status", ""), actor, now())
+        flash(t("saved"), "ok")
+    except ApiError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("admin.offers"))
+
+
+@bp.route("/admin/kiosks", methods=["GET", "POST"])
+@login_required("network_admin", "merchant_manager")
+def kiosks() -> str | BaseResponse:
+    db = get_db()
+    created = None
+    if request.method == "POST":
+        if user()["role"] != "network_admin":
+            abort(403)
+        try:
+            merchant_id = int(request.form.get("merchant_id", "0"))
+            if not may_manage_merchant(user(), merchant_id):
+                abort(403)
+            ttl = int(current_app.config["ENROLMENT_CODE_TTL"])
+            created = enrolment.create_kiosk(db, merchant_id, request.form.get("name", ""), now(), ttl)
+        except (ApiError, ValueError) as exc:
+            flash(getattr(exc, "message", str(exc)), "error")
+    rows = [
+        k
+        for k in db["kiosks"].rows_where(order_by="created_at desc")
+        if may_manage_merchant(user(), k["merchant_id"])
+    ]
+    shops = [m for m in db["merchants"].rows_where(order_by="name") if may_manage_merchant(user(), m["id"])]
+    return render_template("admin/kiosks.html", kiosks=rows, merchants=shops, created=created)
+
+
+@bp.post("/admin/kiosks/<kiosk_id>/revoke")
+@login_required("network_admin")
+def kiosk_revoke(kiosk_id: str) -> BaseResponse:
+    try:
+        enrolment.revoke_kiosk(get_db(), kiosk_id, now())
+        flash(t("saved"), "ok")
+    except ApiError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("admin.kiosks"))
+
+
+def _visible_flags() -> list[dict[str, Any]]:
+    role = user()["role"]
+    if role == "merchant_manager":
+        return [f for f in list_flags(get_db()) if f["merchant_id"] == user()["merchant_id"]]
+    return list_flags(get_db(), istat=None if role == "network_admin" else user()["istat"])
+
+
+@bp.get("/admin/flags")
+@login_required("network_admin", "comune_officer")
+def flags() -> str:
+    return render_template("admin/flags.html", flags=_visible_flags(), when=to_rfc3339)
+
+
+@bp.route("/admin/issuers", methods=["GET", "POST"])
+@login_required("network_admin")
+def issuers() -> str:
+    db = get_db()
+    created = None
+    if request.method == "POST":
+        istat = request.form.get("istat", "")
+        if registry.comune_exists(db, istat):
+            token = new_token()
+            db["issuer_credentials"].insert(
+                {"istat": istat, "token_hash": secret_hash(token), "created_at": to_rfc3339(now())}
+            )
+            created = {"istat": istat, "token": token, "comune": db["comuni"].get(istat)["name"]}
+        else:
+            flash(f"{istat}?", "error")
+    credentials = list(db["issuer_credentials"].rows_where(order_by="created_at desc"))
+    return render_template(
+        "admin/issuers.html",
+        comuni=list(db["comuni"].rows_where(order_by="name")),
+        credentials=credentials,
+        created=created,
+    )
+
+
+@bp.get("/directory")
+def directory() -> str:
+    db = get_db()
+    comune, category = request.args.get("comune") or None, request.args.get("category") or None
+    return render_template(
+        "directory.html",
+        shops=directory_entries(db, comune, category),
+        comuni=list(db["comuni"].rows_where(order_by="name")),
+        categories=registry.CATEGORIES,
+        chosen_comune=comune,
+        chosen_category=category,
+    )
+
+
+@bp.get("/")
+def home() -> Response | BaseResponse:
+    return redirect(url_for("admin.directory"))

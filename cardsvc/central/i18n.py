@@ -1,0 +1,96 @@
+"""The admin UI's words in Italian (the default) and English.
+
+The language is chosen by ``?lang=``, kept in the session; otherwise the user's own setting, otherwise
+Italian. A test checks every key has both languages.
+"""
+
+from __future__ import annotations
+
+from flask import g, request, session
+
+LANGUAGES = ("it", "en")
+MESSAGES: dict[str, tuple[str, str]] = {
+    "app_title": ("Family Card — servizio centrale", "Family Card — central service"),
+    "login": ("Accedi", "Log in"),
+    "logout": ("Esci", "Log out"),
+    "username": ("Nome utente", "Username"),
+    "password": ("Password", "Password"),
+    "bad_login": ("Nome utente o password errati.", "Wrong username or password."),
+    "csrf_failed": (
+        "Il modulo è scaduto o non è valido: ricaricare la pagina e riprovare.",
+        "The form has expired or is not valid: reload the page and try again.",
+    ),
+    "forbidden": ("Il tuo ruolo non permette questa azione.", "Your role does not allow this."),
+    "dashboard": ("Riepilogo", "Overview"),
+    "comuni": ("Comuni e chiavi", "Comuni and keys"),
+    "merchants": ("Esercizi convenzionati", "Participating shops"),
+    "offers": ("Offerte", "Offers"),
+    "kiosks": ("Casse", "Tills"),
+    "flags": ("Segnalazioni", "Flags"),
+    "issuers": ("Credenziali uffici comunali", "Comune office credentials"),
+    "directory": ("Dove usare la Family Card", "Where the Family Card works"),
+    "name": ("Nome", "Name"),
+    "vat": ("Partita IVA", "VAT number"),
+    "address": ("Indirizzo", "Address"),
+    "comune": ("Comune", "Comune"),
+    "category": ("Categoria", "Category"),
+    "status": ("Stato", "Status"),
+    "create": ("Crea", "Create"),
+    "add_merchant": ("Nuovo esercizio", "New shop"),
+    "title": ("Titolo", "Title"),
+    "kind": ("Tipo", "Kind"),
+    "approve": ("Approva", "Approve"),
+    "reject": ("Rimanda in bozza", "Send back to draft"),
+    "suspend": ("Sospendi", "Suspend"),
+    "resume": ("Riattiva", "Resume"),
+    "end": ("Termina", "End"),
+    "submit": ("Invia per approvazione", "Submit for approval"),
+    "new_kiosk": ("Nuova cassa", "New till"),
+    "enrolment_code": (
+        "Codice di attivazione (valido una volta, fino a {until}):",
+        "Enrolment code (works once, until {until}):",
+    ),
+    "revoke": ("Revoca", "Revoke"),
+    "issuer_token": (
+        "Credenziale per l'ufficio di {comune} (mostrata solo ora):",
+        "Credential for the office of {comune} (shown only now):",
+    ),
+    "import_trust_list": ("Importa lista di fiducia firmata", "Import a signed trust list"),
+    "imported": ("Lista di fiducia versione {version} importata.", "Trust list version {version} imported."),
+    "records": ("Registrazioni", "Records"),
+    "detail": ("Dettaglio", "Detail"),
+    "kiosk": ("Cassa", "Till"),
+    "no_flags": ("Nessuna segnalazione aperta.", "No open flags."),
+    "redemptions": ("Sconti registrati", "Recorded discounts"),
+    "trust_list_version": ("Versione lista di fiducia", "Trust list version"),
+    "revocation_list_version": ("Versione lista revoche", "Revocation list version"),
+    "saved": ("Salvato.", "Saved."),
+    "error": ("Errore", "Error"),
+    "all": ("Tutti", "All"),
+    "filter": ("Filtra", "Filter"),
+    "no_shops": ("Nessun esercizio trovato.", "No shops found."),
+    "percent_off": ("{percent}% di sconto", "{percent}% off"),
+    "amount_off": ("{amount} € di sconto", "€{amount} off"),
+    "min_spend": ("spesa minima {amount} €", "minimum spend €{amount}"),
+    "cap": ("fino a {amount} €", "up to €{amount}"),
+    "last_seen": ("Ultimo contatto", "Last seen"),
+    "language": ("English", "Italiano"),
+}
+
+
+def language() -> str:
+    if "lang" in g:
+        return str(g.lang)
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES:
+        session["lang"] = chosen
+    lang = session.get("lang") or getattr(g, "user_language", None) or LANGUAGES[0]
+    g.lang = lang if lang in LANGUAGES else LANGUAGES[0]
+    return str(g.lang)
+
+
+def t(key: str, **values: object) -> str:
+    """The message ``key`` in the current language, with ``values`` filled in."""
+    italian, english = MESSAGES[key]
+    text = english if language() == "en" else italian
+    return text.format(**values) if values else text
