@@ -225,6 +225,12 @@ class NetworkHome:
         self._commit(self._resign_trust_list(root, now))
         return self._issuer_key(record)
 
+    def sign_trust_list(self, passphrase: str, now: int) -> str:
+        """Re-sign the current trust list with a new version and issue time, for publication."""
+        root = self._key("root.pem", passphrase)
+        self._commit(self._resign_trust_list(root, now))
+        return str(self.state["trust_list"])
+
     def issue_card(
         self,
         istat: str,

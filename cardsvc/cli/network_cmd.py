@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..core.keys import b64url, public_key_from_pem
+from ..keystore import write_file_atomically
 from ..network_home import NetworkHome
 from .common import (
     CommandError,
@@ -103,3 +104,26 @@ def revoke_key(home: Path, kid: str, as_json: bool) -> None:
     if key.status != "revoked":
         raise CommandError("the key was not revoked")
     emit(as_json, key.to_json(), [f"Key {kid} of {key.comune} revoked"])
+
+
+@network.command("sign-trust-list")
+@home_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the signed list here.")
+@json_option
+@user_errors
+def sign_trust_list(home: Path, out: Path | None, as_json: bool) -> None:
+    """Sign the trust list anew (higher version) for the central service to import."""
+    network_home = open_home(home)
+    token = network_home.sign_trust_list(passphrase(), now_seconds())
+    target = out or home / "trust-list.jws"
+    if out is not None:
+        write_file_atomically(out, token.encode())
+    version = network_home.state["trust_list_version"]
+    emit(
+        as_json,
+        {"trust_list_version": version, "file": str(target), "trust_list": token},
+        [
+            f"Trust list v{version} signed: {target}",
+            "Import it with: familycard central import-trust-list FILE",
+        ],
+    )

@@ -305,3 +305,11 @@ def test_demo_builds_the_seven_comuni_and_reuses_them(tmp_path: Path) -> None:
     second = run("demo", "--home", str(tmp_path / "demo"))
     assert second.exit_code == 0 and "Reusing" in second.output
     assert len(ok("network", "show", "--home", str(tmp_path / "demo" / "network"))["issuers"]) == 7
+
+
+def test_sign_trust_list_for_the_central_service(home: Path, tmp_path: Path) -> None:
+    before = ok("network", "show", "--home", str(home))["trust_list_version"]
+    out = tmp_path / "trust.jws"
+    signed = ok("network", "sign-trust-list", "--home", str(home), "--out", str(out))
+    assert signed["trust_list_version"] == before + 1
+    assert out.read_text() == signed["trust_list"] == ok("network", "show", "--home", str(home))["trust_list"]
