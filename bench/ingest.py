@@ -10,8 +10,6 @@ limit, since every record's card is re-verified. Last line:
 
 from __future__ import annotations
 
-import base64
-import http.client
 import json
 import os
 import sys
@@ -25,16 +23,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import nacl.bindings  # noqa: E402
-from click.testing import CliRunner  # noqa: E402
 
-from cardsvc.cli import main as cli  # noqa: E402
 from cardsvc.core import CardClaims, generate_private_key, issue_card, raw_public_key, to_rfc3339  # noqa: E402
 from cardsvc.core.cose_sign1 import decode_sign1  # noqa: E402
 from cardsvc.core.credential import cose_bytes  # noqa: E402
-from cardsvc.core.keys import b64url  # noqa: E402
 from cardsvc.core.ledger_chain import chain_records, sign_batch  # noqa: E402
 from cardsvc.keystore import read_private_key  # noqa: E402
-from cardsvc.network_home import NetworkHome  # noqa: E402
+from tests.e2e.network_setup import AdminClient, HttpClient, make_central_instance, make_network  # noqa: E402
 from tests.e2e.servers import familycard_server  # noqa: E402
 
 TOTAL = int(os.environ.get("BENCH_REDEMPTIONS", "100000"))
@@ -44,19 +39,6 @@ CARDS = 10_000
 RESEND_SHARE = 0.1
 PASS = "bench-passphrase-123"
 PASSWORD = "bench-user-password"
-
-
-class Client:
-    def __init__(self, base: str, headers: dict[str, str]) -> None:
-        host, port = base.removeprefix("http://").split(":")
-        self.connection = http.client.HTTPConnection(host, int(port), timeout=120)
-        self.headers = {"Content-Type": "application/json", **headers}
-
-    def call(self, method: str, path: str, data: Any = None) -> tuple[int, Any]:
-        body = None if data is None else (data if isinstance(data, bytes) else json.dumps(data).encode())
-        self.connection.request(method, path, body=body, headers=self.headers)
-        response = self.connection.getresponse()
-        return response.status, json.loads(response.read())
 
 
 def bare_verify_rate(card: str, public_key: bytes) -> float:
@@ -77,27 +59,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         now = int(time.time())
-        home = NetworkHome.init(tmp / "network", "Bench", PASS, now - 40 * 86400)
         comuni = ["108040", "108012", "108034"]
-        for istat in comuni:
-            home.add_comune(istat, f"Comune {istat}", PASS, now - 40 * 86400)
-        instance = tmp / "central"
-        env = {"FAMILYCARD_PASSPHRASE": PASS, "FAMILYCARD_USER_PASSWORD": PASSWORD}
-        for args in (
-            ["central", "init", "--instance", str(instance), "--network-home", str(home.path)],
-            [
-                "central",
-                "add-user",
-                "--instance",
-                str(instance),
-                "--username",
-                "admin",
-                "--role",
-                "network_admin",
-            ],
-        ):
-            result = CliRunner().invoke(cli, args, env=env)
-            assert result.exit_code == 0, result.output
+        home = make_network(
+            tmp / "network", {istat: f"Comune {istat}" for istat in comuni}, PASS, now - 40 * 86400
+        )
+        instance = make_central_instance(tmp / "central", home, PASS, PASSWORD)
+        env = {"FAMILYCARD_PASSPHRASE": PASS}
 
         keys = {
             r["istat"]: read_private_key(home.path / r["key_file"], PASS) for r in home.state["issuer_keys"]
@@ -112,53 +79,21 @@ def main() -> None:
             )
             for i in range(CARDS)
         ]
-        admin = {"Authorization": "Basic " + base64.b64encode(f"admin:{PASSWORD}".encode()).decode()}
         with familycard_server(
             ["central", "serve", "--instance", str(instance), "--workers", "2"],
             env,
             "/api/v1/lists/trust",
             tmp / "central.log",
         ) as base:
-            client = Client(base, admin)
+            admin = AdminClient(base, "admin", PASSWORD)
             kiosks = []
-            vats = [
-                "01234567897",
-                "12345678903",
-                "11111111115",
-                "22222222220",
-                "33333333335",
-                "44444444440",
-                "55555555550",
-                "66666666665",
-            ]
+            vats = ["01234567897", "12345678903", "11111111115", "22222222220",
+                    "33333333335", "44444444440", "55555555550", "66666666665"]  # fmt: skip
             for k in range(KIOSKS):
-                status, merchant = client.call(
-                    "POST",
-                    "/api/v1/admin/merchants",
-                    {
-                        "name": f"Negozio {k}",
-                        "vat": vats[k],
-                        "istat": comuni[k % 3],
-                        "category": "alimentari",
-                    },
-                )
-                assert status == 201, merchant
-                _, offer = client.call(
-                    "POST",
-                    f"/api/v1/admin/merchants/{merchant['id']}/offers",
-                    {"title": "5%", "kind": "percent", "percent": 5},
-                )
-                for step in ("pending", "published"):
-                    client.call("POST", f"/api/v1/admin/offers/{offer['id']}/status", {"status": step})
-                _, created = client.call("POST", "/api/v1/admin/kiosks", {"merchant_id": merchant["id"]})
+                merchant = admin.merchant(f"Negozio {k}", vats[k], comuni[k % 3])
+                offer_id = admin.published_offer(merchant, percent=5)
                 device = generate_private_key()
-                status, enrolled = Client(base, {}).call(
-                    "POST",
-                    "/api/v1/kiosks/enrol",
-                    {"code": created["code"], "device_public_key": b64url(raw_public_key(device))},
-                )
-                assert status == 201, enrolled
-                kiosks.append((enrolled, device, offer["id"]))
+                kiosks.append((admin.enrol(merchant, device), device, offer_id))
 
             print("building signed batches…", file=sys.stderr)
             per_kiosk = TOTAL // KIOSKS
@@ -196,7 +131,7 @@ def main() -> None:
             failures: list[str] = []
 
             def upload(enrolled: dict[str, Any], bodies: list[bytes]) -> None:
-                kiosk_client = Client(base, {"Authorization": "Bearer " + enrolled["token"]})
+                kiosk_client = HttpClient(base, {"Authorization": "Bearer " + enrolled["token"]})
                 for body in bodies:
                     status, answer = kiosk_client.call("POST", "/api/v1/redemptions", body)
                     if status != 200 or any(r["status"] == "rejected" for r in answer["results"]):
@@ -218,7 +153,7 @@ def main() -> None:
                 thread.start()
             for thread in threads:
                 thread.join()
-            _, totals = client.call("GET", "/api/v1/admin/totals")
+            totals = admin.ok("GET", "/api/v1/admin/totals")
 
     expected = per_kiosk * KIOSKS
     counted = totals["redemptions"]
