@@ -1,0 +1,53 @@
+"""The merchant kiosk: the till's own small web app, served on 127.0.0.1 and used in a browser there.
+
+``create_app(test_config=None)`` is the one application factory. It verifies cards offline, records
+discounts in a durable hash-chained ledger, and syncs with the central service in the background
+(``wsgi.py`` starts the loop in the serving process).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from cardsvc.keystore import PASSPHRASE_ENV
+from cardsvc.web_csrf import csrf_token, session_secret
+
+from . import db, guard
+from .identity import database_path
+from .settings import load_settings
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(load_settings(test_config))
+    instance = Path(app.config["INSTANCE"])
+    app.config["INSTANCE_PATH"] = instance
+    app.config["DATABASE"] = database_path(instance)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = session_secret(instance / "secret_key")
+    app.config.setdefault("PASSPHRASE", os.environ.get(PASSPHRASE_ENV, ""))
+    app.config.setdefault("CLOCK", lambda: int(time.time()))
+    app.config.setdefault("TRANSPORT", None)
+    app.config.update(
+        MAX_CONTENT_LENGTH=12 * 1024 * 1024,  # a phone photo of the card
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+    )
+    db.init_app(app)
+    guard.init_app(app)
+    from .closing_views import bp as closing_bp
+    from .i18n import language, t
+    from .sync_views import bp as sync_bp
+    from .till_views import bp as till_bp
+    from .view_helpers import template_helpers
+
+    app.register_blueprint(till_bp)
+    app.register_blueprint(closing_bp)
+    app.register_blueprint(sync_bp)
+    app.jinja_env.globals.update(t=t, lang=language, csrf_token=csrf_token, **template_helpers())
+    return app

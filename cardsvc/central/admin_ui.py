@@ -27,12 +27,12 @@ from flask import (
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..core import to_rfc3339
+from ..web_csrf import check_csrf
 from . import enrolment, list_service, registry
 from .anomalies import list_flags
 from .auth import check_password, current_user, may_manage_merchant, may_see_comune
 from .clock import now
 from .credentials import new_token, secret_hash
-from .csrf import check_csrf
 from .db import get_db
 from .directory import directory_entries
 from .errors import ApiError

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask, current_app, g
 from sqlite_utils import Database
 
+from ..sqlite_transactions import write_transaction
 from .schema import open_database
+
+__all__ = ["close_db", "get_db", "init_app", "write_transaction"]
 
 
 def get_db() -> Database:
@@ -29,15 +30,3 @@ def init_app(app: Flask) -> None:
     Path(app.config["DATABASE"]).parent.mkdir(parents=True, exist_ok=True)
     open_database(app.config["DATABASE"]).close()  # schema up to date before the first request
     app.teardown_appcontext(close_db)
-
-
-@contextmanager
-def write_transaction(db: Database) -> Iterator[Database]:
-    """``BEGIN IMMEDIATE``: take the write lock up front, so a reader never has to upgrade mid-way."""
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.conn.rollback()
-        raise
-    db.conn.commit()

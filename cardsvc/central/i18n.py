@@ -1,14 +1,10 @@
-"""The admin UI's words in Italian (the default) and English.
-
-The language is chosen by ``?lang=``, kept in the session; otherwise the user's own setting, otherwise
-Italian. A test checks every key has both languages.
-"""
+"""The admin UI's words in Italian (the default) and English; a test checks every key has both."""
 
 from __future__ import annotations
 
-from flask import g, request, session
+from ..web_i18n import Catalog, language
 
-LANGUAGES = ("it", "en")
+__all__ = ["MESSAGES", "language", "t"]
 MESSAGES: dict[str, tuple[str, str]] = {
     "app_title": ("Family Card — servizio centrale", "Family Card — central service"),
     "login": ("Accedi", "Log in"),
@@ -78,19 +74,4 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-def language() -> str:
-    if "lang" in g:
-        return str(g.lang)
-    chosen = request.args.get("lang")
-    if chosen in LANGUAGES:
-        session["lang"] = chosen
-    lang = session.get("lang") or getattr(g, "user_language", None) or LANGUAGES[0]
-    g.lang = lang if lang in LANGUAGES else LANGUAGES[0]
-    return str(g.lang)
-
-
-def t(key: str, **values: object) -> str:
-    """The message ``key`` in the current language, with ``values`` filled in."""
-    italian, english = MESSAGES[key]
-    text = english if language() == "en" else italian
-    return text.format(**values) if values else text
+t = Catalog(MESSAGES)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,7 @@ from typing import Any
 import click
 
 from ..keystore import write_file_atomically
-from .common import CommandError, emit, json_option, now_seconds, user_errors
+from .common import CommandError, emit, exec_gunicorn, json_option, now_seconds, user_errors
 
 INSTANCE_FILES = {
     "DATABASE": "central.db",
@@ -181,9 +180,6 @@ def add_user(
 @click.option("--workers", type=click.IntRange(1, 32), default=2, show_default=True)
 def serve(instance: Path, bind: str, workers: int) -> None:
     """Serve the central service with gunicorn."""
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which("gunicorn")
-    if gunicorn is None:
-        raise CommandError("gunicorn is not installed")
-    env = {**os.environ, **{f"FAMILYCARD_CENTRAL_{k}": v for k, v in instance_settings(instance).items()}}
+    env = {f"FAMILYCARD_CENTRAL_{k}": v for k, v in instance_settings(instance).items()}
     env.update(FAMILYCARD_CENTRAL_BIND=bind, FAMILYCARD_CENTRAL_WORKERS=str(workers))
-    os.execve(gunicorn, [gunicorn, "-c", "python:cardsvc.central.gunicorn_conf"], env)
+    exec_gunicorn("cardsvc.central.gunicorn_conf", env)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -117,3 +118,11 @@ def parse_moment(text: str, option: str) -> int:
     if moment.tzinfo is None:
         raise CommandError(f"{option}: {text!r} needs a time zone, for example 2026-12-01T10:00:00Z")
     return int(moment.timestamp())
+
+
+def exec_gunicorn(config_module: str, env: dict[str, str]) -> None:
+    """Replace this process with gunicorn serving ``config_module``'s app, with ``env`` added."""
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which("gunicorn")
+    if gunicorn is None:
+        raise CommandError("gunicorn is not installed")
+    os.execve(gunicorn, [gunicorn, "-c", f"python:{config_module}"], {**os.environ, **env})

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.functional.central.conftest import USER_PASSWORD, Central, run_cli
+from tests.functional.conftest import USER_PASSWORD, Central, run_cli
 
 pytestmark = pytest.mark.functional
 

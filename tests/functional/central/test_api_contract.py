@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.functional.central.conftest import Central, bearer
+from tests.functional.conftest import Central, bearer
 
 pytestmark = pytest.mark.functional
 

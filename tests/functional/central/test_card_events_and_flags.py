@@ -4,7 +4,7 @@ import pytest
 
 from cardsvc.core import RevocationState, Verifier, load_trust_list, parse_credential
 from cardsvc.core.keys import b64url, b64url_decode
-from tests.functional.central.conftest import NOW, Central, bearer
+from tests.functional.conftest import NOW, Central, bearer
 
 pytestmark = pytest.mark.functional
 HOUSEHOLD = "a" * 64
@@ -155,7 +155,7 @@ def test_clock_skew_and_void_ratio(central: Central) -> None:
 
 
 def test_comune_officer_sees_only_own_comune_flags(central: Central) -> None:
-    from tests.functional.central.conftest import basic
+    from tests.functional.conftest import basic
 
     merchant = central.merchant("Libreria", "108012", "12345678903", "libreria")
     central.offer(merchant)

@@ -4,7 +4,7 @@ import pytest
 
 from cardsvc.core import RevocationState, Verifier, load_trust_list
 from cardsvc.core.keys import b64url_decode
-from tests.functional.central.conftest import NOW, Central, bearer
+from tests.functional.conftest import NOW, Central, bearer
 
 pytestmark = pytest.mark.functional
 

@@ -1,7 +1,7 @@
 import pytest
 
 from cardsvc.central.vat import normalize_vat
-from tests.functional.central.conftest import Central, basic, run_cli
+from tests.functional.conftest import Central, basic, run_cli
 
 pytestmark = pytest.mark.functional
 

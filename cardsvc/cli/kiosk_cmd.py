@@ -1,0 +1,127 @@
+"""``familycard kiosk``: enrol a till with the central service, serve it, sync it, show its state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..keystore import PASSPHRASE_ENV
+from .common import CommandError, emit, exec_gunicorn, json_option, passphrase, user_errors
+
+
+def instance_option(fn: Any) -> Any:
+    return click.option(
+        "--instance",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("var/kiosk"),
+        show_default=True,
+        help="Folder of the till's ledger, credential and device key.",
+    )(fn)
+
+
+def _app(instance: Path) -> Any:
+    from merchant_kiosk import create_app
+
+    return create_app({"INSTANCE": str(instance), "PASSPHRASE": passphrase(), "SYNC_IN_BACKGROUND": False})
+
+
+@click.group()
+def kiosk() -> None:
+    """The merchant's till."""
+
+
+@kiosk.command("enroll")
+@instance_option
+@click.option("--central", "central_url", required=True, help="Base URL of the central service.")
+@click.option("--code", required=True, help="The one-time enrolment code from the network administrator.")
+@json_option
+@user_errors
+def enroll(instance: Path, central_url: str, code: str, as_json: bool) -> None:
+    """Exchange a one-time code for this till's credential, lists and offers."""
+    from merchant_kiosk.central_client import CentralRefused, CentralUnavailable, urllib_transport
+    from merchant_kiosk.identity import enroll as enroll_kiosk
+
+    if not central_url.startswith(("http://", "https://")):
+        raise CommandError(f"--central: {central_url!r} is not an http(s) URL")
+    try:
+        result = enroll_kiosk(instance, central_url, code, passphrase(confirm=True), urllib_transport(20))
+    except CentralUnavailable as error:
+        raise CommandError(f"the central service did not answer: {error}") from None
+    except CentralRefused as error:
+        raise CommandError(f"enrolment refused: {error}") from None
+    lines = [
+        f"Enrolled kiosk {result['kiosk_id']} for {result['merchant']['name']}",
+        f"Offers: {result['offers']}",
+    ]
+    emit(as_json, result, lines)
+
+
+@kiosk.command("serve")
+@instance_option
+@click.option("--bind", default="127.0.0.1:8710", show_default=True, help="Address of the till's web page.")
+def serve(instance: Path, bind: str) -> None:
+    """Serve the till's web app with gunicorn; the sync loop runs inside it."""
+    if not bind.startswith(("127.", "localhost:", "[::1]:")):
+        raise CommandError("--bind: the till listens on the loopback address only (127.0.0.1:PORT)")
+    secret = passphrase()  # asked here, on the terminal, not inside gunicorn
+    env = {"FAMILYCARD_KIOSK_INSTANCE": str(instance), "FAMILYCARD_KIOSK_BIND": bind, PASSPHRASE_ENV: secret}
+    exec_gunicorn("merchant_kiosk.gunicorn_conf", env)
+
+
+@kiosk.command("sync")
+@instance_option
+@json_option
+@user_errors
+def sync(instance: Path, as_json: bool) -> None:
+    """Push unsent records and pull lists and offers now."""
+    from cardsvc.core import JwsError
+    from merchant_kiosk.background import run_sync
+    from merchant_kiosk.central_client import CentralRefused, CentralUnavailable
+    from merchant_kiosk.identity import NotEnrolled
+
+    try:
+        result = run_sync(_app(instance))
+    except NotEnrolled as error:
+        raise CommandError(str(error)) from None
+    except CentralUnavailable as error:
+        raise CommandError(f"the central service did not answer: {error}; records stay queued") from None
+    except (CentralRefused, JwsError) as error:
+        raise CommandError(f"sync refused: {error}") from None
+    lines = [
+        f"Sent {result['pushed']} records, {result['pending']} pending",
+        f"Revocation list version {result['revocation_version']}",
+    ]
+    emit(as_json, result, lines)
+
+
+@kiosk.command("status")
+@instance_option
+@json_option
+@user_errors
+def status(instance: Path, as_json: bool) -> None:
+    """Enrolment, last sync, pending records, list versions."""
+    from merchant_kiosk import store
+    from merchant_kiosk.identity import database_path
+    from merchant_kiosk.schema import open_database
+    from merchant_kiosk.settings import load_settings
+    from merchant_kiosk.view_helpers import sync_status
+
+    if not Path(database_path(instance)).exists():
+        raise CommandError(f"{instance} holds no kiosk (run: familycard kiosk enroll)")
+    from .common import now_seconds
+
+    db = open_database(database_path(instance))
+    try:
+        result = sync_status(db, now_seconds(), load_settings()["STALE_AFTER"])
+        result |= {k: store.get(db, k) for k in ("kiosk_id", "trust_version", "revocation_version")}
+    finally:
+        db.close()
+    shop = (result["merchant"] or {}).get("name", "?")
+    lines = [
+        f"Kiosk {result['kiosk_id']} ({shop})",
+        f"Last sync: {result['last_sync_at'] or 'never'}; pending: {result['pending']}",
+        f"Lists: trust v{result['trust_version']}, revocations v{result['revocation_version']}",
+    ]
+    emit(as_json, result, lines)

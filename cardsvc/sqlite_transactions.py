@@ -1,0 +1,23 @@
+"""Write transactions on a sqlite-utils database, shared by every part that keeps a SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlite_utils import Database
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """``BEGIN IMMEDIATE``: take the write lock up front, so a reader never has to upgrade mid-way.
+
+    Commits when the block ends, rolls everything back when it raises.
+    """
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.conn.commit()

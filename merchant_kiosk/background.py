@@ -1,0 +1,53 @@
+"""Sync rounds for an app's instance: on demand, and in a background loop inside the serving process.
+
+``wsgi.py`` starts the loop when gunicorn's worker loads the app (never in the master); one lock per
+process keeps the loop and a "sync now" from the till from running at once.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .central_client import CentralClient, urllib_transport
+from .identity import NotEnrolled, database_path, load_identity
+from .schema import open_database
+from .sync import SyncLoop, sync_once
+
+_loops: dict[str, SyncLoop] = {}
+_round_lock = threading.Lock()
+
+
+def run_sync(app: Flask) -> dict[str, Any]:
+    """One sync round for ``app``'s instance, on a connection of its own."""
+    instance: Path = app.config["INSTANCE_PATH"]
+    identity = load_identity(instance, app.config["PASSPHRASE"])
+    transport = app.config["TRANSPORT"] or urllib_transport(app.config["HTTP_TIMEOUT"])
+    client = CentralClient(identity.central_url, transport, identity.token)
+    with _round_lock:
+        db = open_database(database_path(instance))
+        try:
+            return sync_once(db, identity, client, app.config["CLOCK"], app.config["SYNC_BATCH"])
+        finally:
+            db.close()
+
+
+def start_background_sync(app: Flask) -> SyncLoop | None:
+    """Start the sync loop for ``app``'s instance once; None when disabled or not enrolled."""
+    key = str(app.config["INSTANCE_PATH"])
+    if not app.config["SYNC_IN_BACKGROUND"]:
+        return None
+    with _round_lock:
+        if key in _loops:
+            return _loops[key]
+        try:
+            load_identity(app.config["INSTANCE_PATH"], app.config["PASSPHRASE"])
+        except NotEnrolled:
+            return None
+        loop = SyncLoop(lambda: run_sync(app), app.config["SYNC_INTERVAL"], app.config["SYNC_MAX_BACKOFF"])
+        _loops[key] = loop
+        loop.start()
+        return loop

@@ -1,0 +1,34 @@
+"""The request's ledger connection: ``get_db()`` cached on ``g``, closed at teardown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, current_app, g
+from sqlite_utils import Database
+
+from .schema import open_database
+
+
+def get_db() -> Database:
+    if "db" not in g:
+        g.db = open_database(current_app.config["DATABASE"])
+    db: Database = g.db
+    return db
+
+
+def close_db(_exc: BaseException | None = None) -> None:
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()
+
+
+def init_app(app: Flask) -> None:
+    Path(app.config["DATABASE"]).parent.mkdir(parents=True, exist_ok=True)
+    open_database(app.config["DATABASE"]).close()  # schema up to date before the first request
+    app.teardown_appcontext(close_db)
+
+
+def now() -> int:
+    """The till's clock (tests fix it through the ``CLOCK`` setting)."""
+    return int(current_app.config["CLOCK"]())

@@ -1,0 +1,73 @@
+"""The kiosk's ledger database: WAL with ``synchronous=FULL``, so a committed redemption survives a
+crash or a power cut; schema changes as sqlite-utils migrations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("familycard-kiosk")
+
+
+@migrations()
+def m001_ledger(db: Database) -> None:
+    db["kv"].create({"key": str, "value": str}, pk="key")
+    db["ledger"].create(
+        {
+            "seq": int,
+            "id": str,
+            "type": str,  # redemption | void | day_close
+            "record": str,  # the record's canonical JSON, as chained and signed
+            "hash": str,
+            "at": int,
+            "cti": str,
+            "offer_id": int,
+            "amount_cents": int,
+            "discount_cents": int,
+            "voids": str,
+            "day": str,  # Rome calendar day of ``at``
+            "sent": int,  # 0 until the central service has answered for it
+            "result": str,  # accepted | duplicate | rejected
+            "reason": str,
+        },
+        pk="seq",
+    )
+    db["ledger"].create_index(["id"], unique=True)
+    db["ledger"].create_index(["sent"])
+    db["ledger"].create_index(["cti", "day"])
+    db["ledger"].create_index(["voids"])
+    db["ledger"].create_index(["day"])
+    db.execute(
+        "create view live_redemptions as select * from ledger r where r.type = 'redemption' "
+        "and not exists (select 1 from ledger v where v.type = 'void' and v.voids = r.id)"
+    )
+    db["revocations"].create({"cti": str, "revoked_at": int, "reason": str}, pk="cti")
+    db["offers"].create({"id": int, "json": str}, pk="id")
+    db["scans"].create(
+        {"id": str, "at": int, "text": str, "verdict": str, "cti": str, "minors": int, "detail": str}, pk="id"
+    )
+    db["scans"].create_index(["at"])
+    db["scans"].create_index(["cti", "at"])
+
+
+@contextmanager
+def relaxed_durability(db: Database) -> Iterator[Database]:
+    """Commit without waiting for the disk, for the scan log only: losing the last scans in a power cut
+    loses nothing of value, and a scan then costs no fsync. Ledger writes always run with FULL."""
+    db.execute("PRAGMA synchronous = NORMAL")
+    try:
+        yield db
+    finally:
+        db.execute("PRAGMA synchronous = FULL")
+
+
+def open_database(path: str) -> Database:
+    db = Database(path)
+    db.enable_wal()
+    db.execute("PRAGMA synchronous = FULL")
+    db.execute("PRAGMA busy_timeout = 10000")
+    migrations.apply(db)
+    return db

@@ -1,0 +1,56 @@
+"""The kiosk's settings: defaults, then ``FAMILYCARD_KIOSK_<NAME>`` variables, then the test mapping."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS = (
+    Setting("INSTANCE", "var/kiosk", "Folder of the ledger, the credential and the device key."),
+    Setting("VOID_WINDOW", 15 * 60, "Seconds after a redemption during which it can be voided."),
+    Setting(
+        "DUPLICATE_SCAN_WINDOW", 8, "Seconds in which a second scan of the same card is the same customer."
+    ),
+    Setting("SCAN_VALID_FOR", 10 * 60, "Seconds after a scan during which its discount can be recorded."),
+    Setting("CLOCK_TOLERANCE", 120, "Seconds the till clock may lag the server time seen at the last sync."),
+    Setting("STALE_AFTER", 72 * 3600, "Age of the lists after which verdicts carry the LISTS_STALE warning."),
+    Setting(
+        "MAX_LIST_AGE", 30 * 86400, "Age of the lists after which every card is refused (LISTS_TOO_OLD)."
+    ),
+    Setting("SYNC_INTERVAL", 60, "Seconds between background syncs when all is well."),
+    Setting(
+        "SYNC_MAX_BACKOFF", 15 * 60, "Longest wait between sync attempts while the central service is down."
+    ),
+    Setting("SYNC_BATCH", 500, "Records per upload batch."),
+    Setting("SYNC_IN_BACKGROUND", True, "Run the sync loop inside the served app."),
+    Setting("HTTP_TIMEOUT", 20, "Seconds before a call to the central service is given up."),
+)
+ENV_PREFIX = "FAMILYCARD_KIOSK_"
+
+
+def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    values = {s.name: s.default for s in SETTINGS}
+    for setting in SETTINGS:
+        raw = os.environ.get(ENV_PREFIX + setting.name)
+        if raw is None:
+            continue
+        try:
+            if isinstance(setting.default, bool):
+                values[setting.name] = raw.lower() in {"1", "true", "yes"}
+            elif isinstance(setting.default, int):
+                values[setting.name] = int(raw)
+            else:
+                values[setting.name] = raw
+        except ValueError:
+            raise ValueError(f"{ENV_PREFIX}{setting.name}: {raw!r} is not a number") from None
+    values.update(overrides or {})
+    return values

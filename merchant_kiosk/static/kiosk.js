@@ -1,0 +1,121 @@
+// The till's small helpers: sounds for verdicts, Esc for the next card, the scanner field kept focused,
+// a card scanned into the amount field taken as a new scan, camera frames read on the till's server,
+// and the sync banner kept current.
+"use strict";
+
+function csrfToken() {
+  return document.querySelector('meta[name="csrf-token"]').content;
+}
+
+function beep(kind) {
+  const Context = window.AudioContext || window.webkitAudioContext;
+  if (!Context) return;
+  const ctx = new Context();
+  // Accept: two rising tones. Reject: one long low buzz. Distinct without looking at the screen.
+  const notes = kind === "accept" ? [[880, 0, 0.12], [1320, 0.14, 0.16]] : [[180, 0, 0.6]];
+  for (const [freq, start, length] of notes) {
+    const osc = ctx.createOscillator();
+    const gain = ctx.createGain();
+    osc.type = kind === "accept" ? "sine" : "square";
+    osc.frequency.value = freq;
+    gain.gain.value = 0.2;
+    osc.connect(gain).connect(ctx.destination);
+    osc.start(ctx.currentTime + start);
+    osc.stop(ctx.currentTime + start + length);
+  }
+  document.body.dataset.played = kind;
+}
+
+function keepScannerFocused() {
+  const field = document.querySelector(".scanfield");
+  if (!field) return;
+  const refocus = () => {
+    const active = document.activeElement;
+    if (!active || active === document.body) field.focus();
+  };
+  document.addEventListener("click", () => setTimeout(refocus, 0));
+  setInterval(refocus, 1000);
+}
+
+function scanTypedIntoAmount() {
+  const amount = document.getElementById("amount");
+  if (!amount) return;
+  amount.addEventListener("input", () => {
+    if (/^\s*fc1/i.test(amount.value)) {
+      // A card scanned while the amount field had the focus: a new customer, not an amount.
+      const form = document.createElement("form");
+      form.method = "post";
+      form.action = amount.dataset.scanUrl;
+      for (const [name, value] of [["csrf_token", csrfToken()], ["code", amount.value]]) {
+        const input = document.createElement("input");
+        input.type = "hidden";
+        input.name = name;
+        input.value = value;
+        form.appendChild(input);
+      }
+      amount.value = "";
+      document.body.appendChild(form);
+      setTimeout(() => form.submit(), 150); // let the scanner finish typing
+    }
+  });
+}
+
+function camera() {
+  const button = document.getElementById("camera-button");
+  const video = document.getElementById("camera");
+  if (!button || !video || !navigator.mediaDevices) return;
+  button.addEventListener("click", async () => {
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+    video.srcObject = stream;
+    video.hidden = false;
+    await video.play();
+    const canvas = document.createElement("canvas");
+    const tick = async () => {
+      canvas.width = video.videoWidth;
+      canvas.height = video.videoHeight;
+      canvas.getContext("2d").drawImage(video, 0, 0);
+      const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.85));
+      const answer = await fetch(button.dataset.frameUrl, {
+        method: "POST", body: blob, headers: { "X-CSRF-Token": csrfToken(), "Content-Type": "image/jpeg" },
+      }).then((r) => r.json());
+      if (answer.code) {
+        stream.getTracks().forEach((t) => t.stop());
+        const field = document.querySelector(".scanfield");
+        field.value = answer.code;
+        field.form.submit();
+      } else {
+        setTimeout(tick, 300);
+      }
+    };
+    tick();
+  });
+}
+
+function syncBanner() {
+  const bar = document.getElementById("sync-status");
+  if (!bar || !bar.dataset.statusUrl) return;
+  const refresh = async () => {
+    try {
+      const s = await fetch(bar.dataset.statusUrl).then((r) => r.json());
+      const banner = document.getElementById("offline-banner");
+      if (banner) banner.hidden = s.online;
+      bar.classList.toggle("offline", !s.online);
+      const pending = document.getElementById("pending-count");
+      if (pending) pending.textContent = s.pending;
+    } catch (e) { /* the till's own server is restarting: keep the last state */ }
+  };
+  setInterval(refresh, 5000);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const sound = document.body.dataset.sound;
+  if (sound) beep(sound);
+  const escape = document.body.dataset.escape;
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && escape) window.location.href = escape;
+  });
+  keepScannerFocused();
+  scanTypedIntoAmount();
+  camera();
+  syncBanner();
+});

@@ -1,0 +1,116 @@
+"""The till's main pages: scan a card (scanner field, camera frame, photo), see the verdict, record the
+discount, see the receipt, void it. Thin views over ``checkout`` and ``ledger``."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify, redirect, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from cardsvc.core import QrError, read_card_qr
+
+from . import checkout, ledger
+from .checkout import CheckoutRefused, Scan
+from .db import get_db, now
+from .ledger import LedgerError
+from .view_helpers import page
+
+bp = Blueprint("till", __name__)
+
+
+@bp.get("/")
+def index() -> tuple[str, int]:
+    return page("index.html", recent=ledger.recent_redemptions(get_db(), 8))
+
+
+@bp.get("/health")
+def health() -> Response:
+    return jsonify({"ok": True})
+
+
+def _verdict_page(
+    scan: Scan, error: str | None = None, amount: str = "", status_code: int = 200
+) -> tuple[str, int]:
+    db = get_db()
+    choices = checkout.offer_choices(db, scan.verdict, now())
+    usable = [c for c in choices if c.refusal is None]
+    return page(
+        "verdict.html",
+        status_code,
+        scan=scan,
+        verdict=scan.verdict.to_json(),
+        choices=choices,
+        preselected=usable[0].offer.id if len(usable) == 1 else None,
+        redemption_id=ledger.new_id(),
+        error=error,
+        amount=amount,
+    )
+
+
+@bp.post("/scan")
+def scan() -> tuple[str, int]:
+    text = request.form.get("code", "")
+    if not text.strip():
+        return page("index.html", 422, recent=ledger.recent_redemptions(get_db(), 8), error="empty_scan")
+    return _verdict_page(checkout.scan(get_db(), text, now(), current_app.config))
+
+
+@bp.post("/scan/photo")
+def scan_photo() -> tuple[str, int]:
+    upload = request.files.get("image")
+    try:
+        text = read_card_qr(upload.read() if upload else b"")
+    except QrError:
+        return page("index.html", 422, recent=ledger.recent_redemptions(get_db(), 8), error="no_image_code")
+    return _verdict_page(checkout.scan(get_db(), text, now(), current_app.config))
+
+
+@bp.post("/scan/frame")
+def scan_frame() -> Response:
+    """A camera frame (the image bytes as the body): the card's text when one is in it."""
+    try:
+        return jsonify({"code": read_card_qr(request.get_data())})
+    except QrError as error:
+        return jsonify({"code": None, "reason": str(error)})
+
+
+@bp.post("/redeem")
+def redeem() -> tuple[str, int] | BaseResponse:
+    db = get_db()
+    form = request.form
+    scan_id, amount = form.get("scan_id", ""), form.get("amount", "")
+    try:
+        offer_id = int(form.get("offer_id", ""))
+    except ValueError:
+        offer_id = -1
+    try:
+        record, _new = checkout.redeem(
+            db, scan_id, form.get("redemption_id", ""), offer_id, amount, now(), current_app.config
+        )
+    except CheckoutRefused as refused:
+        if refused.code in ("scan_expired", "card_refused"):
+            return page("index.html", 409, recent=ledger.recent_redemptions(db, 8), error=refused.code)
+        _text, scanned = checkout.scanned_card(db, scan_id, now(), current_app.config)
+        return _verdict_page(scanned, refused.code, amount, 422)
+    return redirect(url_for("till.receipt", record_id=record["id"]), 303)
+
+
+@bp.get("/receipt/<record_id>")
+def receipt(record_id: str) -> tuple[str, int]:
+    record = ledger.get_record(get_db(), record_id)
+    if record is None or record["type"] != "redemption":
+        return page("index.html", 404, recent=[], error="unknown_redemption")
+    voidable = not record["voided"] and now() - record["at_seconds"] <= current_app.config["VOID_WINDOW"]
+    offer = next((o for o in checkout.offers(get_db()) if o.id == record["offer_id"]), None)
+    return page("receipt.html", record=record, offer=offer, voidable=voidable)
+
+
+@bp.post("/void/<record_id>")
+def void(record_id: str) -> tuple[str, int] | BaseResponse:
+    try:
+        ledger.record_void(get_db(), record_id, now(), current_app.config["VOID_WINDOW"])
+    except LedgerError as refused:
+        record = ledger.get_record(get_db(), record_id)
+        if record is None:
+            return page("index.html", 404, recent=[], error=refused.code)
+        return page("receipt.html", 409, record=record, offer=None, voidable=False, error=refused.code)
+    return redirect(url_for("till.receipt", record_id=record_id, voided=1), 303)

@@ -1,0 +1,82 @@
+"""What every till page shows and how it writes numbers and dates: euros with a decimal comma, dates
+and times in Rome, the sync status bar."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, Response, current_app, render_template
+from sqlite_utils import Database
+from werkzeug.exceptions import HTTPException
+
+from cardsvc.core import from_rfc3339
+from cardsvc.validity import ROME
+
+from . import ledger, store
+from .db import get_db, now
+from .i18n import t, verdict_message
+from .offer_rules import Offer, format_euros
+
+
+def local_time(moment: int | str | None, with_date: bool = True) -> str:
+    if moment is None:
+        return t("never")
+    seconds = from_rfc3339(moment) if isinstance(moment, str) else moment
+    return datetime.fromtimestamp(seconds, ROME).strftime("%d/%m/%Y %H:%M" if with_date else "%H:%M")
+
+
+def last_valid_day(expires_at: str) -> str:
+    """A card expiring at midnight is valid through the day before: that day is printed."""
+    return datetime.fromtimestamp(from_rfc3339(expires_at) - 1, ROME).strftime("%d/%m/%Y")
+
+
+def offer_terms(offer: Offer) -> str:
+    """The offer in a few words: ``10% (max 5,00 €)``, ``5,00 €``, with its minimum spend."""
+    if offer.kind == "percent":
+        terms = f"{offer.percent}%"
+        if offer.cap_cents is not None:
+            terms += f" (max {format_euros(offer.cap_cents)})"
+    else:
+        terms = format_euros(offer.amount_cents or 0)
+    if offer.min_spend_cents:
+        terms += " · " + t("min_spend_short", amount=format_euros(offer.min_spend_cents))
+    return terms
+
+
+def sync_status(db: Database, now: int, stale_after: int) -> dict[str, Any]:
+    """Last sync, pending records, whether the central service answered the last attempt."""
+    last_sync = store.get(db, "last_sync_at")
+    return {
+        "enrolled": store.get(db, "kiosk_id") is not None,
+        "merchant": store.get(db, "merchant"),
+        "last_sync_at": last_sync,
+        "online": bool(store.get(db, "online", False)),
+        "last_error": store.get(db, "last_error"),
+        "pending": ledger.pending_count(db),
+        "stale": last_sync is None or now - int(last_sync) > stale_after,
+    }
+
+
+def template_helpers() -> dict[str, Any]:
+    return {
+        "euros": format_euros,
+        "local_time": local_time,
+        "last_valid_day": last_valid_day,
+        "offer_terms": offer_terms,
+        "verdict_message": verdict_message,
+    }
+
+
+def init_error_pages(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def error_page(exc: HTTPException) -> tuple[str, int] | Response:
+        key = f"error_{exc.description}" if exc.description in ("csrf_failed", "not_loopback") else None
+        message = t(key) if key else f"{exc.code} {exc.name}"
+        return render_template("error.html", message=message), exc.code or 500
+
+
+def page(template: str, status_code: int = 200, **context: Any) -> tuple[str, int]:
+    """Render a till page with the status bar's figures."""
+    status = sync_status(get_db(), now(), current_app.config["STALE_AFTER"])
+    return render_template(template, status=status, **context), status_code
