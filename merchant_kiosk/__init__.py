@@ -44,10 +44,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .i18n import language, t
     from .sync_views import bp as sync_bp
     from .till_views import bp as till_bp
-    from .view_helpers import template_helpers
+    from .view_helpers import init_error_pages, template_helpers
 
     app.register_blueprint(till_bp)
     app.register_blueprint(closing_bp)
     app.register_blueprint(sync_bp)
+    init_error_pages(app)
     app.jinja_env.globals.update(t=t, lang=language, csrf_token=csrf_token, **template_helpers())
     return app

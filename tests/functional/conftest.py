@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from cardsvc.central import create_app
 from cardsvc.cli import main
 from cardsvc.cli.central_cmd import instance_settings
-from cardsvc.core import generate_private_key, raw_public_key, to_rfc3339
+from cardsvc.core import generate_private_key, parse_credential, raw_public_key, to_rfc3339
 from cardsvc.core.keys import b64url
 from cardsvc.core.ledger_chain import GENESIS, chain_records, record_hash, sign_batch
 from cardsvc.network_home import NetworkHome
@@ -131,6 +131,17 @@ class Central:
 
     def card(self, istat: str = "108040", holder: str = "GIULIA BRAMBILLA", minors: int = 2) -> str:
         return self.home.issue_card(istat, holder, minors, PASS, NOW - 86400).text
+
+    def revoke(self, card: str, reason: str = "lost", at: int = NOW - 10) -> None:
+        """The issuer office reports the card issued, then revoked: the next delta carries it."""
+        claims = parse_credential(card).claims
+        cti = b64url(claims.cti)
+        issued = {"type": "issued", "cti": cti, "istat": claims.issuer, "iat": claims.issued_at}
+        issued |= {"exp": claims.expires_at, "minors": claims.minors, "household": "b" * 64}
+        revoked = {"type": "revoked", "cti": cti, "istat": claims.issuer, "revoked_at": at, "reason": reason}
+        token = self.issuer_token(claims.issuer)
+        answer = self.post("/api/v1/card-events", {"events": [issued, revoked]}, bearer(token))
+        assert [r["status"] for r in answer.json["results"]] == ["accepted", "accepted"], answer.json
 
     def totals(self) -> dict[str, int]:
         return self.client.get("/api/v1/admin/totals", headers=self.admin()).json  # type: ignore[no-any-return]
