@@ -89,3 +89,12 @@ class AdminClient(HttpClient):
         if status != 201:
             raise RuntimeError(f"enrolment: {status} {enrolled}")
         return dict(enrolled)
+
+
+def enrol_till(folder: Path, central_base: str, code: str, passphrase: str) -> dict[str, Any]:
+    """``familycard kiosk enroll``, as the shop's installer would run it."""
+    args = ["kiosk", "enroll", "--instance", str(folder), "--central", central_base, "--code", code, "--json"]
+    result = CliRunner().invoke(main, args, env={"FAMILYCARD_PASSPHRASE": passphrase})
+    if result.exit_code != 0:
+        raise RuntimeError(result.output)
+    return dict(json.loads(result.output))

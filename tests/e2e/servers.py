@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 VENV_BIN = Path(sys.executable).parent
@@ -34,12 +36,23 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 3
     raise TimeoutError(f"{url} did not answer in {timeout} s")
 
 
+@dataclass
+class Server:
+    base: str
+    process: subprocess.Popen[bytes]
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group: master and workers die at once, as in a crash."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+
 @contextmanager
-def familycard_server(args: list[str], env: dict[str, str], health_path: str, log: Path) -> Iterator[str]:
-    """Run ``familycard <args> --bind 127.0.0.1:PORT`` and yield its base URL."""
+def familycard_process(args: list[str], env: dict[str, str], health_path: str, log: Path) -> Iterator[Server]:
+    """Run ``familycard <args> --bind 127.0.0.1:PORT``, wait until it answers, stop it afterwards."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    with log.open("wb") as out:
+    with log.open("ab") as out:
         process = subprocess.Popen(
             [str(VENV_BIN / "familycard"), *args, "--bind", f"127.0.0.1:{port}"],
             env={**os.environ, **env},
@@ -49,11 +62,19 @@ def familycard_server(args: list[str], env: dict[str, str], health_path: str, lo
         )
         try:
             wait_until_up(base + health_path, process)
-            yield base
+            yield Server(base, process)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+
+
+@contextmanager
+def familycard_server(args: list[str], env: dict[str, str], health_path: str, log: Path) -> Iterator[str]:
+    """Run ``familycard <args> --bind 127.0.0.1:PORT`` and yield its base URL."""
+    with familycard_process(args, env, health_path, log) as server:
+        yield server.base
