@@ -5,10 +5,12 @@ BIN := $(VENV)/bin
 XCHECK := .venv-xcheck
 STAMP := $(VENV)/.installed
 XCHECK_STAMP := $(XCHECK)/.installed
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The demo's keys are encrypted with this passphrase unless you set your own.
 export FAMILYCARD_PASSPHRASE ?= demo-passphrase-not-for-production
 
-.PHONY: demo test lint typecheck unit bench bench-verify bench-ingest clean
+.PHONY: demo test lint typecheck unit bench bench-verify bench-ingest bench-kiosk clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +25,11 @@ $(XCHECK_STAMP): Makefile
 	$(XCHECK)/bin/pip install --quiet 'pycose==1.1.0' 'cbor2>=5.6,<6'
 	touch $@
 
+# The browser tests drive Debian's Chromium through Playwright; no browser is ever downloaded.
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium
+
 demo: $(STAMP)
 	$(BIN)/familycard demo --home var/demo
 
@@ -33,7 +40,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: $(STAMP) $(XCHECK_STAMP) lint typecheck
+test: $(STAMP) $(XCHECK_STAMP) $(CHROMIUM) lint typecheck
 	$(BIN)/pytest
 
 unit: $(STAMP)
@@ -45,7 +52,10 @@ bench-verify: $(STAMP) $(XCHECK_STAMP)
 bench-ingest: $(STAMP)
 	$(BIN)/python bench/ingest.py
 
-bench: bench-verify bench-ingest
+bench-kiosk: $(STAMP)
+	$(BIN)/python bench/kiosk.py
+
+bench: bench-verify bench-ingest bench-kiosk
 
 clean:
-	rm -rf $(VENV) $(XCHECK) var .pytest_cache .ruff_cache .mypy_cache .hypothesis
+	rm -rf $(VENV) $(XCHECK) var test-artifacts .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -40,22 +40,33 @@ function keepScannerFocused() {
 function scanTypedIntoAmount() {
   const amount = document.getElementById("amount");
   if (!amount) return;
+  const looksLikeCard = () => /^\s*fc1/i.test(amount.value);
+  let timer = null;
+  const scanInstead = () => {
+    // A card scanned while the amount field had the focus: a new customer, not an amount.
+    clearTimeout(timer);
+    const form = document.createElement("form");
+    form.method = "post";
+    form.action = amount.dataset.scanUrl;
+    for (const [name, value] of [["csrf_token", csrfToken()], ["code", amount.value]]) {
+      const input = document.createElement("input");
+      input.type = "hidden";
+      input.name = name;
+      input.value = value;
+      form.appendChild(input);
+    }
+    amount.value = "";
+    document.body.appendChild(form);
+    form.submit();
+  };
   amount.addEventListener("input", () => {
-    if (/^\s*fc1/i.test(amount.value)) {
-      // A card scanned while the amount field had the focus: a new customer, not an amount.
-      const form = document.createElement("form");
-      form.method = "post";
-      form.action = amount.dataset.scanUrl;
-      for (const [name, value] of [["csrf_token", csrfToken()], ["code", amount.value]]) {
-        const input = document.createElement("input");
-        input.type = "hidden";
-        input.name = name;
-        input.value = value;
-        form.appendChild(input);
-      }
-      amount.value = "";
-      document.body.appendChild(form);
-      setTimeout(() => form.submit(), 150); // let the scanner finish typing
+    clearTimeout(timer);
+    if (looksLikeCard()) timer = setTimeout(scanInstead, 400); // a scanner that sends no Enter
+  });
+  amount.form.addEventListener("submit", (event) => {
+    if (looksLikeCard()) {
+      event.preventDefault(); // the scanner's Enter ends the code
+      scanInstead();
     }
   });
 }
