@@ -43,7 +43,8 @@ def _root(db: Database) -> Verifier:
 
 def held_lists(db: Database, path: str) -> HeldLists | None:
     """The lists in memory, brought up to date with the database; None before enrolment."""
-    trust_version = store.get(db, "trust_version")
+    kv = store.get_many(db, "trust_version", "revocation_version", "revocation_issued_at")
+    trust_version = kv["trust_version"]
     if trust_version is None:
         return None
     with _lock:
@@ -62,8 +63,8 @@ def held_lists(db: Database, path: str) -> HeldLists | None:
             key = b64url_decode(cti)
             held.revocations.entries[key] = RevocationEntry(key, revoked_at, reason)
             held.loaded_rowid = rowid
-        held.revocations.version = int(store.get(db, "revocation_version", 0))
-        held.revocations.issued_at = store.get(db, "revocation_issued_at")
+        held.revocations.version = int(kv["revocation_version"] or 0)
+        held.revocations.issued_at = kv["revocation_issued_at"]
         return held
 
 

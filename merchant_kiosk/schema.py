@@ -64,10 +64,17 @@ def relaxed_durability(db: Database) -> Iterator[Database]:
         db.execute("PRAGMA synchronous = FULL")
 
 
-def open_database(path: str) -> Database:
+def connect(path: str) -> Database:
+    """A connection to an existing, migrated ledger: WAL, ``synchronous=FULL``, waits for the lock."""
     db = Database(path)
-    db.enable_wal()
     db.execute("PRAGMA synchronous = FULL")
     db.execute("PRAGMA busy_timeout = 10000")
+    return db
+
+
+def open_database(path: str) -> Database:
+    """Connect, switching the file to WAL and applying pending migrations first."""
+    db = connect(path)
+    db.enable_wal()
     migrations.apply(db)
     return db

@@ -13,6 +13,15 @@ def get(db: Database, key: str, default: Any = None) -> Any:
     return default if row is None else json.loads(row[0])
 
 
+def get_many(db: Database, *keys: str) -> dict[str, Any]:
+    """The values of ``keys`` in one query; missing keys are None."""
+    marks = ", ".join("?" * len(keys))
+    found = {
+        k: json.loads(v) for k, v in db.execute(f"select key, value from kv where key in ({marks})", keys)
+    }
+    return {key: found.get(key) for key in keys}
+
+
 def put(db: Database, key: str, value: Any) -> None:
     db.execute("insert or replace into kv (key, value) values (?, ?)", [key, json.dumps(value)])
 

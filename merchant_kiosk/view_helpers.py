@@ -46,13 +46,14 @@ def offer_terms(offer: Offer) -> str:
 
 def sync_status(db: Database, now: int, stale_after: int) -> dict[str, Any]:
     """Last sync, pending records, whether the central service answered the last attempt."""
-    last_sync = store.get(db, "last_sync_at")
+    kv = store.get_many(db, "last_sync_at", "kiosk_id", "merchant", "online", "last_error")
+    last_sync = kv["last_sync_at"]
     return {
-        "enrolled": store.get(db, "kiosk_id") is not None,
-        "merchant": store.get(db, "merchant"),
+        "enrolled": kv["kiosk_id"] is not None,
+        "merchant": kv["merchant"],
         "last_sync_at": last_sync,
-        "online": bool(store.get(db, "online", False)),
-        "last_error": store.get(db, "last_error"),
+        "online": bool(kv["online"]),
+        "last_error": kv["last_error"],
         "pending": ledger.pending_count(db),
         "stale": last_sync is None or now - int(last_sync) > stale_after,
     }
