@@ -1,18 +1,11 @@
-"""The kiosk's settings: defaults, then ``FAMILYCARD_KIOSK_<NAME>`` variables, then the test mapping."""
+"""The till's settings: defaults, a TOML file named by ``FAMILYCARD_KIOSK_CONFIG``, then
+``FAMILYCARD_KIOSK_<NAME>`` variables (see ``cardsvc.settings_table``)."""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from typing import Any
 
-
-@dataclass(frozen=True)
-class Setting:
-    name: str
-    default: Any
-    help: str
-
+from cardsvc.settings_table import Setting, load
 
 SETTINGS = (
     Setting("INSTANCE", "var/kiosk", "Folder of the ledger, the credential and the device key."),
@@ -38,19 +31,5 @@ ENV_PREFIX = "FAMILYCARD_KIOSK_"
 
 
 def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    values = {s.name: s.default for s in SETTINGS}
-    for setting in SETTINGS:
-        raw = os.environ.get(ENV_PREFIX + setting.name)
-        if raw is None:
-            continue
-        try:
-            if isinstance(setting.default, bool):
-                values[setting.name] = raw.lower() in {"1", "true", "yes"}
-            elif isinstance(setting.default, int):
-                values[setting.name] = int(raw)
-            else:
-                values[setting.name] = raw
-        except ValueError:
-            raise ValueError(f"{ENV_PREFIX}{setting.name}: {raw!r} is not a number") from None
-    values.update(overrides or {})
-    return values
+    """Defaults, then the TOML file, then the environment, then ``overrides`` (tests)."""
+    return load(SETTINGS, ENV_PREFIX, "instance/kiosk.toml", overrides)
