@@ -7,6 +7,7 @@ treated as compromised, not quietly used.
 from __future__ import annotations
 
 import os
+import secrets
 import stat
 import tempfile
 from pathlib import Path
@@ -75,3 +76,13 @@ def write_file_atomically(path: Path, data: bytes, mode: int = 0o644, overwrite:
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)
         raise
+
+
+def instance_secret(path: Path) -> str:
+    """A random secret kept in ``path`` (mode 0600), made on first use: session signing, pseudonyms."""
+    if not path.exists():
+        try:
+            write_file_atomically(path, secrets.token_hex(32).encode(), mode=0o600, overwrite=False)
+        except (FileExistsError, KeyFileError):
+            pass  # another worker made it a moment before: use that one
+    return path.read_text().strip()

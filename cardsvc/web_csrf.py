@@ -1,11 +1,10 @@
 """CSRF protection for the HTML forms of every web app: a per-session token in every form, checked on
-every POST; and the session secret it stands on."""
+every POST."""
 
 from __future__ import annotations
 
 import hmac
 import secrets
-from pathlib import Path
 
 from flask import abort, request, session
 
@@ -25,12 +24,3 @@ def check_csrf() -> None:
     expected = session.get("csrf")
     if not expected or not hmac.compare_digest(sent, str(expected)):
         abort(400, description="csrf_failed")
-
-
-def session_secret(path: Path) -> str:
-    """The secret that signs session cookies, kept in ``path`` (made with mode 0600 on first use)."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_hex(32))
-    return path.read_text().strip()

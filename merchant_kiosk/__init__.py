@@ -14,8 +14,8 @@ from typing import Any
 
 from flask import Flask
 
-from cardsvc.keystore import PASSPHRASE_ENV
-from cardsvc.web_csrf import csrf_token, session_secret
+from cardsvc.keystore import PASSPHRASE_ENV, instance_secret
+from cardsvc.web_csrf import csrf_token
 
 from . import db, guard
 from .identity import database_path
@@ -29,7 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["INSTANCE_PATH"] = instance
     app.config["DATABASE"] = database_path(instance)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = session_secret(instance / "secret_key")
+        app.config["SECRET_KEY"] = instance_secret(instance / "secret_key")
     app.config.setdefault("PASSPHRASE", os.environ.get(PASSPHRASE_ENV, ""))
     app.config.setdefault("CLOCK", lambda: int(time.time()))
     app.config.setdefault("TRANSPORT", None)

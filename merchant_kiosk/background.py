@@ -12,12 +12,14 @@ from typing import Any
 
 from flask import Flask
 
+from cardsvc.retry_loop import RetryLoop
+
 from .central_client import CentralClient, urllib_transport
 from .identity import NotEnrolled, database_path, load_identity
 from .schema import open_database
-from .sync import SyncLoop, sync_once
+from .sync import sync_once
 
-_loops: dict[str, SyncLoop] = {}
+_loops: dict[str, RetryLoop] = {}
 _round_lock = threading.Lock()
 
 
@@ -35,7 +37,7 @@ def run_sync(app: Flask) -> dict[str, Any]:
             db.close()
 
 
-def start_background_sync(app: Flask) -> SyncLoop | None:
+def start_background_sync(app: Flask) -> RetryLoop | None:
     """Start the sync loop for ``app``'s instance once; None when disabled or not enrolled."""
     key = str(app.config["INSTANCE_PATH"])
     if not app.config["SYNC_IN_BACKGROUND"]:
@@ -47,7 +49,9 @@ def start_background_sync(app: Flask) -> SyncLoop | None:
             load_identity(app.config["INSTANCE_PATH"], app.config["PASSPHRASE"])
         except NotEnrolled:
             return None
-        loop = SyncLoop(lambda: run_sync(app), app.config["SYNC_INTERVAL"], app.config["SYNC_MAX_BACKOFF"])
+        loop = RetryLoop(
+            "kiosk-sync", lambda: run_sync(app), app.config["SYNC_INTERVAL"], app.config["SYNC_MAX_BACKOFF"]
+        )
         _loops[key] = loop
         loop.start()
         return loop

@@ -1,76 +1,15 @@
-"""Talking to the central service: enrolment, sync, uploads, over a transport that tests can replace.
-
-``Transport`` is any callable ``(method, url, headers, body) -> (status, body)``; the default uses the
-standard library. Tests pass one that calls the central app's test client (no sockets) or that fails,
-stalls or answers twice.
-"""
+"""The till's calls to the central service: enrolment, sync, uploads."""
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
-from collections.abc import Callable
 from typing import Any
 
-Transport = Callable[[str, str, dict[str, str], bytes | None], tuple[int, bytes]]
+from cardsvc.json_client import CentralRefused, CentralUnavailable, JsonClient, Transport, urllib_transport
+
+__all__ = ["CentralClient", "CentralRefused", "CentralUnavailable", "Transport", "urllib_transport"]
 
 
-class CentralUnavailable(Exception):
-    """No answer, or an answer that says the service cannot take the request now (retry later)."""
-
-
-class CentralRefused(Exception):
-    """The central service refused the request for good (retrying the same request will not help)."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(f"{status} {code}: {message}")
-        self.status = status
-        self.code = code
-
-
-def urllib_transport(timeout: float) -> Transport:
-    def send(method: str, url: str, headers: dict[str, str], body: bytes | None) -> tuple[int, bytes]:
-        request = urllib.request.Request(url, data=body, method=method, headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                return int(response.status), response.read()
-        except urllib.error.HTTPError as error:
-            return int(error.code), error.read()
-        except (OSError, ValueError) as error:
-            raise CentralUnavailable(str(error)) from None
-
-    return send
-
-
-class CentralClient:
-    def __init__(self, base_url: str, transport: Transport, token: str | None = None) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.transport = transport
-        self.token = token
-
-    def _call(self, method: str, path: str, data: Any = None) -> Any:
-        headers = {"Content-Type": "application/json", "Accept": "application/json"}
-        if self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
-        body = None if data is None else json.dumps(data).encode()
-        try:
-            status, raw = self.transport(method, self.base_url + path, headers, body)
-        except CentralUnavailable:
-            raise
-        except Exception as error:  # a transport's own failure is an unavailable service
-            raise CentralUnavailable(str(error)) from None
-        try:
-            answer = json.loads(raw) if raw else {}
-        except ValueError:
-            raise CentralUnavailable(f"{status}: not JSON") from None
-        if status >= 500 or status in (408, 429):
-            raise CentralUnavailable(f"{status}")
-        if status >= 400:
-            error = answer.get("error", {}) if isinstance(answer, dict) else {}
-            raise CentralRefused(status, str(error.get("code", "error")), str(error.get("message", "")))
-        return answer
-
+class CentralClient(JsonClient):
     def enrol(self, code: str, device_public_key: str) -> dict[str, Any]:
         return dict(
             self._call("POST", "/api/v1/kiosks/enrol", {"code": code, "device_public_key": device_public_key})

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask
 
-from ..web_csrf import session_secret
+from ..keystore import instance_secret
 from . import db, errors
 from .settings import load_settings
 
@@ -19,7 +19,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(load_settings(test_config))
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = session_secret(Path(app.config["SECRET_KEY_FILE"]))
+        app.config["SECRET_KEY"] = instance_secret(Path(app.config["SECRET_KEY_FILE"]))
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
     errors.init_app(app)
     db.init_app(app)

@@ -1,0 +1,45 @@
+"""A background thread that repeats a job, backing off with jitter while the job fails: the till's sync
+and the comune office's event push both run in one."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+class RetryLoop(threading.Thread):
+    """Runs ``run_once`` every ``interval`` seconds while it succeeds; after failures, waits 2, 4, 8 …
+    seconds up to ``max_backoff``, each wait with jitter. ``wake`` runs it at once."""
+
+    def __init__(self, name: str, run_once: Callable[[], Any], interval: float, max_backoff: float) -> None:
+        super().__init__(name=name, daemon=True)
+        self.run_once, self.interval, self.max_backoff = run_once, interval, max_backoff
+        self.failures = 0
+        self.wake = threading.Event()
+        self.stopping = threading.Event()
+
+    def next_delay(self) -> float:
+        if self.failures == 0:
+            return self.interval
+        base = min(self.max_backoff, 2 ** min(self.failures, 16))
+        return base * random.uniform(0.5, 1.0)
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                self.run_once()
+                self.failures = 0
+            except Exception as error:  # the loop outlives any one failure
+                self.failures += 1
+                log.warning("%s failed (%s), attempt %d", self.name, error, self.failures)
+            self.wake.wait(self.next_delay())
+            self.wake.clear()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.wake.set()
