@@ -6,6 +6,7 @@ treated as compromised, not quietly used.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import stat
@@ -81,8 +82,6 @@ def write_file_atomically(path: Path, data: bytes, mode: int = 0o644, overwrite:
 def instance_secret(path: Path) -> str:
     """A random secret kept in ``path`` (mode 0600), made on first use: session signing, pseudonyms."""
     if not path.exists():
-        try:
+        with contextlib.suppress(FileExistsError, KeyFileError):  # another worker made it first: use it
             write_file_atomically(path, secrets.token_hex(32).encode(), mode=0o600, overwrite=False)
-        except (FileExistsError, KeyFileError):
-            pass  # another worker made it a moment before: use that one
     return path.read_text().strip()

@@ -11,12 +11,13 @@ from sqlite_utils import Database
 from werkzeug.exceptions import HTTPException
 
 from cardsvc.core import from_rfc3339
+from cardsvc.euros import format_euros
 from cardsvc.validity import ROME
 
 from . import ledger, store
 from .db import get_db, now
 from .i18n import t, verdict_message
-from .offer_rules import Offer, format_euros
+from .offer_rules import Offer
 
 
 def local_time(moment: int | str | None, with_date: bool = True) -> str:

@@ -2,7 +2,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from merchant_kiosk.offer_rules import Offer, OfferRefused, discount_cents, format_euros, parse_euros
+from cardsvc.euros import format_euros, parse_euros
+from merchant_kiosk.offer_rules import Offer, OfferRefused, discount_cents
 
 pytestmark = pytest.mark.unit
 PERCENT = Offer(1, "10%", "percent", percent=10)
