@@ -198,8 +198,9 @@ class NetworkHome:
         self._commit(self._resign_trust_list(root, now), new_keys=new_key, passphrase=passphrase)
         return self._issuer_key(record)
 
-    def rotate_key(self, istat: str, passphrase: str, now: int) -> IssuerKey:
-        """Retire the comune's active key (its cards stay valid) and give it a new one."""
+    def rotate_key(self, istat: str, passphrase: str, now: int, public_key: bytes | None = None) -> IssuerKey:
+        """Retire the comune's active key (its cards stay valid) and give it a new one (or one imported
+        from its office)."""
         if istat not in self.state["comuni"]:
             raise NetworkHomeError(f"comune {istat} is not in the network")
         root = self._key("root.pem", passphrase)
@@ -207,7 +208,7 @@ class NetworkHome:
             if record["istat"] == istat and record["status"] == "active":
                 record["status"] = "retired"
                 record["valid_until"] = to_rfc3339(now)
-        record, new_key = self._new_issuer_record(istat, now, None)
+        record, new_key = self._new_issuer_record(istat, now, public_key)
         self.state["issuer_keys"].append(record)
         self._commit(self._resign_trust_list(root, now), new_keys=new_key, passphrase=passphrase)
         return self._issuer_key(record)

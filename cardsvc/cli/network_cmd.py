@@ -85,11 +85,17 @@ def show(home: Path, as_json: bool) -> None:
 @network.command("rotate-key")
 @home_option
 @click.option("--istat", required=True, help="The comune whose key is replaced.")
+@click.option(
+    "--public-key",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="PEM public key of the comune office's new key; without it a key is generated here.",
+)
 @json_option
 @user_errors
-def rotate_key(home: Path, istat: str, as_json: bool) -> None:
-    """Retire the comune's active key (its cards stay valid) and make a new one."""
-    key = open_home(home).rotate_key(istat, passphrase(), now_seconds())
+def rotate_key(home: Path, istat: str, public_key: Path | None, as_json: bool) -> None:
+    """Retire the comune's active key (its cards stay valid) and make or import a new one."""
+    raw = public_key_from_pem(public_key.read_bytes()) if public_key else None
+    key = open_home(home).rotate_key(istat, passphrase(), now_seconds(), raw)
     emit(as_json, key.to_json(), [f"Comune {istat}: new active key {b64url(key.kid)}"])
 
 

@@ -1,0 +1,201 @@
+"""Households of one comune: what the office types in, checked field by field, and how it is kept.
+
+``parse_household`` turns the form's (or a CSV row's) text into a :class:`HouseholdInput` or a list of
+:class:`FieldError` naming each field and what is wrong with it; the web form and the batch import
+share it. The reference person is the first guardian; each guardian may hold a card.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlite_utils import Database
+
+from cardsvc.core.timestamps import to_rfc3339
+from cardsvc.euros import parse_euros
+
+from .eligibility import Failure, Rules, check
+
+MAX_GUARDIANS = 4
+MAX_CHILDREN = 20
+NAME_LIMIT = 80
+YES = {"1", "si", "sì", "s", "yes", "y", "true", "on", "x"}
+NO = {"", "0", "no", "n", "false", "off"}
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    code: str  # required | too_long | invalid_year | too_many | invalid_amount | invalid_yes_no
+    values: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class HouseholdInput:
+    reference_person: str
+    other_guardians: tuple[str, ...]
+    birth_years: tuple[int, ...]
+    address: str
+    resident: bool
+    isee_cents: int | None
+
+
+def _name(raw: str, name: str, errors: list[FieldError], required: bool = True) -> str:
+    clean = " ".join(raw.split())
+    if not clean and required:
+        errors.append(FieldError(name, "required"))
+    elif len(clean) > NAME_LIMIT or (clean and not clean.isprintable()):
+        errors.append(FieldError(name, "too_long", {"limit": NAME_LIMIT}))
+    return clean
+
+
+def _list(raw: str) -> list[str]:
+    return [part.strip() for part in raw.replace("\n", ";").replace(",", ";").split(";") if part.strip()]
+
+
+def parse_household(data: dict[str, str], year: int) -> HouseholdInput | list[FieldError]:
+    """Check every field; return the household, or every error at once."""
+    errors: list[FieldError] = []
+    reference = _name(data.get("reference_person", ""), "reference_person", errors)
+    others = tuple(_name(n, "other_guardians", errors) for n in _list(data.get("other_guardians", "")))
+    if len(others) + 1 > MAX_GUARDIANS:
+        errors.append(FieldError("other_guardians", "too_many", {"limit": MAX_GUARDIANS - 1}))
+    years: list[int] = []
+    for part in _list(data.get("birth_years", "")):
+        if not (part.isdigit() and year - 30 <= int(part) <= year):
+            errors.append(FieldError("birth_years", "invalid_year", {"value": part, "year": year}))
+        else:
+            years.append(int(part))
+    if len(years) > MAX_CHILDREN:
+        errors.append(FieldError("birth_years", "too_many", {"limit": MAX_CHILDREN}))
+    address = " ".join(data.get("address", "").split())
+    if not address:
+        errors.append(FieldError("address", "required"))
+    elif len(address) > 120:
+        errors.append(FieldError("address", "too_long", {"limit": 120}))
+    resident_text = data.get("resident", "").strip().lower()
+    if resident_text not in YES | NO:
+        errors.append(FieldError("resident", "invalid_yes_no", {"value": resident_text}))
+    isee: int | None = None
+    if data.get("isee", "").strip():
+        try:
+            isee = parse_euros(data["isee"])
+        except ValueError:
+            errors.append(FieldError("isee", "invalid_amount", {"value": data["isee"].strip()}))
+    if errors:
+        return errors
+    return HouseholdInput(reference, others, tuple(sorted(years)), address, resident_text in YES, isee)
+
+
+def rules_of(db: Database, istat: str) -> Rules:
+    row = db.execute("select min_minors, isee_ceiling_cents from comuni where istat = ?", [istat]).fetchone()
+    return Rules(int(row[0] if row and row[0] is not None else 1), row[1] if row else None)
+
+
+def eligibility(db: Database, household: dict[str, Any], year: int) -> list[Failure]:
+    rules = rules_of(db, household["istat"])
+    return check(bool(household["resident"]), household["birth_years"], household["isee_cents"], rules, year)
+
+
+def save_household(
+    db: Database,
+    istat: str,
+    data: HouseholdInput,
+    now: int,
+    household_id: int | None = None,
+    ref: str | None = None,
+) -> int:
+    """Insert or update a household and its guardians and children, inside the caller's transaction.
+
+    Guardians keep their ids (and so their cards) when only their spelling changes at the same place.
+    """
+    row = {
+        "istat": istat,
+        "reference_person": data.reference_person,
+        "address": data.address,
+        "resident": int(data.resident),
+        "isee_cents": data.isee_cents,
+        "updated_at": to_rfc3339(now),
+    }
+    if household_id is None:
+        row |= {"created_at": to_rfc3339(now), "ref": ref}
+        household_id = int(db["households"].insert(row).last_pk)  # type: ignore[arg-type]
+    else:
+        db["households"].update(household_id, row)
+    names = [data.reference_person, *data.other_guardians]
+    existing = list(
+        db.execute("select id from guardians where household_id = ? order by position", [household_id])
+    )
+    for position, name in enumerate(names):
+        if position < len(existing):
+            db.execute(
+                "update guardians set name = ?, position = ? where id = ?",
+                [name, position, existing[position][0]],
+            )
+        else:
+            db["guardians"].insert({"household_id": household_id, "name": name, "position": position})
+    for (stale,) in existing[len(names) :]:
+        if not db.execute("select 1 from cards where guardian_id = ?", [stale]).fetchone():
+            db.execute("delete from guardians where id = ?", [stale])
+        else:
+            db.execute(
+                "update guardians set position = -1 where id = ?", [stale]
+            )  # kept for its card history
+    db.execute("delete from minors where household_id = ?", [household_id])
+    for born in data.birth_years:
+        db["minors"].insert({"household_id": household_id, "birth_year": born})
+    return household_id
+
+
+def get_household(db: Database, istat: str, household_id: int) -> dict[str, Any] | None:
+    """The household with its guardians and children's birth years, if it belongs to ``istat``."""
+    rows = list(db["households"].rows_where("id = ? and istat = ?", [household_id, istat]))
+    if not rows:
+        return None
+    household = rows[0]
+    household["guardians"] = list(
+        db["guardians"].rows_where("household_id = ? and position >= 0", [household_id], order_by="position")
+    )
+    household["birth_years"] = [
+        r[0]
+        for r in db.execute(
+            "select birth_year from minors where household_id = ? order by birth_year", [household_id]
+        )
+    ]
+    return household
+
+
+def find_by_ref(db: Database, istat: str, ref: str) -> int | None:
+    row = db.execute("select id from households where istat = ? and ref = ?", [istat, ref]).fetchone()
+    return None if row is None else int(row[0])
+
+
+def search(db: Database, istat: str, text: str, limit: int = 50) -> list[dict[str, Any]]:
+    """Households of ``istat`` whose reference person, a guardian or the address contains ``text``."""
+    pattern = f"%{text.strip()}%"
+    return [
+        dict(zip(("id", "reference_person", "address", "cards"), row, strict=True))
+        for row in db.execute(
+            "select h.id, h.reference_person, h.address, "
+            "(select count(*) from cards c where c.household_id = h.id and c.status = 'active') "
+            "from households h where h.istat = ? and (h.reference_person like ? or h.address like ? "
+            "or exists (select 1 from guardians g where g.household_id = h.id and g.name like ?)) "
+            "order by h.updated_at desc limit ?",
+            [istat, pattern, pattern, pattern, limit],
+        )
+    ]
+
+
+def as_form(household: dict[str, Any]) -> dict[str, str]:
+    """The household's values as the form shows them for editing."""
+    return {
+        "reference_person": household["reference_person"],
+        "other_guardians": "; ".join(g["name"] for g in household["guardians"][1:]),
+        "birth_years": "; ".join(str(y) for y in household["birth_years"]),
+        "address": household["address"],
+        "resident": "si" if household["resident"] else "no",
+        "isee": ""
+        if household["isee_cents"] is None
+        else f"{household['isee_cents'] / 100:.2f}".replace(".", ","),
+    }
