@@ -30,3 +30,8 @@ def default_expiry(issued_at: int, months: int = DEFAULT_VALIDITY_MONTHS) -> int
     """A card issued at ``issued_at`` is valid through the same calendar day ``months`` later."""
     issued_day = datetime.fromtimestamp(issued_at, ROME).date()
     return end_of_day(add_months(issued_day, months))
+
+
+def rome_year(moment: int) -> int:
+    """The calendar year in Rome at ``moment``."""
+    return datetime.fromtimestamp(moment, ROME).year

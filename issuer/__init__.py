@@ -1,0 +1,57 @@
+"""The comune office application: households, eligibility, cards (issue, renew, reissue, revoke),
+printing, batches from CSV, and card events queued for the central service.
+
+``create_app(test_config=None)`` is the one application factory; ``wsgi.py`` serves it and starts the
+background loop that sends card events and fetches the trust list.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from cardsvc.keystore import PASSPHRASE_ENV, instance_secret
+from cardsvc.web_csrf import csrf_token
+
+from . import auth, db
+from .settings import load_settings
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(load_settings(test_config))
+    instance = Path(app.config["INSTANCE"])
+    app.config["INSTANCE_PATH"] = instance
+    app.config["DATABASE"] = str(instance / "issuer.db")
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret(instance / "secret_key")
+    app.config.setdefault("PSEUDONYM_KEY", instance_secret(instance / "pseudonym_key").encode())
+    app.config.setdefault("PASSPHRASE", os.environ.get(PASSPHRASE_ENV, ""))
+    app.config.setdefault("CLOCK", lambda: int(time.time()))
+    app.config.setdefault("TRANSPORT", None)
+    app.config.update(
+        MAX_CONTENT_LENGTH=6 * 1024 * 1024,  # a CSV of thousands of households
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    db.init_app(app)
+    auth.init_app(app)
+    from .auth import current_operator
+    from .i18n import language, t
+    from .view_helpers import init_error_pages, template_helpers
+    from .views_batch import bp as batch_bp
+    from .views_cards import bp as cards_bp
+    from .views_office import bp as office_bp
+
+    app.register_blueprint(office_bp)
+    app.register_blueprint(cards_bp)
+    app.register_blueprint(batch_bp)
+    init_error_pages(app)
+    app.jinja_env.globals.update(
+        t=t, lang=language, csrf_token=csrf_token, current_operator=current_operator, **template_helpers()
+    )
+    return app

@@ -18,7 +18,6 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +26,12 @@ from sqlite_utils import Database
 from cardsvc.core import CardClaims, format_card_number, issue_card, new_cti, shorten_holder_name
 from cardsvc.core.keys import b64url
 from cardsvc.sqlite_transactions import write_transaction
-from cardsvc.validity import ROME, default_expiry
+from cardsvc.validity import default_expiry, rome_year
 
 from .audit import record_action
 from .eligibility import Failure, minors_in
 from .households import eligibility, get_household
-from .signing_keys import signing_key
+from .signing_keys import KeyNotActive, signing_key
 
 DAY = 86_400
 REVOKE_REASONS = ("moved", "fraud", "other")
@@ -77,10 +76,6 @@ def cards_of(db: Database, household_id: int) -> list[dict[str, Any]]:
     return list(db["cards"].rows_where("household_id = ?", [household_id], order_by="issued_at desc"))
 
 
-def _year(now: int) -> int:
-    return datetime.fromtimestamp(now, ROME).year
-
-
 def _queue(db: Database, istat: str, event: dict[str, Any], now: int) -> None:
     db["outbox"].insert({"istat": istat, "event": json.dumps(event), "created_at": now, "attempts": 0})
 
@@ -89,9 +84,12 @@ def _sign_new(
     db: Database, office: Office, household: dict[str, Any], guardian: dict[str, Any], now: int, **row: Any
 ) -> dict[str, Any]:
     istat = household["istat"]
-    kid, key = signing_key(db, office.instance, istat, office.passphrase, now)
+    try:
+        kid, key = signing_key(db, office.instance, istat, office.passphrase, now)
+    except KeyNotActive as error:
+        raise CardRefused("key_not_active", detail=str(error)) from None
     expires_at = row.pop("expires_at", None) or default_expiry(now, office.validity_months)
-    minors = minors_in(household["birth_years"], _year(now))
+    minors = minors_in(household["birth_years"], rome_year(now))
     claims = CardClaims(istat, now, expires_at, new_cti(), holder_name(guardian["name"]), minors)
     text = issue_card(claims, key)
     card = {
@@ -154,7 +152,7 @@ def issue(
         if household is None:
             raise CardRefused("unknown_household")
         guardian = _guardian(household, guardian_id)
-        failures = eligibility(db, household, _year(now))
+        failures = eligibility(db, household, rome_year(now))
         if failures:
             raise CardRefused("ineligible", failures)
         if db.execute(
@@ -186,7 +184,7 @@ def renew(db: Database, office: Office, operator: str, istat: str, cti: str, now
             raise CardRefused("too_early_to_renew", date=renewable_from(old, office.renew_days))
         household = get_household(db, istat, old["household_id"])
         assert household is not None
-        failures = eligibility(db, household, _year(now))
+        failures = eligibility(db, household, rome_year(now))
         if failures:
             raise CardRefused("ineligible", failures)
         _end(db, old, "superseded", "superseded", now)

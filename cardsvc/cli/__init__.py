@@ -10,6 +10,7 @@ import click
 from .card_cmd import card
 from .central_cmd import central
 from .demo_cmd import demo
+from .issuer_cmd import issuer
 from .kiosk_cmd import kiosk
 from .network_cmd import network
 
@@ -42,3 +43,4 @@ main.add_command(card)
 main.add_command(demo)
 main.add_command(central)
 main.add_command(kiosk)
+main.add_command(issuer)

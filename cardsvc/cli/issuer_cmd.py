@@ -1,0 +1,254 @@
+"""``familycard issuer``: set up a comune office, its keys and operators; serve it; push; batch import."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..keystore import PASSPHRASE_ENV
+from .common import CommandError, emit, exec_gunicorn, json_option, now_seconds, passphrase, user_errors
+
+
+def instance_option(fn: Any) -> Any:
+    return click.option(
+        "--instance",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("var/issuer"),
+        show_default=True,
+        help="Folder of the office's database, signing keys and secrets.",
+    )(fn)
+
+
+def open_db(instance: Path, must_exist: bool = True) -> Any:
+    from issuer.schema import open_database
+
+    path = instance / "issuer.db"
+    if must_exist and not path.exists():
+        raise CommandError(f"{instance} holds no comune office (run: familycard issuer init)")
+    instance.mkdir(parents=True, exist_ok=True)
+    return open_database(str(path))
+
+
+def istat_of(db: Any, istat: str) -> str:
+    if not db.execute("select 1 from comuni where istat = ?", [istat]).fetchone():
+        raise CommandError(f"comune {istat} is not set up in this office (familycard issuer add-comune)")
+    return istat
+
+
+@click.group()
+def issuer() -> None:
+    """The comune office: households, cards, printing."""
+
+
+@issuer.command("init")
+@instance_option
+@click.option("--root-public-key", required=True, help="The network's root public key (base64url), to pin.")
+@click.option("--central", "central_url", default="", help="Base URL of the central service (events, lists).")
+@json_option
+@user_errors
+def init(instance: Path, root_public_key: str, central_url: str, as_json: bool) -> None:
+    """Create the office's database, pin the network root key, remember the central service."""
+    from issuer.signing_keys import pin_root, put_setting
+
+    if central_url and not central_url.startswith(("http://", "https://")):
+        raise CommandError(f"--central: {central_url!r} is not an http(s) URL")
+    db = open_db(instance, must_exist=False)
+    try:
+        pin_root(db, root_public_key)
+    except ValueError as error:
+        raise CommandError(f"--root-public-key: {error}") from None
+    if central_url:
+        put_setting(db, "central_url", central_url.rstrip("/"))
+    emit(as_json, {"instance": str(instance), "central_url": central_url}, [f"Office ready in {instance}"])
+
+
+@issuer.command("add-comune")
+@instance_option
+@click.option("--istat", required=True)
+@click.option("--name", required=True)
+@click.option("--min-minors", type=click.IntRange(0, 20), default=1, show_default=True)
+@click.option("--isee-ceiling", default="", help="ISEE ceiling in euros; none by default.")
+@click.option(
+    "--central-token", default="", help="The comune's credential for card events (from the network)."
+)
+@json_option
+@user_errors
+def add_comune(
+    instance: Path,
+    istat: str,
+    name: str,
+    min_minors: int,
+    isee_ceiling: str,
+    central_token: str,
+    as_json: bool,
+) -> None:
+    """Set up (or update) a comune served by this office, with its eligibility rules."""
+    from cardsvc.euros import parse_euros
+
+    if not (len(istat) == 6 and istat.isdigit()):
+        raise CommandError(f"--istat: {istat!r} is not a six-digit ISTAT code")
+    try:
+        ceiling = parse_euros(isee_ceiling) if isee_ceiling else None
+    except ValueError:
+        raise CommandError(f"--isee-ceiling: {isee_ceiling!r} is not an amount in euros") from None
+    db = open_db(instance)
+    row = {"istat": istat, "name": name.strip(), "min_minors": min_minors, "isee_ceiling_cents": ceiling}
+    if central_token:
+        row["central_token"] = central_token
+    db["comuni"].upsert(row, pk="istat")
+    emit(as_json, row | {"central_token": bool(central_token)}, [f"Comune {name} ({istat}) set up"])
+
+
+@issuer.command("add-operator")
+@instance_option
+@click.option("--username", required=True)
+@click.option("--istat", required=True, help="The comune the operator works for (and sees only).")
+@json_option
+@user_errors
+def add_operator(instance: Path, username: str, istat: str, as_json: bool) -> None:
+    """Add an operator; the password comes from FAMILYCARD_USER_PASSWORD or a prompt."""
+    from cardsvc.core import to_rfc3339
+    from issuer.auth import add_operator as add
+
+    password = os.environ.get("FAMILYCARD_USER_PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            raise CommandError("no password: set FAMILYCARD_USER_PASSWORD or run on a terminal")
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    db = open_db(instance)
+    try:
+        add(db, username, password, istat_of(db, istat), to_rfc3339(now_seconds()))
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    emit(as_json, {"username": username, "istat": istat}, [f"Operator {username} for comune {istat}"])
+
+
+@issuer.command("new-key")
+@instance_option
+@click.option("--istat", required=True)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Public key PEM file."
+)
+@json_option
+@user_errors
+def new_key(instance: Path, istat: str, out: Path, as_json: bool) -> None:
+    """Make a signing key (first or rotation) and export its public key for the network's trust list."""
+    from issuer.signing_keys import generate_key
+
+    db = open_db(instance)
+    kid, pem = generate_key(db, instance, istat_of(db, istat), passphrase(confirm=True), now_seconds())
+    out.write_bytes(pem)
+    emit(
+        as_json,
+        {"kid": kid, "public_key_file": str(out)},
+        [f"New key {kid}; on the network machine: familycard network add-comune (or rotate-key) "
+         f"--istat {istat} --public-key {out}"],
+    )  # fmt: skip
+
+
+@issuer.command("import-trust-list")
+@instance_option
+@click.argument("token_file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@json_option
+@user_errors
+def import_trust(instance: Path, token_file: Path, as_json: bool) -> None:
+    """Take a trust list (JWS file) signed by the pinned root, newer than the one held."""
+    from issuer.signing_keys import import_trust_list
+
+    try:
+        trust = import_trust_list(open_db(instance), token_file.read_text().strip())
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    emit(as_json, {"version": trust.version}, [f"Trust list version {trust.version}"])
+
+
+@issuer.command("push")
+@instance_option
+@json_option
+@user_errors
+def push(instance: Path, as_json: bool) -> None:
+    """Fetch the trust list and send pending card events to the central service now."""
+    from cardsvc.json_client import CentralUnavailable, urllib_transport
+    from issuer.background import sync_office
+
+    try:
+        outcome = sync_office(open_db(instance), urllib_transport(20), now_seconds())
+    except CentralUnavailable as error:
+        raise CommandError(f"the central service did not answer; events stay queued ({error})") from None
+    emit(as_json, outcome, [f"{k}: {v}" for k, v in outcome.items()])
+
+
+@issuer.command("import-csv")
+@instance_option
+@click.option("--istat", required=True)
+@click.option("--operator", required=True, help="Who is recorded in the audit log.")
+@click.option(
+    "--file", "csv_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), required=True
+)
+@click.option("--sheets", type=click.Path(dir_okay=False, path_type=Path), help="A4 PDF of the new cards.")
+@json_option
+@user_errors
+def import_csv(
+    instance: Path, istat: str, operator: str, csv_file: Path, sheets: Path | None, as_json: bool
+) -> None:
+    """Register households from a CSV file and issue their cards; every row is checked first."""
+    from issuer import printing
+    from issuer.batch import apply_batch, parse_batch
+    from issuer.cards import Office
+    from issuer.view_helpers import batch_error_text
+
+    from ..keystore import instance_secret
+    from ..validity import rome_year
+
+    db = open_db(instance)
+    comune = db["comuni"].get(istat_of(db, istat))
+    rows, errors = parse_batch(csv_file.read_bytes(), rome_year(now_seconds()))
+    if errors:
+        from flask import Flask
+
+        with Flask(__name__).test_request_context():  # the messages' language (Italian)
+            lines = [f"line {e.line}, {e.column}: {batch_error_text(e)}" for e in errors]
+        raise CommandError(f"{len(errors)} errors, nothing stored: " + " | ".join(lines))
+    office = Office(instance, passphrase(), instance_secret(instance / "pseudonym_key").encode())
+    with click.progressbar(length=len(rows), label="Issuing", file=sys.stderr) as bar:
+        result = apply_batch(
+            db, office, operator, istat, rows, now_seconds, lambda done, _t: bar.update(done - bar.pos)
+        )
+    if sheets and result.cards:
+        images = [
+            printing.card_image(
+                printing.PrintedCard(comune["name"], c["holder"], c["number"], c["expires_at"], c["qr"])
+            )
+            for c in result.cards
+        ]
+        sheets.write_bytes(printing.pdf_bytes(printing.sheet_images(images)))
+    summary = {
+        "households_new": result.households_new,
+        "households_known": result.households_known,
+        "cards": [c["number"] for c in result.cards],
+        "skipped": [{"line": line, "holder": h, "reason": code} for line, h, code in result.skipped],
+    }
+    lines = [
+        f"{result.households_new} new households, {result.households_known} known, {len(result.cards)} cards"
+    ]
+    emit(
+        as_json,
+        summary,
+        lines + [f"line {s['line']}: {s['holder']} not issued ({s['reason']})" for s in summary["skipped"]],
+    )
+
+
+@issuer.command("serve")
+@instance_option
+@click.option("--bind", default="127.0.0.1:8720", show_default=True)
+def serve(instance: Path, bind: str) -> None:
+    """Serve the office application with gunicorn; events are sent in the background."""
+    secret = passphrase()
+    exec_gunicorn(
+        "issuer.gunicorn_conf",
+        {"FAMILYCARD_ISSUER_INSTANCE": str(instance), "FAMILYCARD_ISSUER_BIND": bind, PASSPHRASE_ENV: secret},
+    )

@@ -1,0 +1,83 @@
+"""Talking to the central service from the office: send queued card events, fetch the trust list.
+
+Both run on demand ("Invia ora", ``familycard issuer push``) and in a background loop inside the served
+app, which backs off while the central service is unreachable. The central URL is set at
+``familycard issuer init``; with none, events wait in the outbox.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from flask import Flask, current_app
+from sqlite_utils import Database
+
+from cardsvc.core import JwsError
+from cardsvc.json_client import CentralRefused, CentralUnavailable, Transport, urllib_transport
+from cardsvc.retry_loop import RetryLoop
+
+from .outbox import EventClient, pending, push_all
+from .schema import open_database
+from .signing_keys import import_trust_list, setting
+
+_loops: dict[str, RetryLoop] = {}
+
+
+def transport_for(config: Any) -> Transport:
+    return config["TRANSPORT"] or urllib_transport(config["HTTP_TIMEOUT"])
+
+
+def refresh_trust_list(db: Database, transport: Transport) -> int | None:
+    """Fetch and take a newer trust list; returns its version, or None without a central service."""
+    base = setting(db, "central_url")
+    if not base:
+        return None
+    return import_trust_list(db, EventClient(base, transport).trust_list()).version
+
+
+def sync_office(db: Database, transport: Transport, now: int) -> dict[str, Any]:
+    """One round: the trust list, then every comune's pending events. Raises when the service is down,
+    so the loop backs off."""
+    try:
+        version = refresh_trust_list(db, transport)
+    except (CentralRefused, JwsError) as error:
+        version = None
+        outcome: dict[str, Any] = {"trust_list": f"refused: {error}"}
+    else:
+        outcome = {"trust_list": version}
+    outcome |= push_all(db, setting(db, "central_url"), transport, now)
+    if any(str(v).startswith("unavailable") for v in outcome.values()):
+        raise CentralUnavailable(str(outcome))
+    return outcome
+
+
+def push_now(db: Database, now: int) -> dict[str, Any]:
+    """Send now, from a page: the outcome per comune, never an exception."""
+    transport = transport_for(current_app.config)
+    with contextlib.suppress(CentralUnavailable, CentralRefused, JwsError):  # events go all the same
+        refresh_trust_list(db, transport)
+    return push_all(db, setting(db, "central_url"), transport, now)
+
+
+def start_background_push(app: Flask) -> RetryLoop | None:
+    if not app.config["PUSH_IN_BACKGROUND"]:
+        return None
+    key = app.config["DATABASE"]
+    if key in _loops:
+        return _loops[key]
+
+    def round_once() -> dict[str, Any]:
+        db = open_database(app.config["DATABASE"])
+        try:
+            return sync_office(db, transport_for(app.config), int(app.config["CLOCK"]()))
+        finally:
+            db.close()
+
+    loop = RetryLoop("issuer-push", round_once, app.config["PUSH_INTERVAL"], app.config["PUSH_MAX_BACKOFF"])
+    _loops[key] = loop
+    loop.start()
+    return loop
+
+
+__all__ = ["pending", "push_now", "refresh_trust_list", "start_background_push", "sync_office"]

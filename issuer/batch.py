@@ -1,0 +1,192 @@
+"""Batch issuance from a CSV file: check every row first, report every error with its line, then register
+the households and issue their cards, safely re-runnable.
+
+Columns (header row required; ``;`` or ``,`` between columns; UTF-8, or the Windows encoding Excel uses):
+
+======================  ==========================================================================
+``riferimento``         the office's own reference for the household, unique in the file (required)
+``referente``           the reference person, who gets a card (required)
+``altri_genitori``      other parents or guardians, separated by ``/`` (optional)
+``anni_nascita_figli``  the children's birth years, separated by ``/`` (for example ``2015/2019``)
+``indirizzo``           the address in the comune (required)
+``residente``           ``si`` or ``no``
+``isee``                ISEE value in euros, where the comune's rules ask for it (optional)
+``carte``               ``referente`` (default): a card for the reference person; ``tutti``: for
+                        every parent or guardian
+======================  ==========================================================================
+
+A household already registered under the same ``riferimento`` is not registered again, and a guardian
+who already holds an active card gets no second one: running the same file twice issues nothing twice.
+Each household is stored with its cards in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlite_utils import Database
+
+from cardsvc.sqlite_transactions import write_transaction
+
+from .audit import record_action
+from .cards import CardRefused, Office, issue
+from .households import (
+    FieldError,
+    HouseholdInput,
+    find_by_ref,
+    get_household,
+    parse_household,
+    save_household,
+)
+
+COLUMNS = (
+    "riferimento",
+    "referente",
+    "altri_genitori",
+    "anni_nascita_figli",
+    "indirizzo",
+    "residente",
+    "isee",
+    "carte",
+)
+REQUIRED = ("riferimento", "referente", "indirizzo", "residente")
+FIELD_OF = {
+    "reference_person": "referente",
+    "other_guardians": "altri_genitori",
+    "birth_years": "anni_nascita_figli",
+    "address": "indirizzo",
+    "resident": "residente",
+    "isee": "isee",
+}
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    code: str
+    values: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    line: int
+    ref: str
+    household: HouseholdInput
+    all_guardians: bool
+
+
+@dataclass
+class BatchResult:
+    households_new: int = 0
+    households_known: int = 0
+    cards: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[tuple[int, str, str]] = field(default_factory=list)  # line, holder or "", reason code
+
+
+def decode(data: bytes) -> str:
+    if len(data) > MAX_BYTES:
+        raise ValueError("file_too_large")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="strict")
+
+
+def parse_batch(data: bytes, year: int) -> tuple[list[BatchRow], list[RowError]]:
+    """Every row checked; the rows are good only when the error list is empty."""
+    try:
+        text = decode(data)
+    except (ValueError, UnicodeDecodeError) as error:
+        return [], [RowError(0, "", "file_too_large" if str(error) == "file_too_large" else "not_text")]
+    delimiter = ";" if text.split("\n", 1)[0].count(";") >= text.split("\n", 1)[0].count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    header = [name.strip().lower() for name in reader.fieldnames or []]
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        return [], [RowError(1, ", ".join(missing), "missing_columns")]
+    unknown = [name for name in header if name and name not in COLUMNS]
+    if unknown:
+        return [], [RowError(1, ", ".join(unknown), "unknown_columns")]
+    reader.fieldnames = header
+    rows: list[BatchRow] = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    for number, raw in enumerate(reader, start=2):
+        if number - 1 > MAX_ROWS:
+            errors.append(RowError(number, "", "too_many_rows", {"limit": MAX_ROWS}))
+            break
+        values = {k: (v or "").strip() for k, v in raw.items() if k is not None}
+        if not any(values.values()):
+            continue  # an empty line
+        if None in raw:
+            errors.append(RowError(number, "", "extra_cells"))
+            continue
+        ref = values.get("riferimento", "")
+        if not ref:
+            errors.append(RowError(number, "riferimento", "required"))
+        elif ref in seen:
+            errors.append(RowError(number, "riferimento", "duplicate_ref", {"first": seen[ref]}))
+        seen.setdefault(ref, number)
+        cards = values.get("carte", "").lower() or "referente"
+        if cards not in ("referente", "tutti"):
+            errors.append(RowError(number, "carte", "invalid_cards", {"value": cards}))
+        form = {ours: values.get(theirs, "").replace("/", ";") for ours, theirs in FIELD_OF.items()}
+        parsed = parse_household(form, year)
+        if isinstance(parsed, list):
+            errors += [_row_error(number, e) for e in parsed]
+        elif ref:
+            rows.append(BatchRow(number, ref, parsed, cards == "tutti"))
+    if not rows and not errors:
+        errors.append(RowError(0, "", "no_rows"))
+    return rows, errors
+
+
+def _row_error(line: int, error: FieldError) -> RowError:
+    return RowError(line, FIELD_OF[error.field], error.code, error.values)
+
+
+def apply_batch(
+    db: Database,
+    office: Office,
+    operator: str,
+    istat: str,
+    rows: list[BatchRow],
+    now: Callable[[], int],
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> BatchResult:
+    """Register and issue row by row; a row's refusal (not eligible, no active key) is reported, not fatal."""
+    result = BatchResult()
+    for done, row in enumerate(rows, start=1):
+        household_id = find_by_ref(db, istat, row.ref)
+        if household_id is None:
+            with write_transaction(db):
+                household_id = save_household(db, istat, row.household, now(), ref=row.ref)
+                record_action(
+                    db,
+                    operator,
+                    istat,
+                    "register",
+                    f"household {household_id}",
+                    f"batch line {row.line}",
+                    now(),
+                )
+            result.households_new += 1
+        else:
+            result.households_known += 1
+        household = get_household(db, istat, household_id)
+        assert household is not None
+        holders = household["guardians"] if row.all_guardians else household["guardians"][:1]
+        for guardian in holders:
+            try:
+                result.cards.append(issue(db, office, operator, istat, household_id, guardian["id"], now()))
+            except CardRefused as refused:
+                result.skipped.append((row.line, guardian["name"], refused.code))
+        progress(done, len(rows))
+    return result

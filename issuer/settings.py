@@ -1,0 +1,27 @@
+"""The comune office's settings: defaults, a TOML file named by ``FAMILYCARD_ISSUER_CONFIG``, then
+``FAMILYCARD_ISSUER_<NAME>`` variables (see ``cardsvc.settings_table``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cardsvc.settings_table import Setting, load
+
+SETTINGS = (
+    Setting("INSTANCE", "var/issuer", "Folder of the office's database, signing keys and secrets."),
+    Setting("VALIDITY_MONTHS", 12, "Months a new card is valid."),
+    Setting("RENEW_DAYS", 60, "Days before expiry from which a card can be renewed."),
+    Setting("SESSION_LIFETIME", 8 * 3600, "Seconds after login at which an operator must log in again."),
+    Setting("PUSH_INTERVAL", 60, "Seconds between sends of pending card events when all is well."),
+    Setting("PUSH_MAX_BACKOFF", 15 * 60, "Longest wait between sends while the central service is down."),
+    Setting(
+        "PUSH_IN_BACKGROUND", True, "Send card events and fetch the trust list from inside the served app."
+    ),
+    Setting("HTTP_TIMEOUT", 20, "Seconds before a call to the central service is given up."),
+)
+ENV_PREFIX = "FAMILYCARD_ISSUER_"
+
+
+def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Defaults, then the TOML file, then the environment, then ``overrides`` (tests)."""
+    return load(SETTINGS, ENV_PREFIX, "instance/issuer.toml", overrides)

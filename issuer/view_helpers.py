@@ -1,0 +1,75 @@
+"""What the office's pages share: the signing context, dates in Rome, refusals in words, error pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, current_app, render_template
+from werkzeug.exceptions import HTTPException
+
+from cardsvc.euros import format_euros
+from cardsvc.validity import ROME
+
+from .cards import Office
+from .i18n import MESSAGES, describe, t
+
+
+def office() -> Office:
+    config = current_app.config
+    return Office(
+        config["INSTANCE_PATH"],
+        config["PASSPHRASE"],
+        config["PSEUDONYM_KEY"],
+        config["VALIDITY_MONTHS"],
+        config["RENEW_DAYS"],
+    )
+
+
+def day(moment: int | None) -> str:
+    return "" if moment is None else datetime.fromtimestamp(moment, ROME).strftime("%d/%m/%Y")
+
+
+def last_valid_day(expires_at: int) -> str:
+    return day(expires_at - 1)
+
+
+def moment(value: int | None) -> str:
+    return "" if value is None else datetime.fromtimestamp(value, ROME).strftime("%d/%m/%Y %H:%M")
+
+
+def refusal_text(refused: Any) -> str:
+    values = {k: day(v) if k == "date" else v for k, v in refused.values.items()}
+    return describe("refused", refused.code, values)
+
+
+def batch_error_text(error: Any) -> str:
+    """A CSV row error in words: the batch's own codes, or the household field's."""
+    if f"batch_{error.code}" in MESSAGES:
+        return describe("batch", error.code, {**error.values, "column": error.column})
+    return describe("field", error.code, error.values)
+
+
+def skipped_text(code: str, holder: str) -> str:
+    return describe("refused", code, {"holder": holder, "detail": "", "status": "", "date": ""})
+
+
+def template_helpers() -> dict[str, Any]:
+    return {
+        "euros": format_euros,
+        "day": day,
+        "moment": moment,
+        "last_valid_day": last_valid_day,
+        "describe": describe,
+        "batch_error_text": batch_error_text,
+        "skipped_text": skipped_text,
+    }
+
+
+def init_error_pages(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def error_page(exc: HTTPException) -> tuple[str, int]:
+        message = t("csrf_failed") if exc.description == "csrf_failed" else f"{exc.code} {exc.name}"
+        if exc.code == 404:
+            message = t("not_found")
+        return render_template("error.html", message=message), exc.code or 500

@@ -1,0 +1,121 @@
+"""Cards: issue for a guardian, the card's page, its printable files, renew, reissue, revoke."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from cardsvc.sqlite_transactions import write_transaction
+
+from . import cards, printing
+from .audit import record_action
+from .auth import current_operator, login_required
+from .cards import CardRefused
+from .db import get_db, now
+from .i18n import t
+from .view_helpers import office, refusal_text
+
+bp = Blueprint("cards", __name__)
+
+
+def _operator() -> dict[str, Any]:
+    found = current_operator()
+    assert found is not None
+    return found
+
+
+def _card(cti: str) -> dict[str, Any]:
+    card = cards.get_card(get_db(), _operator()["istat"], cti)
+    if card is None:
+        abort(404)
+    return card
+
+
+def _refused(refused: CardRefused, target: str) -> BaseResponse:
+    flash(refusal_text(refused), "error")
+    for failure in refused.failures:
+        from .i18n import describe
+
+        flash(describe("rule", failure.code, failure.values), "error")
+    return redirect(target, 303)
+
+
+@bp.post("/households/<int:household_id>/cards")
+@login_required
+def issue(household_id: int) -> BaseResponse:
+    back = url_for("office.household", household_id=household_id)
+    try:
+        guardian_id = int(request.form.get("guardian_id", ""))
+    except ValueError:
+        return _refused(CardRefused("unknown_guardian"), back)
+    operator = _operator()
+    try:
+        card = cards.issue(
+            get_db(), office(), operator["username"], operator["istat"], household_id, guardian_id, now()
+        )
+    except CardRefused as refused:
+        return _refused(refused, back)
+    flash(t("card_issued", number=card["number"]), "ok")
+    return redirect(url_for("cards.card", cti=card["cti"]), 303)
+
+
+@bp.get("/cards/<cti>")
+@login_required
+def card(cti: str) -> str:
+    found = _card(cti)
+    renew_from = cards.renewable_from(found, office().renew_days)
+    return render_template("card.html", card=found, renew_from=renew_from, can_renew=now() >= renew_from)
+
+
+def _printed(card: dict[str, Any]) -> printing.PrintedCard:
+    comune = _operator()["comune"]["name"]
+    return printing.PrintedCard(comune, card["holder"], card["number"], card["expires_at"], card["qr"])
+
+
+@bp.get("/cards/<cti>/<kind>")
+@login_required
+def printable(cti: str, kind: str) -> Response:
+    found = _card(cti)
+    if found["status"] != "active":
+        abort(409)
+    if kind == "card.png":
+        data, mimetype = printing.png_bytes(printing.card_image(_printed(found))), "image/png"
+    elif kind == "card.pdf":
+        data, mimetype = printing.pdf_bytes([printing.card_image(_printed(found))]), "application/pdf"
+    elif kind == "phone.png":
+        data, mimetype = printing.png_bytes(printing.phone_image(_printed(found))), "image/png"
+    else:
+        abort(404)
+    db, operator = get_db(), _operator()
+    with write_transaction(db):
+        record_action(db, operator["username"], operator["istat"], "print", found["number"], kind, now())
+    filename = f"family-card-{found['number']}-{kind}"
+    return Response(
+        data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+@bp.post("/cards/<cti>/<action>")
+@login_required
+def change(cti: str, action: str) -> BaseResponse:
+    found = _card(cti)
+    operator = _operator()
+    reason = request.form.get("reason", "")
+    db, args = get_db(), (operator["username"], operator["istat"], cti)
+    try:
+        if action == "renew":
+            new = cards.renew(db, office(), *args, now())
+            flash(t("card_renewed", number=new["number"]), "ok")
+        elif action == "reissue":
+            new = cards.reissue(db, office(), *args, reason, now())
+            flash(t("card_reissued", number=new["number"]), "ok")
+        elif action == "revoke":
+            new = cards.revoke(db, *args, reason, now())
+            flash(t("card_revoked", number=found["number"]), "ok")
+        else:
+            abort(404)
+    except CardRefused as refused:
+        return _refused(refused, url_for("cards.card", cti=cti))
+    return redirect(url_for("cards.card", cti=new["cti"]), 303)

@@ -1,0 +1,176 @@
+"""Login, the households of the operator's comune (search, register, edit, view), events and audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from cardsvc.core.timestamps import to_rfc3339
+from cardsvc.sqlite_transactions import write_transaction
+from cardsvc.validity import rome_year
+
+from . import audit, outbox, signing_keys
+from .auth import check_login, current_operator, login_required, start_session
+from .background import push_now
+from .cards import cards_of, holder_name
+from .db import get_db, now
+from .eligibility import minors_in
+from .households import as_form, eligibility, get_household, parse_household, rules_of, save_household, search
+from .i18n import t
+
+bp = Blueprint("office", __name__)
+
+
+def operator() -> dict[str, Any]:
+    found = current_operator()
+    assert found is not None
+    return found
+
+
+def year() -> int:
+    return rome_year(now())
+
+
+@bp.get("/health")
+def health() -> Response:
+    return jsonify({"ok": True})
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | tuple[str, int] | BaseResponse:
+    if request.method == "POST":
+        found = check_login(request.form.get("username", ""), request.form.get("password", ""))
+        if found is None:
+            flash(t("bad_login"), "error")
+            return render_template("login.html"), 401
+        start_session(found)
+        target = request.args.get("next", "")
+        return redirect(
+            target if target.startswith("/") and not target.startswith("//") else url_for("office.home")
+        )
+    return render_template("login.html")
+
+
+@bp.post("/logout")
+def logout() -> BaseResponse:
+    from flask import session
+
+    session.clear()
+    return redirect(url_for("office.login"))
+
+
+@bp.get("/")
+@login_required
+def home() -> str:
+    db = get_db()
+    istat = operator()["istat"]
+    query = request.args.get("q", "")
+    return render_template(
+        "home.html",
+        query=query,
+        households=search(db, istat, query),
+        pending=len(outbox.pending(db, istat)),
+        keys=signing_keys.key_statuses(db, istat),
+        rules=rules_of(db, istat),
+    )
+
+
+def _form_page(
+    form: dict[str, str], errors: list[Any], household_id: int | None, status: int = 200
+) -> tuple[str, int]:
+    by_field: dict[str, list[Any]] = {}
+    for error in errors:
+        by_field.setdefault(error.field, []).append(error)
+    return render_template(
+        "household_form.html", form=form, errors=by_field, household_id=household_id
+    ), status
+
+
+@bp.route("/households/new", methods=["GET", "POST"])
+@login_required
+def new_household() -> tuple[str, int] | BaseResponse:
+    if request.method == "GET":
+        return _form_page({"resident": "si"}, [], None)
+    return _save(None)
+
+
+@bp.route("/households/<int:household_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_household(household_id: int) -> tuple[str, int] | BaseResponse:
+    household = get_household(get_db(), operator()["istat"], household_id)
+    if household is None:
+        abort(404)
+    if request.method == "GET":
+        return _form_page(as_form(household), [], household_id)
+    return _save(household_id)
+
+
+def _save(household_id: int | None) -> tuple[str, int] | BaseResponse:
+    form = {
+        k: request.form.get(k, "")
+        for k in ("reference_person", "other_guardians", "birth_years", "address", "resident", "isee")
+    }
+    form["resident"] = "si" if request.form.get("resident") else "no"
+    parsed = parse_household(form, year())
+    if isinstance(parsed, list):
+        return _form_page(form, parsed, household_id, 422)
+    db = get_db()
+    istat, username = operator()["istat"], operator()["username"]
+    with write_transaction(db):
+        saved = save_household(db, istat, parsed, now(), household_id)
+        audit.record_action(
+            db,
+            username,
+            istat,
+            "edit" if household_id else "register",
+            f"household {saved}",
+            parsed.reference_person,
+            now(),
+        )
+    return redirect(url_for("office.household", household_id=saved), 303)
+
+
+@bp.get("/households/<int:household_id>")
+@login_required
+def household(household_id: int) -> str:
+    db = get_db()
+    found = get_household(db, operator()["istat"], household_id)
+    if found is None:
+        abort(404)
+    cards = cards_of(db, household_id)
+    active = {c["guardian_id"] for c in cards if c["status"] == "active"}
+    return render_template(
+        "household.html",
+        household=found,
+        failures=eligibility(db, found, year()),
+        minors=minors_in(found["birth_years"], year()),
+        cards=cards,
+        holders=[(g, holder_name(g["name"]), g["id"] in active) for g in found["guardians"]],
+    )
+
+
+@bp.get("/events")
+@login_required
+def events() -> str:
+    db = get_db()
+    istat = operator()["istat"]
+    return render_template(
+        "events.html", pending=outbox.pending(db, istat), rejected=outbox.rejected(db, istat)
+    )
+
+
+@bp.post("/events/push")
+@login_required
+def push() -> BaseResponse:
+    flash(t("pushed", outcome=push_now(get_db(), now()).get(operator()["istat"], 0)), "ok")
+    return redirect(url_for("office.events"), 303)
+
+
+@bp.get("/audit")
+@login_required
+def audit_log() -> str:
+    return render_template(
+        "audit.html", lines=audit.recent(get_db(), operator()["istat"]), to_rfc3339=to_rfc3339
+    )
