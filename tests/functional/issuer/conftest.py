@@ -1,0 +1,163 @@
+"""Fixtures for the comune office: a central service (test client), an office set up with the CLI as
+an administrator would (root key pinned, comuni, operators, its own signing key made here and published
+by the network), and a ``Desk`` helper that logs in and fills the forms."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+
+from cardsvc.cli import main
+from cardsvc.core.keys import public_key_from_pem
+from issuer import create_app
+from tests.functional.conftest import NOW, PASS, USER_PASSWORD, Central
+from tests.functional.kiosk.conftest import CENTRAL_URL, Clock, in_process_transport
+
+
+def cli(*args: str) -> str:
+    result = CliRunner().invoke(
+        main, list(args), env={"FAMILYCARD_PASSPHRASE": PASS, "FAMILYCARD_USER_PASSWORD": USER_PASSWORD}
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def publish_office_key(central: Central, instance: Path, istat: str) -> None:
+    """The office makes a key; the network machine rotates the comune onto it; both sides take the list."""
+    public = instance / f"{istat}.pub.pem"
+    cli("issuer", "new-key", "--instance", str(instance), "--istat", istat, "--out", str(public))
+    central.home.rotate_key(istat, PASS, NOW - 5 * 86400, public_key_from_pem(public.read_bytes()))
+    trust = central.home.sign_trust_list(PASS, NOW - 5 * 86400)
+    assert central.post("/api/v1/admin/trust-lists", {"trust_list": trust}).status_code == 200
+
+
+@dataclass
+class Desk:
+    app: Flask
+    client: FlaskClient
+    clock: Clock
+    central: Central
+    instance: Path
+    transport: Any
+    csrf: str = field(default="")
+
+    def refresh_token(self, path: str = "/login") -> None:
+        page = self.client.get(path).get_data(as_text=True)
+        self.csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+
+    def login(self, username: str = "seveso-office", password: str = USER_PASSWORD) -> Any:
+        self.refresh_token()
+        form = {"csrf_token": self.csrf, "username": username, "password": password}
+        response = self.client.post("/login", data=form)
+        if response.status_code == 302:
+            self.refresh_token("/")  # a new session after login: a new token
+        return response
+
+    def post(self, path: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        return self.client.post(path, data={"csrf_token": self.csrf, **(data or {})}, **kwargs)
+
+    def register(self, **fields: str) -> int:
+        data = {
+            "reference_person": "Giulia Brambilla",
+            "other_guardians": "Marco Colombo",
+            "birth_years": "2015; 2019",
+            "address": "Via Roma 12",
+            "resident": "si",
+            "isee": "",
+            **fields,
+        }
+        response = self.post("/households/new", data)
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return int(response.headers["Location"].rsplit("/", 1)[1])
+
+    def guardians(self, household_id: int) -> list[int]:
+        page = self.client.get(f"/households/{household_id}").get_data(as_text=True)
+        return [int(g) for g in re.findall(r'name="guardian_id" value="(\d+)"', page)]
+
+    def issue(self, household_id: int, guardian_id: int) -> str:
+        response = self.post(f"/households/{household_id}/cards", {"guardian_id": str(guardian_id)})
+        assert response.status_code == 303 and "/cards/" in response.headers["Location"], response.headers
+        return str(response.headers["Location"].rsplit("/", 1)[1])
+
+    def card_row(self, cti: str) -> dict[str, Any]:
+        from issuer.schema import open_database
+
+        db = open_database(str(self.instance / "issuer.db"))
+        return dict(db["cards"].get(cti))
+
+    def push(self) -> dict[str, Any]:
+        from issuer.background import sync_office
+        from issuer.schema import open_database
+
+        return sync_office(open_database(str(self.instance / "issuer.db")), self.transport, self.clock.now)
+
+
+def make_office(central: Central, instance: Path, transport: Any = None) -> Desk:
+    root = central.home.state["root_public_key"]
+    cli("issuer", "init", "--instance", str(instance), "--root-public-key", root, "--central", CENTRAL_URL)
+    token = central.issuer_token("108040")
+    cli("issuer", "add-comune", "--instance", str(instance), "--istat", "108040", "--name", "Seveso",
+        "--central-token", token)  # fmt: skip
+    cli("issuer", "add-comune", "--instance", str(instance), "--istat", "108012", "--name", "Brugherio",
+        "--isee-ceiling", "30000")  # fmt: skip
+    cli(
+        "issuer",
+        "add-operator",
+        "--instance",
+        str(instance),
+        "--username",
+        "seveso-office",
+        "--istat",
+        "108040",
+    )
+    cli(
+        "issuer",
+        "add-operator",
+        "--instance",
+        str(instance),
+        "--username",
+        "brugherio-office",
+        "--istat",
+        "108012",
+    )
+    publish_office_key(central, instance, "108040")
+    transport = transport or in_process_transport(central.client)
+    clock = Clock()
+    app = create_app(
+        {
+            "INSTANCE": str(instance),
+            "PASSPHRASE": PASS,
+            "CLOCK": clock,
+            "TRANSPORT": transport,
+            "PUSH_IN_BACKGROUND": False,
+            "TESTING": True,
+        }
+    )
+    desk = Desk(app, app.test_client(), clock, central, instance, transport)
+    desk.push()  # takes the trust list that names the office's key
+    return desk
+
+
+@pytest.fixture
+def office(central: Central, tmp_path: Path) -> Desk:
+    desk = make_office(central, tmp_path / "office")
+    assert desk.login().status_code == 302
+    return desk
+
+
+@pytest.fixture
+def make_office_with(central: Central, tmp_path: Path) -> Callable[..., Desk]:
+    def make(transport: Any) -> Desk:
+        desk = make_office(central, tmp_path / "office", transport)
+        assert desk.login().status_code == 302
+        return desk
+
+    return make
