@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -156,9 +157,8 @@ def household(household_id: int) -> str:
 def events() -> str:
     db = get_db()
     istat = operator()["istat"]
-    return render_template(
-        "events.html", pending=outbox.pending(db, istat), rejected=outbox.rejected(db, istat)
-    )
+    waiting = [{**row, "parsed": json.loads(row["event"])} for row in outbox.pending(db, istat)]
+    return render_template("events.html", pending=waiting, rejected=outbox.rejected(db, istat))
 
 
 @bp.post("/events/push")

@@ -87,11 +87,19 @@ class Desk:
         assert response.status_code == 303 and "/cards/" in response.headers["Location"], response.headers
         return str(response.headers["Location"].rsplit("/", 1)[1])
 
-    def card_row(self, cti: str) -> dict[str, Any]:
+    def db(self) -> Any:
         from issuer.schema import open_database
 
-        db = open_database(str(self.instance / "issuer.db"))
-        return dict(db["cards"].get(cti))
+        return open_database(str(self.instance / "issuer.db"))
+
+    def card_row(self, cti: str) -> dict[str, Any]:
+        return dict(self.db()["cards"].get(cti))
+
+    def guardian_ids(self, household_id: int) -> list[int]:
+        rows = self.db().execute(
+            "select id from guardians where household_id = ? order by position", [household_id]
+        )
+        return [row[0] for row in rows]
 
     def push(self) -> dict[str, Any]:
         from issuer.background import sync_office
