@@ -6,11 +6,12 @@ XCHECK := .venv-xcheck
 STAMP := $(VENV)/.installed
 XCHECK_STAMP := $(XCHECK)/.installed
 CHROMIUM := /usr/bin/chromium
+PDFTOPPM := /usr/bin/pdftoppm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The demo's keys are encrypted with this passphrase unless you set your own.
 export FAMILYCARD_PASSPHRASE ?= demo-passphrase-not-for-production
 
-.PHONY: demo test lint typecheck unit bench bench-verify bench-ingest bench-kiosk clean
+.PHONY: demo test lint typecheck unit bench bench-verify bench-ingest bench-kiosk bench-issue clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,10 +26,11 @@ $(XCHECK_STAMP): Makefile
 	$(XCHECK)/bin/pip install --quiet 'pycose==1.1.0' 'cbor2>=5.6,<6'
 	touch $@
 
-# The browser tests drive Debian's Chromium through Playwright; no browser is ever downloaded.
-$(CHROMIUM):
+# The browser tests drive Debian's Chromium through Playwright (no browser is ever downloaded); the
+# printing tests render PDF pages with poppler's pdftoppm.
+$(CHROMIUM) $(PDFTOPPM):
 	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium poppler-utils
 
 demo: $(STAMP)
 	$(BIN)/familycard demo --home var/demo
@@ -40,7 +42,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: $(STAMP) $(XCHECK_STAMP) $(CHROMIUM) lint typecheck
+test: $(STAMP) $(XCHECK_STAMP) $(CHROMIUM) $(PDFTOPPM) lint typecheck
 	$(BIN)/pytest
 
 unit: $(STAMP)
@@ -55,7 +57,10 @@ bench-ingest: $(STAMP)
 bench-kiosk: $(STAMP)
 	$(BIN)/python bench/kiosk.py
 
-bench: bench-verify bench-ingest bench-kiosk
+bench-issue: $(STAMP)
+	$(BIN)/python bench/issue.py
+
+bench: bench-verify bench-ingest bench-kiosk bench-issue
 
 clean:
 	rm -rf $(VENV) $(XCHECK) var test-artifacts .pytest_cache .ruff_cache .mypy_cache .hypothesis

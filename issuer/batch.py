@@ -17,7 +17,7 @@ Columns (header row required; ``;`` or ``,`` between columns; UTF-8, or the Wind
 
 A household already registered under the same ``riferimento`` is not registered again, and a guardian
 who already holds an active card gets no second one: running the same file twice issues nothing twice.
-Each household is stored with its cards in one transaction.
+Each row (the household and its cards) is stored in one transaction.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from sqlite_utils import Database
 from cardsvc.sqlite_transactions import write_transaction
 
 from .audit import record_action
-from .cards import CardRefused, Office, issue
+from .cards import CardRefused, Office, issue_locked
 from .households import (
     FieldError,
     HouseholdInput,
@@ -164,29 +164,24 @@ def apply_batch(
     """Register and issue row by row; a row's refusal (not eligible, no active key) is reported, not fatal."""
     result = BatchResult()
     for done, row in enumerate(rows, start=1):
-        household_id = find_by_ref(db, istat, row.ref)
-        if household_id is None:
-            with write_transaction(db):
+        with write_transaction(db):
+            household_id = find_by_ref(db, istat, row.ref)
+            if household_id is None:
                 household_id = save_household(db, istat, row.household, now(), ref=row.ref)
-                record_action(
-                    db,
-                    operator,
-                    istat,
-                    "register",
-                    f"household {household_id}",
-                    f"batch line {row.line}",
-                    now(),
-                )
-            result.households_new += 1
-        else:
-            result.households_known += 1
-        household = get_household(db, istat, household_id)
-        assert household is not None
-        holders = household["guardians"] if row.all_guardians else household["guardians"][:1]
-        for guardian in holders:
-            try:
-                result.cards.append(issue(db, office, operator, istat, household_id, guardian["id"], now()))
-            except CardRefused as refused:
-                result.skipped.append((row.line, guardian["name"], refused.code))
+                detail = f"batch line {row.line}"
+                record_action(db, operator, istat, "register", f"household {household_id}", detail, now())
+                result.households_new += 1
+            else:
+                result.households_known += 1
+            household = get_household(db, istat, household_id)
+            assert household is not None
+            holders = household["guardians"] if row.all_guardians else household["guardians"][:1]
+            for guardian in holders:
+                try:
+                    result.cards.append(
+                        issue_locked(db, office, operator, istat, household_id, guardian["id"], now())
+                    )
+                except CardRefused as refused:  # raised before its card wrote anything: the row goes on
+                    result.skipped.append((row.line, guardian["name"], refused.code))
         progress(done, len(rows))
     return result

@@ -148,19 +148,26 @@ def issue(
     db: Database, office: Office, operator: str, istat: str, household_id: int, guardian_id: int, now: int
 ) -> dict[str, Any]:
     with write_transaction(db):
-        household = get_household(db, istat, household_id)
-        if household is None:
-            raise CardRefused("unknown_household")
-        guardian = _guardian(household, guardian_id)
-        failures = eligibility(db, household, rome_year(now))
-        if failures:
-            raise CardRefused("ineligible", failures)
-        if db.execute(
-            "select 1 from cards where guardian_id = ? and status = 'active'", [guardian_id]
-        ).fetchone():
-            raise CardRefused("duplicate_card", holder=guardian["name"])
-        card = _sign_new(db, office, household, guardian, now)
-        record_action(db, operator, istat, "issue", card["number"], guardian["name"], now)
+        return issue_locked(db, office, operator, istat, household_id, guardian_id, now)
+
+
+def issue_locked(
+    db: Database, office: Office, operator: str, istat: str, household_id: int, guardian_id: int, now: int
+) -> dict[str, Any]:
+    """:func:`issue` inside the caller's write transaction; a refusal is raised before anything is written."""
+    household = get_household(db, istat, household_id)
+    if household is None:
+        raise CardRefused("unknown_household")
+    guardian = _guardian(household, guardian_id)
+    failures = eligibility(db, household, rome_year(now))
+    if failures:
+        raise CardRefused("ineligible", failures)
+    if db.execute(
+        "select 1 from cards where guardian_id = ? and status = 'active'", [guardian_id]
+    ).fetchone():
+        raise CardRefused("duplicate_card", holder=guardian["name"])
+    card = _sign_new(db, office, household, guardian, now)
+    record_action(db, operator, istat, "issue", card["number"], guardian["name"], now)
     return card
 
 

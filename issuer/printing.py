@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import img2pdf
@@ -72,31 +72,36 @@ def new_image(size: tuple[int, int]) -> Image.Image:
     return image
 
 
-def card_image(card: PrintedCard) -> Image.Image:
+QR_MODULE_PX = 7  # a version 11 code with its quiet zone is 483 px, 41 mm: it fits beside the text
+TEXT_WIDTH = CARD_SIZE[0] - (61 + 8) * QR_MODULE_PX - 16 - 40 - 16
+
+
+@lru_cache(maxsize=64)
+def _background(comune: str) -> Image.Image:
+    """What every card of a comune shares: the header, the comune, the labels, the border."""
     image = new_image(CARD_SIZE)
     draw = ImageDraw.Draw(image)
     width, height = CARD_SIZE
     draw.rectangle((0, 0, width, 118), fill=2)
     draw.text((40, 22), "Family Card", font=font(50, True), fill=0)
     draw.text((40, 80), "Rete dei Comuni amici della Famiglia", font=font(24), fill=0)
-    qr = render_qr(card.qr, module_px=7)
-    if qr.width > height - 150:
-        qr = render_qr(card.qr, module_px=6)
-    image.paste(qr.point(lambda v: 0 if v > 127 else 1).convert("P"), (width - qr.width - 16, 130))
-    text_width = width - qr.width - 16 - 40 - 16
-    draw.text(
-        (40, 150),
-        f"Comune di {card.comune}",
-        font=_fit(draw, f"Comune di {card.comune}", text_width, 34, True),
-        fill=2,
-    )
+    title = f"Comune di {comune}"
+    draw.text((40, 150), title, font=_fit(draw, title, TEXT_WIDTH, 34, True), fill=2)
     draw.text((40, 230), "Intestatario", font=font(22), fill=3)
-    draw.text((40, 258), card.holder, font=_fit(draw, card.holder, text_width, 40, True), fill=1)
     draw.text((40, 350), "Numero carta", font=font(22), fill=3)
-    draw.text((40, 378), card.number, font=font(36, True), fill=1)
     draw.text((40, 460), "Valida fino al", font=font(22), fill=3)
-    draw.text((40, 488), last_valid_day(card.expires_at), font=font(36, True), fill=1)
     draw.rectangle((0, 0, width - 1, height - 1), outline=4, width=2)
+    return image
+
+
+def card_image(card: PrintedCard) -> Image.Image:
+    image = _background(card.comune).copy()
+    draw = ImageDraw.Draw(image)
+    qr = render_qr(card.qr, module_px=QR_MODULE_PX)
+    image.paste(qr.point(lambda v: 0 if v > 127 else 1).convert("P"), (CARD_SIZE[0] - qr.width - 16, 130))
+    draw.text((40, 258), card.holder, font=_fit(draw, card.holder, TEXT_WIDTH, 40, True), fill=1)
+    draw.text((40, 378), card.number, font=font(36, True), fill=1)
+    draw.text((40, 488), last_valid_day(card.expires_at), font=font(36, True), fill=1)
     return image
 
 
