@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import http.client
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from click.testing import CliRunner
 
 from cardsvc.cli import main
 from cardsvc.core import raw_public_key
-from cardsvc.core.keys import b64url
+from cardsvc.core.keys import b64url, public_key_from_pem
 from cardsvc.network_home import NetworkHome
 
 
@@ -98,3 +99,37 @@ def enrol_till(folder: Path, central_base: str, code: str, passphrase: str) -> d
     if result.exit_code != 0:
         raise RuntimeError(result.output)
     return dict(json.loads(result.output))
+
+
+def make_office_instance(
+    folder: Path,
+    home: NetworkHome,
+    central: AdminClient,
+    comuni: dict[str, str],
+    passphrase: str,
+    password: str,
+) -> Path:
+    """A comune office as its administrator sets it up: root key pinned, comuni with their event
+    credentials, an operator each (``office-<istat>``), and its own signing keys, published by the network."""
+    env = {"FAMILYCARD_PASSPHRASE": passphrase, "FAMILYCARD_USER_PASSWORD": password}
+
+    def cli(*args: str) -> None:
+        result = CliRunner().invoke(main, ["issuer", *args, "--instance", str(folder)], env=env)
+        if result.exit_code != 0:
+            raise RuntimeError(result.output)
+
+    cli("init", "--root-public-key", home.state["root_public_key"], "--central", central.base)
+    for istat, name in comuni.items():
+        token = central.ok("POST", "/api/v1/admin/issuer-credentials", {"istat": istat})["token"]
+        cli("add-comune", "--istat", istat, "--name", name, "--central-token", token)
+        cli("add-operator", "--username", f"office-{istat}", "--istat", istat)
+        public = folder / f"{istat}.pub.pem"
+        cli("new-key", "--istat", istat, "--out", str(public))
+        home.rotate_key(istat, passphrase, int(time.time()) - 3600, public_key_from_pem(public.read_bytes()))
+    central.ok(
+        "POST",
+        "/api/v1/admin/trust-lists",
+        {"trust_list": home.sign_trust_list(passphrase, int(time.time()))},
+    )
+    cli("push")  # takes the trust list that names the office's keys
+    return folder
