@@ -1,20 +1,13 @@
-"""``familycard demo``: a working network on this machine, for a first look."""
+"""``familycard demo``: the whole network on this machine, for a first look."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
-from ..founding_comuni import FOUNDING_COMUNI, NETWORK_NAME
-from ..network_home import STATE_FILE, NetworkHome
 from .common import now_seconds, passphrase, user_errors
-
-SAMPLE_HOLDERS = [
-    ("108040", "GIULIA BRAMBILLA", 2),
-    ("108012", "MARCO COLOMBO", 1),
-    ("108034", "FRANCESCA MAGNÀGHI", 3),
-]
 
 
 @click.command()
@@ -25,35 +18,52 @@ SAMPLE_HOLDERS = [
     show_default=True,
     help="Where the demo network lives; reused when it exists.",
 )
+@click.option(
+    "--serve/--no-serve", default=True, show_default=True, help="Start the servers and wait for Ctrl-C."
+)
 @user_errors
-def demo(home: Path) -> None:
-    """Set up the seven founding comuni, issue sample cards and verify them."""
+def demo(home: Path, serve: bool) -> None:
+    """The seven founding comuni with shops, families, cards, tills and months of use; then serve them."""
+    from ..demo.build import SUMMARY, Layout, build
+    from ..demo.serve import PARTS, stop, wait_for_interrupt
+    from ..demo.serve import serve as start
+
     secret = passphrase()
-    now = now_seconds()
-    network_dir = home / "network"
-    if (network_dir / STATE_FILE).exists():
-        network_home = NetworkHome(network_dir)
-        click.echo(f"Reusing the demo network in {network_dir}")
+    layout = Layout(home)
+    if (home / SUMMARY).exists():
+        summary = json.loads((home / SUMMARY).read_text())
+        click.echo(f"Reusing the demo network in {home}")
     else:
-        network_home = NetworkHome.init(network_dir, NETWORK_NAME, secret, now)
-        click.echo(f"Created the network {NETWORK_NAME!r} in {network_dir}")
-    for istat, name in FOUNDING_COMUNI.items():
-        if istat not in network_home.state["comuni"]:
-            key = network_home.add_comune(istat, name, secret, now)
-            click.echo(f"  added {name} ({istat}) with issuer key {key.to_json()['kid']}")
-    shown = network_home.show()
-    click.echo(
-        f"Trust list v{shown['trust_list_version']} signed by root key {shown['root_kid']}: "
-        f"{network_dir / 'trust-list.jws'}"
-    )
-    click.echo("Sample cards:")
-    for istat, holder, minors in SAMPLE_HOLDERS:
-        png = home / "cards" / f"{istat}-{holder.split()[0].lower()}.png"
-        issued = network_home.issue_card(istat, holder, minors, secret, now, png=png)
-        verdict = network_home.verify(issued.text, now_seconds())
-        click.echo(
-            f"  {issued.card_number}  {holder:<20} {FOUNDING_COMUNI[istat]:<18} "
-            f"QR v{issued.qr_version}  {verdict.code.value}  {png}"
-        )
-    click.echo("Verify one yourself:")
-    click.echo(f"  .venv/bin/familycard card verify --home {network_dir} --image {png}")
+        click.echo(f"Building the demo network in {home} (about a minute)…")
+        summary = build(home, secret, now_seconds(), click.echo)
+    password = summary["password"]
+    click.echo("")
+    click.echo("Sample cards (scan one at the till, or type its QR text into the scanner field):")
+    for label, path in summary["cards"].items():
+        click.echo(f"  {label:<38} {path}")
+    click.echo(f"  verify one: .venv/bin/familycard card verify --home {layout.network} --image <card.png>")
+    click.echo("")
+    urls = [
+        ("Till (cassa)", f"http://127.0.0.1:{PARTS['kiosk']}/", f"shop: {summary['served_shop']}, no login"),
+        (
+            "Comune office",
+            f"http://127.0.0.1:{PARTS['issuer']}/",
+            f"ufficio-seveso / {password} (one per comune)",
+        ),
+        ("Central service", f"http://127.0.0.1:{PARTS['central']}/admin/", f"admin / {password}"),
+        ("Shop directory", f"http://127.0.0.1:{PARTS['central']}/directory", "public"),
+    ]
+    for name, url, login in urls:
+        click.echo(f"  {name:<16} {url:<34} {login}")
+    if not serve:
+        return
+    try:
+        started = start(layout, home / "logs")
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"\nAll running (logs in {home / 'logs'}). Press Ctrl-C to stop.")
+    exited = wait_for_interrupt(started)
+    stop(started)
+    if exited:
+        raise click.ClickException(f"the {exited} server stopped by itself; see {home / 'logs' / exited}.log")
+    click.echo("Stopped.")

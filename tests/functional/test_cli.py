@@ -296,13 +296,19 @@ def test_unreadable_image(home: Path, tmp_path: Path) -> None:
     assert result.exit_code == 2 and "not a readable image" in result.output
 
 
-def test_demo_builds_the_seven_comuni_and_reuses_them(tmp_path: Path) -> None:
-    first = run("demo", "--home", str(tmp_path / "demo"))
+def test_demo_builds_the_whole_network_and_reuses_it(tmp_path: Path) -> None:
+    first = run("demo", "--home", str(tmp_path / "demo"), "--no-serve")
     assert first.exit_code == 0, first.output
-    assert first.output.count("ACCEPTED") == 3 and "Muggiò" in first.output
+    assert "28 shops" in first.output and "210 families" in first.output and "ufficio-muggio" in first.output
+    assert "Tills: 28 enrolled" in first.output and "http://127.0.0.1:8710/" in first.output
     shown = ok("network", "show", "--home", str(tmp_path / "demo" / "network"))
-    assert len(shown["issuers"]) == 7
-    second = run("demo", "--home", str(tmp_path / "demo"))
+    assert len(shown["issuers"]) == 7 and {i["comune"] for i in shown["issuers"]} >= {"Muggiò", "Seveso"}
+    card = next((tmp_path / "demo" / "cards").glob("*-*-*-??.png"))
+    verified = run("card", "verify", "--home", str(tmp_path / "demo" / "network"), "--image", str(card))
+    assert verified.exit_code == 0 and "ACCEPTED" in verified.output, verified.output
+    assert (tmp_path / "demo" / "cards" / "seveso-fogli-A4.pdf").read_bytes().startswith(b"%PDF")
+    assert not (tmp_path / "demo.building").exists()
+    second = run("demo", "--home", str(tmp_path / "demo"), "--no-serve")
     assert second.exit_code == 0 and "Reusing" in second.output
     assert len(ok("network", "show", "--home", str(tmp_path / "demo" / "network"))["issuers"]) == 7
 

@@ -1,0 +1,295 @@
+"""Build the demo network in a folder, with the code and commands operators use, in this order:
+
+1. the network folder (root and list-signing keys) and one comune office shared by the seven comuni,
+   whose own signing keys the network publishes in its trust list;
+2. the central service (``central init``, logins), its shops of a dozen categories with published
+   offers, and an issuer credential per comune;
+3. families registered and their cards issued through the office's CSV batch path, card events sent;
+4. a till for every shop, enrolled with a one-time code, with three months of redemptions recorded in
+   its ledger and synced, so that statements and reports have content; a few cards revoked.
+
+Setup runs in-process (the central service answers through its test client); the folder is built
+aside and moved into place only when complete, so a second run finds it whole or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..central import create_app as create_central
+from ..cli.central_cmd import add_user, instance_settings
+from ..cli.central_cmd import init as central_init
+from ..cli.issuer_cmd import add_operator
+from ..core.keys import public_key_from_pem
+from ..founding_comuni import FOUNDING_COMUNI, NETWORK_NAME
+from ..json_client import Transport
+from ..network_home import NetworkHome
+from ..validity import rome_year
+from .data import households_csv, shops_for, vat_number
+
+DEMO_PASSWORD = "demo-password-2026"
+PASSWORD_ENV = "FAMILYCARD_USER_PASSWORD"
+CENTRAL_URL = "http://127.0.0.1:8700"
+DAY = 86_400
+FAMILIES_PER_COMUNE = 30
+HISTORY_DAYS = 92
+SUMMARY = "demo.json"
+
+
+@dataclass(frozen=True)
+class Layout:
+    root: Path
+
+    @property
+    def network(self) -> Path:
+        return self.root / "network"
+
+    @property
+    def central(self) -> Path:
+        return self.root / "central"
+
+    @property
+    def issuer(self) -> Path:
+        return self.root / "issuer"
+
+    @property
+    def kiosk(self) -> Path:
+        return self.root / "kiosk"
+
+    @property
+    def cards(self) -> Path:
+        return self.root / "cards"
+
+    def till(self, merchant_id: int) -> Path:
+        return self.root / "tills" / f"shop-{merchant_id}"
+
+
+def in_process(client: Any) -> Transport:
+    """The central service's calls answered by its test client: setup needs no server running yet."""
+
+    def send(method: str, url: str, headers: dict[str, str], body: bytes | None) -> tuple[int, bytes]:
+        response = client.open(url.removeprefix(CENTRAL_URL), method=method, headers=headers, data=body)
+        return int(response.status_code), bytes(response.data)
+
+    return send
+
+
+def build(target: Path, secret: str, now: int, say: Callable[[str], None]) -> dict[str, Any]:
+    """Build the demo in ``target`` (aside first, then moved into place); returns its summary."""
+    aside = target.with_name(target.name + ".building")
+    shutil.rmtree(aside, ignore_errors=True)
+    layout = Layout(aside)
+    with _demo_logins():
+        summary = _build(layout, secret, now, say)
+    if target.exists():
+        shutil.rmtree(target)  # an older demo without its summary: replaced whole
+    aside.rename(target)
+    final = Layout(target)
+    summary["cards"] = {k: str(final.root / Path(v).relative_to(aside)) for k, v in summary["cards"].items()}
+    (final.root / SUMMARY).write_text(json.dumps(summary, indent=2, ensure_ascii=False))
+    return summary
+
+
+def _build(layout: Layout, secret: str, now: int, say: Callable[[str], None]) -> dict[str, Any]:
+    from issuer.schema import open_database as open_office
+    from issuer.signing_keys import generate_key, import_trust_list, pin_root, put_setting
+
+    start = now - (HISTORY_DAYS + 60) * DAY
+    home = NetworkHome.init(layout.network, NETWORK_NAME, secret, start)
+    office = open_office(str(_mkdir(layout.issuer) / "issuer.db"))
+    pin_root(office, home.state["root_public_key"])
+    put_setting(office, "central_url", CENTRAL_URL)
+    for istat, name in FOUNDING_COMUNI.items():
+        office["comuni"].insert({"istat": istat, "name": name, "min_minors": 1})
+        _kid, pem = generate_key(office, layout.issuer, istat, secret, start)
+        home.add_comune(istat, name, secret, start, public_key_from_pem(pem))
+    import_trust_list(office, home.state["trust_list"])
+    say(f"Network {NETWORK_NAME!r}: 7 comuni, their keys made in the comune office and published")
+
+    context = click.get_current_context()
+    context.invoke(central_init, instance=layout.central, network_home=layout.network, as_json=False)
+    context.invoke(add_user, instance=layout.central, username="admin", role="network_admin", istat=None,
+                   merchant_id=None, language="it", as_json=False)  # fmt: skip
+    context.invoke(add_user, instance=layout.central, username="tavolo-seveso", role="comune_officer",
+                   istat="108040", merchant_id=None, language="it", as_json=False)  # fmt: skip
+    central = create_central(instance_settings(layout.central))
+    client = central.test_client()
+    admin = _admin(client)
+    shops = _shops(admin)
+    say(f"Central service: {len(shops)} shops with published offers in {len(FOUNDING_COMUNI)} comuni")
+
+    cards = _families(layout, office, client, secret, start, now, context)
+    say(f"Comune office: {len(cards)} cards for {FAMILIES_PER_COMUNE * 7} families, card events sent")
+
+    served = _tills(layout, shops, cards, client, secret, now)
+    say(f"Tills: {len(shops)} enrolled, {served} redemptions over {HISTORY_DAYS} days, synced")
+    samples = _samples(layout, office)
+    return {"password": DEMO_PASSWORD, "served_shop": shops[0]["name"], "cards": samples}
+
+
+@contextmanager
+def _demo_logins() -> Iterator[None]:
+    """The commands that make logins read the password from the environment: the demo's, for a while."""
+    before = os.environ.get(PASSWORD_ENV)
+    os.environ[PASSWORD_ENV] = DEMO_PASSWORD
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[PASSWORD_ENV]
+        else:
+            os.environ[PASSWORD_ENV] = before
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _admin(client: Any) -> Callable[[str, str, Any], Any]:
+    import base64
+
+    auth = {"Authorization": "Basic " + base64.b64encode(f"admin:{DEMO_PASSWORD}".encode()).decode()}
+
+    def call(method: str, path: str, data: Any = None) -> Any:
+        response = client.open(path, method=method, json=data, headers=auth)
+        if response.status_code >= 300:
+            raise click.ClickException(f"demo setup: {method} {path}: {response.status_code} {response.json}")
+        return response.json
+
+    return call
+
+
+def _shops(admin: Callable[[str, str, Any], Any]) -> list[dict[str, Any]]:
+    shops = []
+    for index, (istat, town) in enumerate(FOUNDING_COMUNI.items()):
+        for number, (name, category, offer) in enumerate(shops_for(index, town)):
+            address = f"Via Roma {number * 7 + 3}, {town}"
+            data = {"name": name, "vat": vat_number(index * 10 + number), "istat": istat}
+            data |= {"category": category, "address": address}
+            merchant = admin("POST", "/api/v1/admin/merchants", data)
+            created = admin("POST", f"/api/v1/admin/merchants/{merchant['id']}/offers", offer)
+            for status in ("pending", "published"):
+                admin("POST", f"/api/v1/admin/offers/{created['id']}/status", {"status": status})
+            shops.append({**merchant, "istat": istat, "offer": {**offer, "id": created["id"]}})
+    return shops
+
+
+def _families(
+    layout: Layout, office: Any, client: Any, secret: str, start: int, now: int, context: Any
+) -> list[dict[str, Any]]:
+    """Families of every comune registered from a CSV file and their cards issued; events sent."""
+    from issuer.background import sync_office
+    from issuer.batch import apply_batch, parse_batch
+    from issuer.cards import Office, revoke
+
+    from ..keystore import instance_secret
+
+    admin, transport = _admin(client), in_process(client)
+    signer = Office(layout.issuer, secret, instance_secret(layout.issuer / "pseudonym_key").encode())
+    issued_at = start + 30 * DAY
+    cards: list[dict[str, Any]] = []
+    for seed, istat in enumerate(FOUNDING_COMUNI):
+        token = admin("POST", "/api/v1/admin/issuer-credentials", {"istat": istat})["token"]
+        office["comuni"].update(istat, {"central_token": token})
+        name = FOUNDING_COMUNI[istat].split()[0].lower().replace("ò", "o")
+        context.invoke(
+            add_operator, instance=layout.issuer, username=f"ufficio-{name}", istat=istat, as_json=False
+        )
+        rows, errors = parse_batch(
+            households_csv(istat, FAMILIES_PER_COMUNE, rome_year(now), seed), rome_year(now)
+        )
+        assert not errors, errors
+        cards += apply_batch(office, signer, f"ufficio-{name}", istat, rows, lambda: issued_at).cards
+    moved = random.Random(7).sample(cards, 3)
+    for card in moved:
+        revoke(office, "ufficio-demo", card["istat"], card["cti"], "moved", now - 10 * DAY)
+    sync_office(office, transport, now)
+    revoked = {card["cti"] for card in moved}
+    return [c for c in cards if c["cti"] not in revoked]
+
+
+def _tills(
+    layout: Layout,
+    shops: list[dict[str, Any]],
+    cards: list[dict[str, Any]],
+    client: Any,
+    secret: str,
+    now: int,
+) -> int:
+    """A till per shop (the first one the demo serves), each with its months of redemptions, synced."""
+    from merchant_kiosk import ledger
+    from merchant_kiosk.central_client import CentralClient
+    from merchant_kiosk.identity import database_path, enroll, load_identity
+    from merchant_kiosk.offer_rules import Offer, OfferRefused, discount_cents
+    from merchant_kiosk.schema import open_database
+    from merchant_kiosk.sync import sync_once
+
+    admin = _admin(client)
+    transport = in_process(client)
+    rnd = random.Random(2026)
+    by_comune: dict[str, list[dict[str, Any]]] = {}
+    for card in cards:
+        by_comune.setdefault(card["istat"], []).append(card)
+    total = 0
+    for index, shop in enumerate(shops):
+        folder = layout.kiosk if index == 0 else layout.till(shop["id"])
+        code = admin("POST", "/api/v1/admin/kiosks", {"merchant_id": shop["id"], "name": "Cassa 1"})["code"]
+        enroll(folder, CENTRAL_URL, code, secret, transport)
+        db = open_database(database_path(folder))
+        offer = Offer.from_json(shop["offer"])
+        local = by_comune[shop["istat"]]
+        others = [c for c in cards if c["istat"] != shop["istat"]]
+        moments = sorted(
+            now - rnd.randrange(2 * 3600, HISTORY_DAYS * DAY) for _ in range(rnd.randint(60, 140))
+        )
+        for at in moments:
+            card = rnd.choice(local if rnd.random() < 0.75 else others)
+            amount = rnd.randrange(800, 12_000)
+            try:
+                discount = discount_cents(offer, amount, card["minors"], 0)
+            except OfferRefused:
+                continue
+            ledger.record_redemption(
+                db, ledger.new_id(), card["qr"], card["cti"], offer.id, (amount, discount), at
+            )
+            total += 1
+        identity = load_identity(folder, secret)
+        sync_once(db, identity, CentralClient(CENTRAL_URL, transport, identity.token), lambda: now, 500)
+        db.close()
+    return total
+
+
+def _samples(layout: Layout, office: Any) -> dict[str, str]:
+    """Printable files of a few cards: card PNG and PDF, the phone picture, Seveso's A4 sheets."""
+    from issuer import printing
+
+    def printed(row: dict[str, Any]) -> printing.PrintedCard:
+        comune = FOUNDING_COMUNI[row["istat"]]
+        return printing.PrintedCard(comune, row["holder"], row["number"], row["expires_at"], row["qr"])
+
+    _mkdir(layout.cards)
+    rows = list(office["cards"].rows_where("status = 'active'", order_by="istat, number"))
+    samples: dict[str, str] = {}
+    for row in [rows[0], rows[len(rows) // 2], rows[-1]]:
+        png = layout.cards / f"{row['number']}.png"
+        png.write_bytes(printing.png_bytes(printing.card_image(printed(row))))
+        samples[f"{row['holder']} ({FOUNDING_COMUNI[row['istat']]})"] = str(png)
+    phone = layout.cards / f"{rows[0]['number']}-telefono.png"
+    phone.write_bytes(printing.png_bytes(printing.phone_image(printed(rows[0]))))
+    samples["phone"] = str(phone)
+    sheets = layout.cards / "seveso-fogli-A4.pdf"
+    images = [printing.card_image(printed(row)) for row in rows if row["istat"] == "108040"]
+    sheets.write_bytes(printing.pdf_bytes(printing.sheet_images(images)))
+    samples["sheets"] = str(sheets)
+    return samples
