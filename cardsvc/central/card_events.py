@@ -88,6 +88,9 @@ def _apply(db: Database, istat: str, event: Any, now: int) -> dict[str, Any]:
                 "issued_event_at": to_rfc3339(now),
             }
         )
+        # redemptions that arrived before this event count the family from now on
+        backfill = "update redemptions set household = ? where cti = ? and household is null"
+        db.execute(backfill, [household, cti])
         return {"cti": cti, "status": "accepted"}
     if kind == "revoked":
         reason = event.get("reason")

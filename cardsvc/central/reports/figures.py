@@ -1,0 +1,155 @@
+"""The month's figures from the central database, before suppression.
+
+Redemptions count when accepted and not voided, by the kiosk's time in Europe/Rome; a family is its
+household pseudonym (or, until the office's card event arrives, the card itself). Every figure that is
+built from families carries ``households``, the number of distinct households behind it, so that
+:mod:`.suppression` can hide small cells. The redemption queries read only the partial covering index
+``redemptions_live_by_time`` for the month's range.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from ...core import to_rfc3339
+from .months import label, month_bounds, previous_months
+
+LIVE = (
+    "from redemptions indexed by redemptions_live_by_time where type = 'redemption' and status = 'accepted' "
+    "and voided = 0 and kiosk_time >= ? and kiosk_time < ?"
+)
+FAMILY = "coalesce(household, cti)"
+MEASURES = (
+    f"count(*), coalesce(sum(amount_cents), 0), coalesce(sum(discount_cents), 0), count(distinct {FAMILY})"
+)
+# The same with the shop's category: redemptions joined to their merchants.
+LIVE_R = (
+    "from redemptions r indexed by redemptions_live_by_time join merchants m on m.id = r.merchant_id "
+    "where r.type = 'redemption' and r.status = 'accepted' and r.voided = 0 "
+    "and r.kiosk_time >= ? and r.kiosk_time < ?"
+)
+MEASURES_R = (
+    "count(*), coalesce(sum(r.amount_cents), 0), coalesce(sum(r.discount_cents), 0), "
+    "count(distinct coalesce(r.household, r.cti))"
+)
+TREND_MONTHS = 12
+
+
+def _measures(row: tuple[Any, ...]) -> dict[str, int]:
+    return {"redemptions": row[0], "spend_cents": row[1], "discount_cents": row[2], "households": row[3]}
+
+
+def comuni(db: Database) -> dict[str, str]:
+    return {istat: name for istat, name in db.execute("select istat, name from comuni order by name")}
+
+
+def _cards_by_comune(db: Database, start: int, end: int) -> dict[str, dict[str, int]]:
+    """Active cards at the month's end, households holding one, cards issued and revoked in the month."""
+    rows = db.execute(
+        "select istat, "
+        "sum(iat < :end and exp > :end and (revoked_at is null or revoked_at >= :end)), "
+        "count(distinct case when iat < :end and exp > :end and (revoked_at is null or revoked_at >= :end) "
+        "then coalesce(household, cti) end), "
+        "sum(iat >= :start and iat < :end), "
+        "sum(revoked_at >= :start and revoked_at < :end) "
+        "from cards group by istat",
+        {"start": start, "end": end},
+    )
+    return {
+        istat: {
+            "active_cards": a or 0,
+            "households_with_card": h or 0,
+            "new_cards": n or 0,
+            "revoked_cards": r or 0,
+        }
+        for istat, a, h, n, r in rows
+    }
+
+
+def _open_flags(db: Database) -> dict[str, int]:
+    """Open anomaly flags per comune: the card's comune, or the shop's for a till's flag."""
+    rows = db.execute(
+        "select coalesce(f.istat, m.istat), count(*) from flags f "
+        "left join merchants m on m.id = f.merchant_id where f.status = 'open' group by 1"
+    )
+    return {istat: count for istat, count in rows if istat}
+
+
+def month_figures(db: Database, year: int, month: int, now: int) -> dict[str, Any]:
+    """Every table of the month's report, unsuppressed."""
+    start, end = month_bounds(year, month)
+    names = comuni(db)
+    span = [start, end]
+    by_family = {
+        row[0]: _measures(row[1:])
+        for row in db.execute(f"select card_istat, {MEASURES} {LIVE} group by 1", span)
+    }
+    by_shop = {
+        row[0]: {**_measures(row[1:5]), "shops_with_redemptions": row[5]}
+        for row in db.execute(
+            f"select shop_istat, {MEASURES}, count(distinct merchant_id) {LIVE} group by 1", span
+        )
+    }
+    categories = [
+        {"istat": istat, "category": category, **_measures(rest)}
+        for istat, category, *rest in db.execute(
+            f"select r.shop_istat, m.category, {MEASURES_R} {LIVE_R} group by 1, 2 order by 1, 2", span
+        )
+    ]
+    flow = [
+        {"from": a, "to": b, **_measures(rest)}
+        for a, b, *rest in db.execute(f"select card_istat, shop_istat, {MEASURES} {LIVE} group by 1, 2", span)
+    ]
+    network = _measures(db.execute(f"select {MEASURES} {LIVE}", span).fetchone())
+    cards = _cards_by_comune(db, start, end)
+    flags = _open_flags(db)
+    participating = dict(
+        db.execute(
+            "select m.istat, count(distinct m.id) from merchants m join offers o on o.merchant_id = m.id "
+            "where o.status = 'published' group by 1"
+        ).fetchall()
+    )
+    empty = {"redemptions": 0, "spend_cents": 0, "discount_cents": 0, "households": 0}
+    family_rows = []
+    for istat, name in names.items():
+        no_cards = {"active_cards": 0, "households_with_card": 0, "new_cards": 0, "revoked_cards": 0}
+        row = {"istat": istat, "comune": name, **cards.get(istat, no_cards), **by_family.get(istat, empty)}
+        row["open_flags"] = flags.get(istat, 0)
+        family_rows.append(row)
+    shop_rows = [
+        {"istat": istat, "comune": name, "shops_participating": participating.get(istat, 0),
+         **by_shop.get(istat, {**empty, "shops_with_redemptions": 0})}
+        for istat, name in names.items()
+    ]  # fmt: skip
+    return {
+        "month": label(year, month),
+        "period": {"from": to_rfc3339(start), "to": to_rfc3339(end)},
+        "cutoff": to_rfc3339(min(now, end)),
+        "generated_at": to_rfc3339(now),
+        "network": {**network, **_sum_cards(cards), "open_flags": sum(flags.values())},
+        "by_family_comune": family_rows,
+        "by_shop_comune": shop_rows,
+        "by_category": categories,
+        "flow": flow,
+    }
+
+
+def _sum_cards(cards: dict[str, dict[str, int]]) -> dict[str, int]:
+    keys = ("active_cards", "households_with_card", "new_cards", "revoked_cards")
+    return {key: sum(row[key] for row in cards.values()) for key in keys}
+
+
+def trend(db: Database, year: int, month: int) -> list[dict[str, Any]]:
+    """The network's headline figures for the twelve months ending with this one."""
+    result = []
+    for y, m in previous_months(year, month, TREND_MONTHS):
+        start, end = month_bounds(y, m)
+        result.append(
+            {
+                "month": label(y, m),
+                **_measures(db.execute(f"select {MEASURES} {LIVE}", [start, end]).fetchone()),
+            }
+        )
+    return result

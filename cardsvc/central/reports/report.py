@@ -1,0 +1,35 @@
+"""A month's report as published: the figures, suppressed, with the twelve-month trend; optionally
+narrowed to one comune (its rows as the family's comune and as the shops' comune, and its flows)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from .figures import month_figures, trend
+from .months import parse_month
+from .suppression import MINIMUM, suppress
+
+
+def build_report(db: Database, month: str, now: int, comune: str | None = None) -> dict[str, Any]:
+    """Raises ValueError for a malformed month or an unknown comune."""
+    year, number = parse_month(month)
+    figures = month_figures(db, year, number, now)
+    if comune is not None and comune not in {row["istat"] for row in figures["by_family_comune"]}:
+        raise ValueError(f"no comune {comune} in the network")
+    report = suppress(figures)
+    report["trend"] = [
+        {**row, **dict.fromkeys(("redemptions", "spend_cents", "discount_cents", "households"))}
+        | {"suppressed": True}
+        if 0 < row["households"] < MINIMUM
+        else row
+        for row in trend(db, year, number)
+    ]
+    if comune is not None:
+        report["comune"] = comune
+        report["by_family_comune"] = [r for r in report["by_family_comune"] if r["istat"] == comune]
+        report["by_shop_comune"] = [r for r in report["by_shop_comune"] if r["istat"] == comune]
+        report["by_category"] = [r for r in report["by_category"] if r["istat"] == comune]
+        report["flow"] = [r for r in report["flow"] if comune in (r["from"], r["to"])]
+    return report
