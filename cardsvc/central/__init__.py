@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Flask
 
+from ..euros import format_euros
 from ..keystore import instance_secret
 from . import db, errors
 from .settings import load_settings
@@ -24,6 +25,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     db.init_app(app)
     from ..web_csrf import csrf_token
+    from . import report_views  # noqa: F401 - the report pages join the admin blueprint
     from .admin_ui import bp as admin_bp
     from .api import bp as api_bp
     from .auth import current_user
@@ -33,5 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(openapi_bp)
     app.register_blueprint(admin_bp)
-    app.jinja_env.globals.update(t=t, lang=language, csrf_token=csrf_token, current_user=current_user)
+    app.jinja_env.globals.update(
+        t=t, lang=language, csrf_token=csrf_token, current_user=current_user, euros=format_euros
+    )
     return app

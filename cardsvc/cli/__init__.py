@@ -13,6 +13,7 @@ from .demo_cmd import demo
 from .issuer_cmd import issuer
 from .kiosk_cmd import kiosk
 from .network_cmd import network
+from .report_cmd import report
 
 
 class FamilycardGroup(click.Group):
@@ -44,3 +45,4 @@ main.add_command(demo)
 main.add_command(central)
 main.add_command(kiosk)
 main.add_command(issuer)
+main.add_command(report)

@@ -9,11 +9,13 @@ built from families carries ``households``, the number of distinct households be
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
 
 from ...core import to_rfc3339
+from ...validity import ROME
 from .months import label, month_bounds, previous_months
 
 LIVE = (
@@ -125,7 +127,7 @@ def month_figures(db: Database, year: int, month: int, now: int) -> dict[str, An
     ]  # fmt: skip
     return {
         "month": label(year, month),
-        "period": {"from": to_rfc3339(start), "to": to_rfc3339(end)},
+        "period": {"from": to_rfc3339(start), "to": to_rfc3339(end), "label": period_label(start, end)},
         "cutoff": to_rfc3339(min(now, end)),
         "generated_at": to_rfc3339(now),
         "network": {**network, **_sum_cards(cards), "open_flags": sum(flags.values())},
@@ -134,6 +136,12 @@ def month_figures(db: Database, year: int, month: int, now: int) -> dict[str, An
         "by_category": categories,
         "flow": flow,
     }
+
+
+def period_label(start: int, end: int) -> str:
+    """``01/10/2026 – 31/10/2026``: the month's first and last day in Rome."""
+    first = datetime.fromtimestamp(start, ROME).strftime("%d/%m/%Y")
+    return f"{first} – {datetime.fromtimestamp(end - 1, ROME).strftime('%d/%m/%Y')}"
 
 
 def _sum_cards(cards: dict[str, dict[str, int]]) -> dict[str, int]:

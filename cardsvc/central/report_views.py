@@ -1,0 +1,101 @@
+"""The monthly reports in the admin pages: the page with charts, its JSON, a CSV per table, the PDF, and
+the merchant's own statement. Network administrators see every comune; a comune officer sees the
+report narrowed to their comune; a merchant manager sees their shop's statement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, jsonify, render_template, request
+
+from .admin_ui import bp, login_required, user
+from .clock import now
+from .db import get_db
+from .reports import charts
+from .reports.csv_export import TABLES, table_csv
+from .reports.months import label, month_of
+from .reports.pdf_report import render_pdf
+from .reports.report import build_report
+from .reports.statement import merchant_statement
+
+CHART_NAMES = {
+    "comuni": charts.bars_by_comune,
+    "flussi": charts.flow_heatmap,
+    "andamento": charts.trend_lines,
+}
+
+
+def _month() -> str:
+    return request.args.get("month") or label(*month_of(now()))
+
+
+def _report(month: str) -> dict[str, Any]:
+    found = user()
+    comune = found["istat"] if found["role"] == "comune_officer" else (request.args.get("comune") or None)
+    try:
+        return build_report(get_db(), month, now(), comune)
+    except ValueError as error:
+        abort(400, description=str(error))
+
+
+@bp.get("/admin/reports")
+@login_required("network_admin", "comune_officer")
+def reports() -> str:
+    month = _month()
+    return render_template(
+        "admin/report.html",
+        report=_report(month),
+        month=month,
+        tables=TABLES,
+        comune=request.args.get("comune", ""),
+    )
+
+
+@bp.get("/admin/reports/<month>.json")
+@login_required("network_admin", "comune_officer")
+def report_json(month: str) -> Response:
+    return jsonify(_report(month))
+
+
+@bp.get("/admin/reports/<month>/<table>.csv")
+@login_required("network_admin", "comune_officer")
+def report_csv(month: str, table: str) -> Response:
+    if table not in TABLES:
+        abort(404)
+    text = table_csv(_report(month), table, italian=request.args.get("decimali", "it") != "en")
+    headers = {"Content-Disposition": f'attachment; filename="family-card-{month}-{table}.csv"'}
+    return Response(text, mimetype="text/csv; charset=utf-8", headers=headers)
+
+
+@bp.get("/admin/reports/<month>.pdf")
+@login_required("network_admin", "comune_officer")
+def report_pdf(month: str) -> Response:
+    headers = {"Content-Disposition": f'attachment; filename="family-card-{month}.pdf"'}
+    return Response(render_pdf(_report(month)), mimetype="application/pdf", headers=headers)
+
+
+@bp.get("/admin/reports/<month>/<name>.svg")
+@login_required("network_admin", "comune_officer")
+def report_chart(month: str, name: str) -> Response:
+    if name not in CHART_NAMES:
+        abort(404)
+    return Response(CHART_NAMES[name](_report(month), "svg"), mimetype="image/svg+xml")
+
+
+@bp.get("/admin/statement")
+@login_required("network_admin", "merchant_manager")
+def statement() -> str:
+    found = user()
+    merchant_id = (
+        found["merchant_id"]
+        if found["role"] == "merchant_manager"
+        else request.args.get("merchant", type=int)
+    )
+    if merchant_id is None:
+        abort(400, description="merchant is required")
+    month = _month()
+    try:
+        data = merchant_statement(get_db(), merchant_id, month)
+    except ValueError as error:
+        abort(400, description=str(error))
+    return render_template("admin/statement.html", statement=data, month=month)

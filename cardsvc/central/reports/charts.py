@@ -1,0 +1,113 @@
+"""The report's charts, drawn with matplotlib: bars per comune, the flow between comuni as a heat map,
+the twelve-month trend as lines. SVG for the web page, PNG for the PDF. Hidden cells ("< 5") are drawn
+as hatched gaps with their label, never as numbers."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: files only
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+BLUE, ORANGE, GREY = "#0b5394", "#e69138", "#bbbbbb"
+plt.rcParams.update(
+    {"font.size": 9, "svg.fonttype": "none", "axes.spines.top": False, "axes.spines.right": False}
+)
+
+
+def _output(figure: Figure, kind: str) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=kind, dpi=150, bbox_inches="tight")
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def bars_by_comune(report: dict[str, Any], kind: str = "svg") -> bytes:
+    """Redemptions per comune: by the family's comune and by the shop's comune, side by side."""
+    families = {r["istat"]: r for r in report["by_family_comune"]}
+    shops = {r["istat"]: r for r in report["by_shop_comune"]}
+    names = [r["comune"] for r in report["by_family_comune"]]
+    figure, axes = plt.subplots(figsize=(7, 0.35 * len(names) + 1.2))
+    positions = range(len(names))
+    for offset, (source, colour, label) in enumerate(
+        ((families, BLUE, "per comune della famiglia"), (shops, ORANGE, "per comune del negozio"))
+    ):
+        values = [source[istat]["redemptions"] for istat in families]
+        ys = [p + offset * 0.4 for p in positions]
+        axes.barh(ys, [v or 0 for v in values], height=0.38, color=colour, label=label)
+        for y, value in zip(ys, values, strict=True):
+            if value is None:
+                axes.barh(y, 0.0001, height=0.38, color=GREY)
+                axes.text(0, y, " < 5", va="center", color="#555555")
+    axes.set_yticks([p + 0.2 for p in positions], names)
+    axes.invert_yaxis()
+    axes.set_xlabel("operazioni nel mese")
+    axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
+    return _output(figure, kind)
+
+
+def flow_heatmap(report: dict[str, Any], kind: str = "svg") -> bytes:
+    """Families of comune A (rows) spending in comune B (columns): redemptions, hidden cells hatched."""
+    order = [r["istat"] for r in report["by_family_comune"]]
+    names = {r["istat"]: r["comune"] for r in report["by_family_comune"]}
+    index = {istat: i for i, istat in enumerate(order)}
+    size = len(order)
+    grid = [[0.0] * size for _ in range(size)]
+    hidden = []
+    for cell in report["flow"]:
+        if cell["from"] not in index or cell["to"] not in index:
+            continue
+        i, j = index[cell["from"]], index[cell["to"]]
+        if cell.get("suppressed"):
+            hidden.append((i, j))
+        else:
+            grid[i][j] = float(cell["redemptions"])
+    figure, axes = plt.subplots(figsize=(0.5 * size + 2.5, 0.45 * size + 1.5))
+    image = axes.imshow(grid, cmap="Blues")
+    for i, j in hidden:
+        axes.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor=GREY))
+        axes.text(j, i, "<5", ha="center", va="center", fontsize=7, color="#555555")
+    for i in range(size):
+        for j in range(size):
+            if grid[i][j]:
+                axes.text(
+                    j,
+                    i,
+                    f"{grid[i][j]:.0f}",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if grid[i][j] > max(map(max, grid)) / 2 else "black",
+                )
+    labels = [names[istat] for istat in order]
+    axes.set_xticks(range(size), labels, rotation=45, ha="right")
+    axes.set_yticks(range(size), labels)
+    axes.set_xlabel("comune del negozio")
+    axes.set_ylabel("comune della famiglia")
+    figure.colorbar(image, ax=axes, shrink=0.7, label="operazioni")
+    return _output(figure, kind)
+
+
+def trend_lines(report: dict[str, Any], kind: str = "svg") -> bytes:
+    """The last twelve months: redemptions and families using the card."""
+    months = [r["month"] for r in report["trend"]]
+    figure, axes = plt.subplots(figsize=(7, 2.8))
+    for key, colour, label in (
+        ("redemptions", BLUE, "operazioni"),
+        ("households", ORANGE, "famiglie che la usano"),
+    ):
+        axes.plot(
+            months,
+            [r[key] if r[key] is not None else float("nan") for r in report["trend"]],
+            marker="o",
+            color=colour,
+            label=label,
+        )
+    axes.set_ylim(bottom=0)
+    axes.tick_params(axis="x", rotation=45)
+    axes.legend(frameon=False)
+    return _output(figure, kind)
