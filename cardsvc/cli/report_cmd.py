@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -29,9 +30,7 @@ def report(instance: Path, month: str, comune: str | None, kind: str, out: Path,
     if not (instance / "central.db").exists():
         raise CommandError(f"{instance} holds no central service (run: familycard central init)")
     steps = {"json": 2, "csv": 2, "html": 5, "pdf": 3}[kind]
-    with click.progressbar(
-        length=steps, label=f"Report {month}", file=click.get_text_stream("stderr")
-    ) as bar:
+    with click.progressbar(length=steps, label=f"Report {month}", file=sys.stderr) as bar:
         try:
             published = build_report(open_db(instance), month, now_seconds(), comune)
         except ValueError as error:
