@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The demo's keys are encrypted with this passphrase unless you set your own.
 export FAMILYCARD_PASSPHRASE ?= demo-passphrase-not-for-production
 
-.PHONY: demo test lint typecheck unit bench bench-verify bench-ingest bench-kiosk bench-issue clean
+.PHONY: demo test lint typecheck unit bench bench-verify bench-ingest bench-kiosk bench-issue bench-reports clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,7 +60,10 @@ bench-kiosk: $(STAMP)
 bench-issue: $(STAMP)
 	$(BIN)/python bench/issue.py
 
-bench: bench-verify bench-ingest bench-kiosk bench-issue
+bench-reports: $(STAMP)
+	$(BIN)/python bench/reports.py
+
+bench: bench-verify bench-ingest bench-kiosk bench-issue bench-reports
 
 clean:
 	rm -rf $(VENV) $(XCHECK) var test-artifacts .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 BLUE, ORANGE, GREY = "#0b5394", "#e69138", "#bbbbbb"
+MOST = 20  # a network of many comuni: the charts show the 20 with the most operations
 plt.rcParams.update(
     {"font.size": 9, "svg.fonttype": "none", "axes.spines.top": False, "axes.spines.right": False}
 )
@@ -26,11 +27,18 @@ def _output(figure: Figure, kind: str) -> bytes:
     return buffer.getvalue()
 
 
+def largest(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The family-comune rows of the ``MOST`` comuni with the most operations (hidden ones last)."""
+    rows = report["by_family_comune"]
+    return sorted(rows, key=lambda r: -(r["redemptions"] or 0))[:MOST] if len(rows) > MOST else rows
+
+
 def bars_by_comune(report: dict[str, Any], kind: str = "svg") -> bytes:
     """Redemptions per comune: by the family's comune and by the shop's comune, side by side."""
-    families = {r["istat"]: r for r in report["by_family_comune"]}
+    chosen = largest(report)
+    families = {r["istat"]: r for r in chosen}
     shops = {r["istat"]: r for r in report["by_shop_comune"]}
-    names = [r["comune"] for r in report["by_family_comune"]]
+    names = [r["comune"] for r in chosen]
     figure, axes = plt.subplots(figsize=(7, 0.35 * len(names) + 1.2))
     positions = range(len(names))
     for offset, (source, colour, label) in enumerate(
@@ -52,7 +60,7 @@ def bars_by_comune(report: dict[str, Any], kind: str = "svg") -> bytes:
 
 def flow_heatmap(report: dict[str, Any], kind: str = "svg") -> bytes:
     """Families of comune A (rows) spending in comune B (columns): redemptions, hidden cells hatched."""
-    order = [r["istat"] for r in report["by_family_comune"]]
+    order = [r["istat"] for r in largest(report)]
     names = {r["istat"]: r["comune"] for r in report["by_family_comune"]}
     index = {istat: i for i, istat in enumerate(order)}
     size = len(order)
