@@ -11,6 +11,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from cardsvc.thread_connections import connect_durable, open_migrated
+
 migrations = Migrations("familycard-issuer")
 
 
@@ -99,16 +101,9 @@ def m001_initial(db: Database) -> None:
 
 
 def connect(path: str) -> Database:
-    db = Database(path)
-    db.execute("PRAGMA synchronous = FULL")
-    db.execute("PRAGMA busy_timeout = 10000")
-    db.execute("PRAGMA foreign_keys = ON")
-    return db
+    return connect_durable(path, foreign_keys=True)
 
 
 def open_database(path: str) -> Database:
     """Connect, switching the file to WAL and applying pending migrations first."""
-    db = connect(path)
-    db.enable_wal()
-    migrations.apply(db)
-    return db
+    return open_migrated(connect(path), migrations)

@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from cardsvc.thread_connections import connect_durable, open_migrated
+
 migrations = Migrations("familycard-kiosk")
 
 
@@ -66,15 +68,9 @@ def relaxed_durability(db: Database) -> Iterator[Database]:
 
 def connect(path: str) -> Database:
     """A connection to an existing, migrated ledger: WAL, ``synchronous=FULL``, waits for the lock."""
-    db = Database(path)
-    db.execute("PRAGMA synchronous = FULL")
-    db.execute("PRAGMA busy_timeout = 10000")
-    return db
+    return connect_durable(path)
 
 
 def open_database(path: str) -> Database:
     """Connect, switching the file to WAL and applying pending migrations first."""
-    db = connect(path)
-    db.enable_wal()
-    migrations.apply(db)
-    return db
+    return open_migrated(connect(path), migrations)
