@@ -99,3 +99,28 @@ DOCUMENT = {
 @bp.get("/api/v1/openapi.json")
 def openapi() -> Response:
     return jsonify(DOCUMENT)
+
+
+def markdown(document: dict[str, Any] = DOCUMENT) -> str:
+    """The API as a Markdown table, for ``docs/api.md`` (``familycard central api-docs``)."""
+    schemes = document["components"]["securitySchemes"]
+    lines = [
+        "# The central service's API (`/api/v1`)",
+        "",
+        "Generated from the OpenAPI document (`/api/v1/openapi.json`) by `familycard central api-docs`;",
+        "a test checks that it is current. Every error has the shape "
+        '`{"error": {"code": "…", "message": "…"}}`.',
+        "",
+        "| method | path | who | what | answers |",
+        "|---|---|---|---|---|",
+    ]
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            security = [name for entry in operation["security"] for name in entry] or ["public"]
+            status = next(code for code in operation["responses"] if code != "default")
+            lines.append(
+                f"| {method.upper()} | `{path}` | {', '.join(security)} | {operation['summary']} | {status} |"
+            )
+    lines += ["", "| credential | how |", "|---|---|"]
+    lines += [f"| {name} | {scheme['scheme']}: {scheme['description']} |" for name, scheme in schemes.items()]
+    return "\n".join(lines) + "\n"

@@ -183,3 +183,15 @@ def serve(instance: Path, bind: str, workers: int) -> None:
     env = {f"FAMILYCARD_CENTRAL_{k}": v for k, v in instance_settings(instance).items()}
     env.update(FAMILYCARD_CENTRAL_BIND=bind, FAMILYCARD_CENTRAL_WORKERS=str(workers))
     exec_gunicorn("cardsvc.central.gunicorn_conf", env)
+
+
+@central.command("api-docs")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("docs/api.md"), show_default=True
+)
+def api_docs(out: Path) -> None:
+    """Write the API's Markdown description from the OpenAPI document."""
+    from ..central.openapi import markdown
+
+    out.write_text(markdown())
+    click.echo(f"Wrote {out}")

@@ -40,3 +40,10 @@ def test_one_error_shape(central: Central, method: str, path: str, kwargs: dict,
     assert set(response.json) == {"error"}
     assert set(response.json["error"]) == {"code", "message"}
     assert re.fullmatch(r"[a-z_]+", response.json["error"]["code"])
+
+
+def test_the_api_document_in_docs_is_current() -> None:
+    from cardsvc.central.openapi import markdown
+    from tests.conftest import ROOT
+
+    assert (ROOT / "docs" / "api.md").read_text() == markdown(), "run: familycard central api-docs"
