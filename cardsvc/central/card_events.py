@@ -16,6 +16,7 @@ from ..core import REASONS, to_rfc3339
 from ..core.keys import b64url_decode
 from .errors import ApiError
 from .list_service import revoke_card
+from .reports.summaries import mark_changed
 
 _PSEUDONYM = re.compile(r"[0-9a-f]{32,64}")
 MAX_EVENTS = 5000
@@ -91,6 +92,7 @@ def _apply(db: Database, istat: str, event: Any, now: int) -> dict[str, Any]:
         # redemptions that arrived before this event count the family from now on
         backfill = "update redemptions set household = ? where cti = ? and household is null"
         db.execute(backfill, [household, cti])
+        mark_changed(db, [iat], until=now)  # the card counts in every month from its issue on
         return {"cti": cti, "status": "accepted"}
     if kind == "revoked":
         reason = event.get("reason")
@@ -101,5 +103,6 @@ def _apply(db: Database, istat: str, event: Any, now: int) -> dict[str, Any]:
             raise ValueError("unknown card: its issued event must come first")
         db["cards"].update(cti, {"revoked_at": revoked_at, "reason": reason})
         added = revoke_card(db, cti, istat, revoked_at, reason)
+        mark_changed(db, [min(revoked_at, now)], until=now)
         return {"cti": cti, "status": "accepted" if added else "duplicate"}
     raise ValueError("type must be issued or revoked")

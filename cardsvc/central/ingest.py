@@ -48,6 +48,7 @@ from ..validity import ROME, end_of_day
 from .anomalies import check_void_ratio, raise_flag
 from .db import write_transaction
 from .errors import ApiError
+from .reports.summaries import mark_changed
 
 MAX_RECORDS = 2000
 MAX_CENTS = 100_000_000
@@ -104,6 +105,12 @@ def ingest_batch(
             [last_seq, last_hash, to_rfc3339(now), kiosk["id"]],
         )
         check_void_ratio(db, kiosk, now, settings["VOID_RATIO_FLAG"], settings["VOID_RATIO_MIN_COUNT"])
+        if context.voided:
+            targets = db.execute(
+                f"select kiosk_time from redemptions where id in {_in_clause(context.voided)}", context.voided
+            )
+            context.changed.update(row[0] for row in targets)
+        mark_changed(db, context.changed)
     return {"results": results, "last_seq": last_seq}
 
 
@@ -155,6 +162,8 @@ class _BatchContext:
         settings: dict[str, Any],
     ) -> None:
         self.db, self.kiosk, self.now, self.settings = db, kiosk, now, settings
+        self.changed: set[int] = set()  # kiosk times of the redemptions accepted or voided: their months
+        self.voided: list[str] = []
         ids = [p.record["id"] for p in prepared if p.hash is not None]
         ctis = list({p.content["cti"] for p in prepared if p.content.get("cti")})
         self.known: dict[str, tuple[str, str]] = {}
@@ -219,6 +228,8 @@ def _store(
     if reason is None and record.get("type") == "void":
         reason = _apply_void(db, kiosk, record)
         content["voids"] = record.get("voids") if reason is None else None
+        if reason is None:
+            ctx.voided.append(str(record.get("voids")))
     row = {
         **dict.fromkeys(_COLUMNS),
         **content,
@@ -317,6 +328,7 @@ def _rome_day(moment: int) -> tuple[str, int, int]:
 def _after_accept(ctx: _BatchContext, row: dict[str, Any]) -> None:
     if row["type"] != "redemption":
         return
+    ctx.changed.add(row["kiosk_time"])
     db, kiosk, now = ctx.db, ctx.kiosk, ctx.now
     cti, at = row["cti"], row["kiosk_time"]
     common = {

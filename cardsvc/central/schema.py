@@ -177,6 +177,15 @@ def m003_report_index(db: Database) -> None:
     db["cards"].create_index(["iat"])
 
 
+@migrations()
+def m004_report_summaries(db: Database) -> None:
+    """Month summaries kept for the reports, and each month's change version (``reports.summaries``)."""
+    db["report_changes"].create({"month": str, "version": int}, pk="month")
+    db["report_summaries"].create(
+        {"month": str, "version": int, "computed_at": str, "network": str, "figures": str}, pk="month"
+    )
+
+
 def open_database(path: str) -> Database:
     """Open (creating if needed) the central database in WAL mode with its schema up to date."""
     db = Database(path)

@@ -195,3 +195,18 @@ def api_docs(out: Path) -> None:
 
     out.write_text(markdown())
     click.echo(f"Wrote {out}")
+
+
+@central.command("refresh-reports")
+@instance_option
+@json_option
+@user_errors
+def refresh_reports(instance: Path, as_json: bool) -> None:
+    """Compute the month summaries whose data changed (run nightly), so reports open at once."""
+    from ..central.reports.summaries import refresh_stale
+
+    db = open_db(instance)
+    with click.progressbar(length=1, label="Months", file=sys.stderr) as bar:
+        done = refresh_stale(db, now_seconds(), lambda month: bar.update(0))
+        bar.update(1)
+    emit(as_json, {"refreshed": done}, [f"Refreshed {len(done)} months: {', '.join(done) or 'none'}"])

@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from ...core import to_rfc3339
 from ...validity import ROME
-from .months import label, month_bounds, previous_months
+from .months import label, month_bounds
 
 LIVE = (
     "from redemptions indexed by redemptions_live_by_time where type = 'redemption' and status = 'accepted' "
@@ -36,7 +36,6 @@ MEASURES_R = (
     "count(*), coalesce(sum(r.amount_cents), 0), coalesce(sum(r.discount_cents), 0), "
     "count(distinct coalesce(r.household, r.cti))"
 )
-TREND_MONTHS = 12
 
 
 def _measures(row: tuple[Any, ...]) -> dict[str, int]:
@@ -79,10 +78,9 @@ def _open_flags(db: Database) -> dict[str, int]:
     return {istat: count for istat, count in rows if istat}
 
 
-def month_figures(db: Database, year: int, month: int, now: int) -> dict[str, Any]:
-    """Every table of the month's report, unsuppressed."""
+def heavy_figures(db: Database, year: int, month: int) -> dict[str, Any]:
+    """What reading the month's redemptions and the cards costs: kept as the month's summary."""
     start, end = month_bounds(year, month)
-    names = comuni(db)
     span = [start, end]
     by_family = {
         row[0]: _measures(row[1:])
@@ -104,8 +102,25 @@ def month_figures(db: Database, year: int, month: int, now: int) -> dict[str, An
         {"from": a, "to": b, **_measures(rest)}
         for a, b, *rest in db.execute(f"select card_istat, shop_istat, {MEASURES} {LIVE} group by 1, 2", span)
     ]
-    network = _measures(db.execute(f"select {MEASURES} {LIVE}", span).fetchone())
-    cards = _cards_by_comune(db, start, end)
+    return {
+        "network": _measures(db.execute(f"select {MEASURES} {LIVE}", span).fetchone()),
+        "by_family": by_family,
+        "by_shop": by_shop,
+        "by_category": categories,
+        "flow": flow,
+        "cards": _cards_by_comune(db, start, end),
+    }
+
+
+def month_figures(
+    db: Database, year: int, month: int, now: int, heavy: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Every table of the month's report, unsuppressed: the summary (``heavy``, computed when not given)
+    with what is read live (comuni, participating shops, open flags)."""
+    start, end = month_bounds(year, month)
+    heavy = heavy if heavy is not None else heavy_figures(db, year, month)
+    names = comuni(db)
+    cards, by_family, by_shop = heavy["cards"], heavy["by_family"], heavy["by_shop"]
     flags = _open_flags(db)
     participating = dict(
         db.execute(
@@ -114,12 +129,12 @@ def month_figures(db: Database, year: int, month: int, now: int) -> dict[str, An
         ).fetchall()
     )
     empty = {"redemptions": 0, "spend_cents": 0, "discount_cents": 0, "households": 0}
-    family_rows = []
-    for istat, name in names.items():
-        no_cards = {"active_cards": 0, "households_with_card": 0, "new_cards": 0, "revoked_cards": 0}
-        row = {"istat": istat, "comune": name, **cards.get(istat, no_cards), **by_family.get(istat, empty)}
-        row["open_flags"] = flags.get(istat, 0)
-        family_rows.append(row)
+    no_cards = {"active_cards": 0, "households_with_card": 0, "new_cards": 0, "revoked_cards": 0}
+    family_rows = [
+        {"istat": istat, "comune": name, **cards.get(istat, no_cards), **by_family.get(istat, empty),
+         "open_flags": flags.get(istat, 0)}
+        for istat, name in names.items()
+    ]  # fmt: skip
     shop_rows = [
         {"istat": istat, "comune": name, "shops_participating": participating.get(istat, 0),
          **by_shop.get(istat, {**empty, "shops_with_redemptions": 0})}
@@ -128,13 +143,13 @@ def month_figures(db: Database, year: int, month: int, now: int) -> dict[str, An
     return {
         "month": label(year, month),
         "period": {"from": to_rfc3339(start), "to": to_rfc3339(end), "label": period_label(start, end)},
-        "cutoff": to_rfc3339(min(now, end)),
+        "cutoff": to_rfc3339(min(now, end, heavy.get("computed_at", now))),
         "generated_at": to_rfc3339(now),
-        "network": {**network, **_sum_cards(cards), "open_flags": sum(flags.values())},
+        "network": {**heavy["network"], **_sum_cards(cards), "open_flags": sum(flags.values())},
         "by_family_comune": family_rows,
         "by_shop_comune": shop_rows,
-        "by_category": categories,
-        "flow": flow,
+        "by_category": heavy["by_category"],
+        "flow": heavy["flow"],
     }
 
 
@@ -149,15 +164,6 @@ def _sum_cards(cards: dict[str, dict[str, int]]) -> dict[str, int]:
     return {key: sum(row[key] for row in cards.values()) for key in keys}
 
 
-def trend(db: Database, year: int, month: int) -> list[dict[str, Any]]:
-    """The network's headline figures for the twelve months ending with this one."""
-    result = []
-    for y, m in previous_months(year, month, TREND_MONTHS):
-        start, end = month_bounds(y, m)
-        result.append(
-            {
-                "month": label(y, m),
-                **_measures(db.execute(f"select {MEASURES} {LIVE}", [start, end]).fetchone()),
-            }
-        )
-    return result
+def network_measures(db: Database, year: int, month: int) -> dict[str, int]:
+    start, end = month_bounds(year, month)
+    return _measures(db.execute(f"select {MEASURES} {LIVE}", [start, end]).fetchone())

@@ -21,6 +21,7 @@ from . import charts
 
 STYLES = getSampleStyleSheet()
 SUPPRESSED = "< 5"
+FLOWS_PER_COMUNE = 10  # a comune's section lists the other comuni its families spend most in
 
 
 def _value(row: dict[str, Any], key: str) -> str:
@@ -170,6 +171,7 @@ def render_pdf(report: dict[str, Any]) -> bytes:
                 _table([label for _k, label in columns], _rows(categories, columns)),
             ]
         flows = [r for r in report["flow"] if r["from"] == istat and r["to"] != istat]
+        flows = sorted(flows, key=lambda r: -(r["redemptions"] or 0))[:FLOWS_PER_COMUNE]
         if flows:
             rows = [
                 [
@@ -182,7 +184,9 @@ def render_pdf(report: dict[str, Any]) -> bytes:
             ]
             story += [
                 Spacer(1, 3 * mm),
-                Paragraph("Famiglie che spendono in altri comuni", STYLES["Heading4"]),
+                Paragraph(
+                    "Dove spendono le famiglie, fuori comune (i 10 comuni principali)", STYLES["Heading4"]
+                ),
                 _table(["Comune del negozio", "Famiglie", "Operazioni", "Sconto"], rows),
             ]
     document.build(story, onFirstPage=decorate, onLaterPages=decorate)

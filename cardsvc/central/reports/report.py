@@ -7,15 +7,18 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .figures import month_figures, trend
-from .months import parse_month
+from .figures import month_figures
+from .months import label, parse_month, previous_months
+from .summaries import network_summary, summary
 from .suppression import MINIMUM, suppress
+
+TREND_MONTHS = 12
 
 
 def build_report(db: Database, month: str, now: int, comune: str | None = None) -> dict[str, Any]:
     """Raises ValueError for a malformed month or an unknown comune."""
     year, number = parse_month(month)
-    figures = month_figures(db, year, number, now)
+    figures = month_figures(db, year, number, now, summary(db, year, number, now))
     if comune is not None and comune not in {row["istat"] for row in figures["by_family_comune"]}:
         raise ValueError(f"no comune {comune} in the network")
     report = suppress(figures)
@@ -24,7 +27,7 @@ def build_report(db: Database, month: str, now: int, comune: str | None = None) 
         | {"suppressed": True}
         if 0 < row["households"] < MINIMUM
         else row
-        for row in trend(db, year, number)
+        for row in trend(db, year, number, now)
     ]
     if comune is not None:
         report["comune"] = comune
@@ -33,3 +36,11 @@ def build_report(db: Database, month: str, now: int, comune: str | None = None) 
         report["by_category"] = [r for r in report["by_category"] if r["istat"] == comune]
         report["flow"] = [r for r in report["flow"] if comune in (r["from"], r["to"])]
     return report
+
+
+def trend(db: Database, year: int, month: int, now: int) -> list[dict[str, Any]]:
+    """The network's headline figures for the twelve months ending with this one, from their summaries."""
+    return [
+        {"month": label(y, m), **network_summary(db, y, m, now)}
+        for y, m in previous_months(year, month, TREND_MONTHS)
+    ]

@@ -10,7 +10,6 @@ flow matrix is checked along both its rows and its columns until nothing changes
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -42,7 +41,9 @@ def _secondary(groups: Iterable[list[dict[str, Any]]], hide: Callable[[dict[str,
 
 def suppress(figures: dict[str, Any]) -> dict[str, Any]:
     """The figures as they may be published."""
-    out = copy.deepcopy(figures)
+    tables = ("by_family_comune", "by_shop_comune", "by_category", "flow")
+    out = {**figures, "network": dict(figures["network"])}
+    out |= {table: [dict(row) for row in figures[table]] for table in tables}  # the caller's stay as they are
     for rows in (out["by_family_comune"], out["by_shop_comune"], out["by_category"], out["flow"]):
         for row in rows:
             row["_households"] = row["households"]

@@ -130,3 +130,15 @@ def test_report_command(seeded: Central, tmp_path: Path) -> None:
         main, [*base[:-1], "2026-1", "--format", "json", "--out", str(tmp_path / "x")], env=env
     )
     assert bad.exit_code == 2 and "not a month" in bad.output
+
+
+def test_refresh_reports_command(seeded: Central) -> None:
+    first = CliRunner().invoke(
+        main, ["central", "refresh-reports", "--instance", str(seeded.instance), "--json"]
+    )
+    assert first.exit_code == 0, first.output
+    assert "2026-10" in json.loads(first.output[first.output.index("{") :])["refreshed"]
+    again = CliRunner().invoke(
+        main, ["central", "refresh-reports", "--instance", str(seeded.instance), "--json"]
+    )
+    assert json.loads(again.output[again.output.index("{") :])["refreshed"] == []

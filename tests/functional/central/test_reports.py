@@ -219,3 +219,41 @@ def test_one_comune_and_csv(network: Central) -> None:
         report(network, "2026-10", comune="999999")
     with pytest.raises(ValueError, match="not a month"):
         report(network, "2026-13")
+
+
+def test_a_kept_summary_follows_late_uploads_voids_and_card_events(network: Central) -> None:
+    seed = Seeded(network)
+    cards = seed.families("108040", 6, rome("2026-09-10 10:00"))
+    for card in cards[:5]:
+        seed.redeem("108040", card, rome("2026-10-03 10:00"))
+    seed.upload("108040")
+    first = report(network, "2026-10")
+    assert first["network"]["redemptions"] == 5
+    db = open_database(str(network.instance / "central.db"))
+    assert db.execute("select count(*) from report_summaries where month = '2026-10'").fetchone()[0] == 1
+    assert report(network, "2026-10")["network"] == first["network"]  # read from the kept summary
+    late = seed.redeem("108040", cards[5], rome("2026-10-30 18:00"))  # a till that was offline
+    seed.upload("108040")
+    assert report(network, "2026-10")["network"]["redemptions"] == 6
+    seed.tills["108040"].record(type="void", voids=late["id"], at=_rfc(rome("2026-11-02 09:00")))
+    seed.upload("108040")
+    assert (
+        report(network, "2026-10")["network"]["redemptions"] == 5
+    )  # voided in November, counted out of October
+    before = row(report(network, "2026-10")["by_family_comune"], istat="108040")["active_cards"]
+    seed.families("108040", 1, rome("2026-10-20 10:00"))  # a card event arrives late for October
+    assert row(report(network, "2026-10")["by_family_comune"], istat="108040")["active_cards"] == before + 1
+
+
+def test_refresh_computes_the_stale_months_ahead(network: Central) -> None:
+    from cardsvc.central.reports.summaries import refresh_stale
+
+    seed = Seeded(network)
+    cards = seed.families("108040", 5, rome("2026-08-10 10:00"))
+    for month, card in zip(("08", "09", "10"), cards, strict=False):
+        seed.redeem("108040", card, rome(f"2026-{month}-15 10:00"))
+    seed.upload("108040")
+    db = open_database(str(network.instance / "central.db"))
+    done = refresh_stale(db, NOW)
+    assert {"2026-08", "2026-09", "2026-10", "2026-11"} <= set(done)
+    assert refresh_stale(db, NOW) == []  # nothing changed since
