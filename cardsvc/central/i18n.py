@@ -51,6 +51,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "spend": ("Spesa", "Spend"),
     "discount": ("Sconto", "Discount"),
     "new_cards": ("Carte nuove", "New cards"),
+    "avg_discount": ("Sconto medio per famiglia", "Average discount per family"),
     "revoked_cards": ("Carte revocate", "Revoked cards"),
     "trend": ("Andamento degli ultimi 12 mesi", "The last 12 months"),
     "by_comune": ("Operazioni per comune", "Operations by comune"),

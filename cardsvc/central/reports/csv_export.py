@@ -13,7 +13,8 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("istat", "istat"), ("comune", "comune"), ("active_cards", "carte_attive"),
         ("households_with_card", "famiglie_con_carta"), ("households", "famiglie_che_la_usano"),
         ("redemptions", "operazioni"), ("spend_cents", "spesa_euro"), ("discount_cents", "sconto_euro"),
-        ("new_cards", "carte_nuove"), ("revoked_cards", "carte_revocate"),
+        ("avg_discount_cents", "sconto_medio_per_famiglia_euro"), ("new_cards", "carte_nuove"),
+        ("revoked_cards", "carte_revocate"),
         ("open_flags", "segnalazioni_aperte"),
     ],
     "by_shop_comune": [

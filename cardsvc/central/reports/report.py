@@ -22,6 +22,8 @@ def build_report(db: Database, month: str, now: int, comune: str | None = None) 
     if comune is not None and comune not in {row["istat"] for row in figures["by_family_comune"]}:
         raise ValueError(f"no comune {comune} in the network")
     report = suppress(figures)
+    for row in [*report["by_family_comune"], report["network"]]:
+        row["avg_discount_cents"] = _average(row)
     report["trend"] = [
         {**row, **dict.fromkeys(("redemptions", "spend_cents", "discount_cents", "households"))}
         | {"suppressed": True}
@@ -44,3 +46,10 @@ def trend(db: Database, year: int, month: int, now: int) -> list[dict[str, Any]]
         {"month": label(y, m), **network_summary(db, y, m, now)}
         for y, m in previous_months(year, month, TREND_MONTHS)
     ]
+
+
+def _average(row: dict[str, Any]) -> int | None:
+    """Discount per family that used the card, in cents (rounded down); hidden with its row."""
+    if row.get("suppressed"):
+        return None
+    return int(row["discount_cents"]) // int(row["households"]) if row["households"] else 0

@@ -157,6 +157,7 @@ def test_figures_by_hand(network: Central) -> None:
         seveso_family["spend_cents"] == 7 * 10_000 + 5_000 and seveso_family["discount_cents"] == 7_000 + 500
     )
     assert seveso_family["households"] == 7 and seveso_family["active_cards"] == 7
+    assert seveso_family["avg_discount_cents"] == (7_000 + 500) // 7
     brugherio_family = row(published["by_family_comune"], istat="108012")
     assert brugherio_family["redemptions"] == 6 + 5 and brugherio_family["households"] == 6
     assert brugherio_family["active_cards"] == 12 and brugherio_family["households_with_card"] == 6
