@@ -271,25 +271,31 @@ def _tills(
 
 
 def _samples(layout: Layout, office: Any) -> dict[str, str]:
-    """Printable files of a few cards: card PNG and PDF, the phone picture, Seveso's A4 sheets."""
+    """Every active card's printable PNG (``cards/<comune>/``), each comune's A4 sheets, a phone picture;
+    returns a few of them to show."""
     from issuer import printing
 
     def printed(row: dict[str, Any]) -> printing.PrintedCard:
         comune = FOUNDING_COMUNI[row["istat"]]
         return printing.PrintedCard(comune, row["holder"], row["number"], row["expires_at"], row["qr"])
 
-    _mkdir(layout.cards)
     rows = list(office["cards"].rows_where("status = 'active'", order_by="istat, number"))
-    samples: dict[str, str] = {}
-    for row in [rows[0], rows[len(rows) // 2], rows[-1]]:
-        png = layout.cards / f"{row['number']}.png"
-        png.write_bytes(printing.png_bytes(printing.card_image(printed(row))))
-        samples[f"{row['holder']} ({FOUNDING_COMUNI[row['istat']]})"] = str(png)
+    paths: dict[str, Path] = {}
+    for istat, comune in FOUNDING_COMUNI.items():
+        folder = _mkdir(layout.cards / comune.split()[0].lower().replace("ò", "o"))
+        images = []
+        for row in (r for r in rows if r["istat"] == istat):
+            image = printing.card_image(printed(row))
+            paths[row["cti"]] = folder / f"{row['number']}.png"
+            paths[row["cti"]].write_bytes(printing.png_bytes(image))
+            images.append(image)
+        (folder / "fogli-A4.pdf").write_bytes(printing.pdf_bytes(printing.sheet_images(images)))
+    samples = {
+        f"{r['holder']} ({FOUNDING_COMUNI[r['istat']]})": str(paths[r["cti"]]) for r in (rows[0], rows[-1])
+    }
     phone = layout.cards / f"{rows[0]['number']}-telefono.png"
     phone.write_bytes(printing.png_bytes(printing.phone_image(printed(rows[0]))))
     samples["phone"] = str(phone)
-    sheets = layout.cards / "seveso-fogli-A4.pdf"
-    images = [printing.card_image(printed(row)) for row in rows if row["istat"] == "108040"]
-    sheets.write_bytes(printing.pdf_bytes(printing.sheet_images(images)))
-    samples["sheets"] = str(sheets)
+    samples["sheets"] = str(layout.cards / "seveso" / "fogli-A4.pdf")
+    samples["all cards"] = str(layout.cards)
     return samples

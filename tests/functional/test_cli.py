@@ -303,10 +303,12 @@ def test_demo_builds_the_whole_network_and_reuses_it(tmp_path: Path) -> None:
     assert "Tills: 28 enrolled" in first.output and "http://127.0.0.1:8710/" in first.output
     shown = ok("network", "show", "--home", str(tmp_path / "demo" / "network"))
     assert len(shown["issuers"]) == 7 and {i["comune"] for i in shown["issuers"]} >= {"Muggiò", "Seveso"}
-    card = next((tmp_path / "demo" / "cards").glob("*-*-*-??.png"))
+    pngs = list((tmp_path / "demo" / "cards").glob("*/*-*-*-??.png"))
+    assert len(pngs) > 200  # every family's card, printable
+    card = pngs[0]
     verified = run("card", "verify", "--home", str(tmp_path / "demo" / "network"), "--image", str(card))
     assert verified.exit_code == 0 and "ACCEPTED" in verified.output, verified.output
-    assert (tmp_path / "demo" / "cards" / "seveso-fogli-A4.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "demo" / "cards" / "seveso" / "fogli-A4.pdf").read_bytes().startswith(b"%PDF")
     assert not (tmp_path / "demo.building").exists()
     second = run("demo", "--home", str(tmp_path / "demo"), "--no-serve")
     assert second.exit_code == 0 and "Reusing" in second.output
