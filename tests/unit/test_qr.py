@@ -38,7 +38,10 @@ def longest_card(holder: str) -> str:
 def test_png_decodes_back_to_the_same_text(holder: str) -> None:
     assert len(holder.encode()) == 24
     text = longest_card(holder)
-    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr_png(text))))
+    # QR codes only, as the tills read: with every symbology on, zxing-cpp now and then also "finds" a
+    # short 1D code in the QR's modules of a random card
+    image = Image.open(io.BytesIO(qr_png(text)))
+    decoded = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)  # type: ignore[arg-type]
     assert [d.text for d in decoded] == [text]
     assert decoded[0].ec_level == "Q"
     assert int(decoded[0].extra["Version"]) <= MAX_CARD_QR_VERSION
