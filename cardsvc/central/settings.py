@@ -29,6 +29,11 @@ SETTINGS = (
     Setting("VOID_RATIO_FLAG", 0.25, "Share of voided redemptions at a kiosk above which it is flagged."),
     Setting("VOID_RATIO_MIN_COUNT", 8, "Redemptions a kiosk needs before its void ratio is judged."),
     Setting("LANGUAGES", ("it", "en"), "Languages of the admin UI; the first is the default."),
+    Setting(
+        "REPORT_REFRESH_INTERVAL",
+        3600,
+        "Seconds between refreshes of stale report summaries in the server; 0: none.",
+    ),
 )
 ENV_PREFIX = "FAMILYCARD_CENTRAL_"
 

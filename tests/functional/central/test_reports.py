@@ -258,3 +258,21 @@ def test_refresh_computes_the_stale_months_ahead(network: Central) -> None:
     done = refresh_stale(db, NOW)
     assert {"2026-08", "2026-09", "2026-10", "2026-11"} <= set(done)
     assert refresh_stale(db, NOW) == []  # nothing changed since
+
+
+def test_the_server_refreshes_stale_summaries_once_at_a_time(network: Central) -> None:
+    import fcntl
+
+    from cardsvc.central.report_refresher import refresh_once
+
+    seed = Seeded(network)
+    cards = seed.families("108040", 5, rome("2026-09-10 10:00"))
+    seed.upload("108040", [seed.redeem("108040", card, rome("2026-10-04 10:00")) for card in cards])
+    database = str(network.instance / "central.db")
+    lock = (network.instance / "central.report-refresh.lock").open("a")
+    fcntl.flock(lock, fcntl.LOCK_EX)  # another worker is refreshing
+    assert refresh_once(database, NOW) is None
+    fcntl.flock(lock, fcntl.LOCK_UN)
+    lock.close()
+    assert "2026-10" in (refresh_once(database, NOW) or [])
+    assert refresh_once(database, NOW) == []

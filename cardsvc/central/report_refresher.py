@@ -1,0 +1,49 @@
+"""Stale report summaries refreshed in the background of the served central service.
+
+Every ``REPORT_REFRESH_INTERVAL`` seconds one worker (whichever holds the lock file) computes the month
+summaries whose data changed, so that a report rarely has to compute one while someone waits. The
+nightly ``familycard central refresh-reports`` does the same from outside.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import time
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from ..retry_loop import RetryLoop
+from .reports.summaries import refresh_stale
+from .schema import open_database
+
+
+def refresh_once(database: str, now: int) -> list[str] | None:
+    """Refresh the stale summaries unless another process is doing it (then None)."""
+    lock_path = Path(database).with_suffix(".report-refresh.lock")
+    with lock_path.open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return None
+        db = open_database(database)
+        try:
+            return refresh_stale(db, now)
+        finally:
+            db.close()
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def start_report_refresher(app: Flask) -> RetryLoop | None:
+    interval = app.config["REPORT_REFRESH_INTERVAL"]
+    if not interval:
+        return None
+
+    def round_once() -> Any:
+        fixed = app.config.get("FIXED_NOW")
+        return refresh_once(app.config["DATABASE"], int(fixed) if fixed is not None else int(time.time()))
+
+    loop = RetryLoop("report-refresh", round_once, interval, max(interval, 60))
+    loop.start()
+    return loop
