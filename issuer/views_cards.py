@@ -14,7 +14,7 @@ from .audit import record_action
 from .auth import current_operator, login_required
 from .cards import CardRefused
 from .db import get_db, now
-from .i18n import t
+from .i18n import describe, t
 from .view_helpers import office, refusal_text
 
 bp = Blueprint("cards", __name__)
@@ -36,8 +36,6 @@ def _card(cti: str) -> dict[str, Any]:
 def _refused(refused: CardRefused, target: str) -> BaseResponse:
     flash(refusal_text(refused), "error")
     for failure in refused.failures:
-        from .i18n import describe
-
         flash(describe("rule", failure.code, failure.values), "error")
     return redirect(target, 303)
 

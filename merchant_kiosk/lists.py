@@ -68,11 +68,6 @@ def held_lists(db: Database, path: str) -> HeldLists | None:
         return held
 
 
-def forget(path: str) -> None:
-    with _lock:
-        _cache.pop(path, None)
-
-
 def apply_lists(db: Database, trust_token: str | None, revocation_token: str) -> dict[str, int]:
     """Verify and store a newer trust list (if any) and a revocation list or delta, in one transaction.
 

@@ -18,12 +18,6 @@ from .reports.pdf_report import render_pdf
 from .reports.report import build_report
 from .reports.statement import merchant_statement
 
-CHART_NAMES = {
-    "comuni": charts.bars_by_comune,
-    "flussi": charts.flow_heatmap,
-    "andamento": charts.trend_lines,
-}
-
 
 def _month() -> str:
     return request.args.get("month") or label(*month_of(now()))
@@ -77,9 +71,9 @@ def report_pdf(month: str) -> Response:
 @bp.get("/admin/reports/<month>/<name>.svg")
 @login_required("network_admin", "comune_officer")
 def report_chart(month: str, name: str) -> Response:
-    if name not in CHART_NAMES:
+    if name not in charts.CHARTS:
         abort(404)
-    return Response(CHART_NAMES[name](_report(month), "svg"), mimetype="image/svg+xml")
+    return Response(charts.CHARTS[name](_report(month), "svg"), mimetype="image/svg+xml")
 
 
 @bp.get("/admin/statement")

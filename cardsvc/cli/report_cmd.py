@@ -49,11 +49,7 @@ def report(instance: Path, month: str, comune: str | None, kind: str, out: Path,
             out.write_bytes(render_pdf(published))
         else:
             svgs = {}
-            for name, draw in (
-                ("comuni", charts.bars_by_comune),
-                ("flussi", charts.flow_heatmap),
-                ("andamento", charts.trend_lines),
-            ):
+            for name, draw in charts.CHARTS.items():
                 svgs[name] = draw(published, "svg").decode()
                 bar.update(1)
             from ..central import create_app

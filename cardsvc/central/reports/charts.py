@@ -119,3 +119,7 @@ def trend_lines(report: dict[str, Any], kind: str = "svg") -> bytes:
     axes.tick_params(axis="x", rotation=45)
     axes.legend(frameon=False)
     return _output(figure, kind)
+
+
+#: The charts by the names the page and the command give them.
+CHARTS = {"comuni": bars_by_comune, "flussi": flow_heatmap, "andamento": trend_lines}

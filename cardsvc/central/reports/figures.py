@@ -162,8 +162,3 @@ def period_label(start: int, end: int) -> str:
 def _sum_cards(cards: dict[str, dict[str, int]]) -> dict[str, int]:
     keys = ("active_cards", "households_with_card", "new_cards", "revoked_cards")
     return {key: sum(row[key] for row in cards.values()) for key in keys}
-
-
-def network_measures(db: Database, year: int, month: int) -> dict[str, int]:
-    start, end = month_bounds(year, month)
-    return _measures(db.execute(f"select {MEASURES} {LIVE}", [start, end]).fetchone())
