@@ -16,6 +16,7 @@ from flask import Flask
 
 from cardsvc.keystore import PASSPHRASE_ENV, instance_secret
 from cardsvc.web_csrf import csrf_token
+from cardsvc.web_security import configure_web
 
 from . import auth, db
 from .settings import load_settings
@@ -35,9 +36,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("TRANSPORT", None)
     app.config.update(
         MAX_CONTENT_LENGTH=6 * 1024 * 1024,  # a CSV of thousands of households
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
     )
+    configure_web(app)
     db.init_app(app)
     auth.init_app(app)
     from .auth import current_operator

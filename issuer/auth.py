@@ -12,19 +12,28 @@ from typing import Any, TypeVar
 
 from flask import current_app, flash, g, redirect, request, session, url_for
 
-from cardsvc.central.credentials import hash_password, password_matches
 from cardsvc.web_csrf import check_csrf
+from cardsvc.web_login import (
+    LoginPolicy,
+    attempt_login,
+    end_session,
+    hash_password,
+    password_problem,
+    session_subject,
+    start_session,
+)
 
 from .db import get_db, now
 from .i18n import t
 
 F = TypeVar("F", bound=Callable[..., Any])
-__all__ = ["add_operator", "check_login", "current_operator", "login_required", "start_session"]
+__all__ = ["add_operator", "check_login", "current_operator", "log_in", "log_out", "login_required"]
 
 
 def add_operator(db: Any, username: str, password: str, istat: str, created_at: str) -> None:
-    if len(password) < 10:
-        raise ValueError("the password must have at least 10 characters")
+    problem = password_problem(password)
+    if problem:
+        raise ValueError(problem)
     if not db.execute("select 1 from comuni where istat = ?", [istat]).fetchone():
         raise ValueError(f"comune {istat} is not set up in this office (familycard issuer add-comune)")
     row = {
@@ -37,25 +46,33 @@ def add_operator(db: Any, username: str, password: str, istat: str, created_at: 
 
 
 def check_login(username: str, password: str) -> dict[str, Any] | None:
+    """The operator if the password is right; throttled (raises ``TooManyAttempts``), same work for all."""
     rows = list(get_db()["operators"].rows_where("username = ?", [username]))
-    if not rows or not password_matches(rows[0]["password_hash"], password):
+    stored = rows[0]["password_hash"] if rows else None
+    policy = LoginPolicy.from_config(current_app.config)
+    if not attempt_login(get_db(), username, password, stored, request.remote_addr, now(), policy):
         return None
     return rows[0]
 
 
-def start_session(operator: dict[str, Any]) -> None:
+def log_in(operator: dict[str, Any]) -> None:
     session.clear()
-    session["operator"] = operator["username"]
-    session["login_at"] = now()
+    session["sid"] = start_session(get_db(), operator["username"], now())
+
+
+def log_out() -> None:
+    end_session(get_db(), session.get("sid"))
+    session.clear()
 
 
 def current_operator() -> dict[str, Any] | None:
     if "operator" in g:
         return g.operator  # type: ignore[no-any-return]
     operator = None
-    username = session.get("operator")
-    if username:
-        rows = list(get_db()["operators"].rows_where("username = ?", [username]))
+    if session.get("sid"):
+        policy = LoginPolicy.from_config(current_app.config)
+        username = session_subject(get_db(), session["sid"], now(), policy)
+        rows = list(get_db()["operators"].rows_where("username = ?", [username])) if username else []
         operator = rows[0] if rows else None
         if operator is not None:
             operator["comune"] = get_db()["comuni"].get(operator["istat"])
@@ -63,19 +80,13 @@ def current_operator() -> dict[str, Any] | None:
     return operator
 
 
-def session_expired() -> bool:
-    started = session.get("login_at")
-    return started is None or now() - int(started) > current_app.config["SESSION_LIFETIME"]
-
-
 def login_required(view: F) -> F:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if session.get("operator") and session_expired():
-            session.clear()
-            flash(t("session_expired"), "error")
-            return redirect(url_for("office.login", next=request.path))
         if current_operator() is None:
+            if session.get("sid"):
+                session.clear()
+                flash(t("session_expired"), "error")
             return redirect(url_for("office.login", next=request.path))
         return view(*args, **kwargs)
 

@@ -14,6 +14,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "username": ("Utente", "Username"),
     "password": ("Password", "Password"),
     "bad_login": ("Utente o password non corretti.", "Wrong username or password."),
+    "too_many_logins": (
+        "Troppi tentativi di accesso non riusciti: riprovare tra {minutes} minuti.",
+        "Too many failed logins: try again in {minutes} minutes.",
+    ),
     "session_expired": ("Sessione scaduta: accedere di nuovo.", "Session expired: log in again."),
     "csrf_failed": (
         "Modulo scaduto o inviato da un'altra pagina: ricaricare e riprovare.",

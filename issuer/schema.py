@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from cardsvc.thread_connections import connect_durable, open_migrated
+from cardsvc.web_login import create_login_tables
 
 migrations = Migrations("familycard-issuer")
 
@@ -98,6 +99,12 @@ def m001_initial(db: Database) -> None:
     db["issuer_keys"].create(
         {"kid": str, "istat": str, "file": str, "status": str, "created_at": int, "retired_at": int}, pk="kid"
     )
+
+
+@migrations()
+def m_web_logins(db: Database) -> None:
+    """Failed-login counters and server-side sessions (``cardsvc.web_login``)."""
+    create_login_tables(db)
 
 
 def connect(path: str) -> Database:

@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from cardsvc.settings_table import Setting, load
+from cardsvc.web_login import WEB_SETTINGS
 
 SETTINGS = (
     Setting("INSTANCE", "var/issuer", "Folder of the office's database, signing keys and secrets."),
     Setting("VALIDITY_MONTHS", 12, "Months a new card is valid."),
     Setting("RENEW_DAYS", 60, "Days before expiry from which a card can be renewed."),
-    Setting("SESSION_LIFETIME", 8 * 3600, "Seconds after login at which an operator must log in again."),
     Setting("PUSH_INTERVAL", 60, "Seconds between sends of pending card events when all is well."),
     Setting("PUSH_MAX_BACKOFF", 15 * 60, "Longest wait between sends while the central service is down."),
     Setting(
@@ -19,6 +19,7 @@ SETTINGS = (
     ),
     Setting("HTTP_TIMEOUT", 20, "Seconds before a call to the central service is given up."),
 )
+SETTINGS += WEB_SETTINGS
 ENV_PREFIX = "FAMILYCARD_ISSUER_"
 
 

@@ -5,15 +5,27 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.wrappers import Response as BaseResponse
 
 from cardsvc.core.timestamps import to_rfc3339
 from cardsvc.sqlite_transactions import write_transaction
 from cardsvc.validity import rome_year
+from cardsvc.web_login import TooManyAttempts, safe_next
 
 from . import audit, outbox, signing_keys
-from .auth import check_login, current_operator, login_required, start_session
+from .auth import check_login, current_operator, log_in, log_out, login_required
 from .background import push_now
 from .cards import cards_of, holder_name
 from .db import get_db, now
@@ -42,23 +54,24 @@ def health() -> Response:
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> str | tuple[str, int] | BaseResponse:
     if request.method == "POST":
-        found = check_login(request.form.get("username", ""), request.form.get("password", ""))
+        try:
+            found = check_login(request.form.get("username", ""), request.form.get("password", ""))
+        except TooManyAttempts as refused:
+            flash(t("too_many_logins", minutes=-(-refused.retry_after // 60)), "error")
+            page = make_response(render_template("login.html"), 429)
+            page.headers["Retry-After"] = str(refused.retry_after)
+            return page
         if found is None:
             flash(t("bad_login"), "error")
             return render_template("login.html"), 401
-        start_session(found)
-        target = request.args.get("next", "")
-        return redirect(
-            target if target.startswith("/") and not target.startswith("//") else url_for("office.home")
-        )
+        log_in(found)
+        return redirect(safe_next(request.args.get("next"), url_for("office.home")))
     return render_template("login.html")
 
 
 @bp.post("/logout")
 def logout() -> BaseResponse:
-    from flask import session
-
-    session.clear()
+    log_out()
     return redirect(url_for("office.login"))
 
 

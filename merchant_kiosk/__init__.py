@@ -16,6 +16,7 @@ from flask import Flask
 
 from cardsvc.keystore import PASSPHRASE_ENV, instance_secret
 from cardsvc.web_csrf import csrf_token
+from cardsvc.web_security import configure_web
 
 from . import db, guard
 from .identity import database_path
@@ -35,9 +36,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("TRANSPORT", None)
     app.config.update(
         MAX_CONTENT_LENGTH=12 * 1024 * 1024,  # a phone photo of the card
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Strict",
     )
+    configure_web(app)
     db.init_app(app)
     guard.init_app(app)
     from .closing_views import bp as closing_bp

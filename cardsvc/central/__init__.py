@@ -12,6 +12,7 @@ from flask import Flask
 
 from ..euros import format_euros
 from ..keystore import instance_secret
+from ..web_security import configure_web
 from . import db, errors
 from .settings import load_settings
 
@@ -21,7 +22,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_settings(test_config))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(Path(app.config["SECRET_KEY_FILE"]))
-    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+    configure_web(app)
     errors.init_app(app)
     db.init_app(app)
     from ..web_csrf import csrf_token

@@ -18,19 +18,20 @@ from flask import (
     current_app,
     flash,
     g,
+    make_response,
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..core import to_rfc3339
 from ..web_csrf import check_csrf
+from ..web_login import TooManyAttempts, safe_next
 from . import enrolment, list_service, registry
 from .anomalies import list_flags
-from .auth import check_password, current_user, may_manage_merchant, may_see_comune
+from .auth import check_password, current_user, log_in, log_out, may_manage_merchant, may_see_comune
 from .clock import now
 from .credentials import new_token, secret_hash
 from .db import get_db
@@ -91,21 +92,24 @@ def user() -> dict[str, Any]:
 @bp.route("/admin/login", methods=["GET", "POST"])
 def login() -> str | BaseResponse:
     if request.method == "POST":
-        found = check_password(request.form.get("username", ""), request.form.get("password", ""))
+        try:
+            found = check_password(request.form.get("username", ""), request.form.get("password", ""))
+        except TooManyAttempts as refused:
+            flash(t("too_many_logins", minutes=-(-refused.retry_after // 60)), "error")
+            response = make_response(render_template("admin/login.html"), 429)
+            response.headers["Retry-After"] = str(refused.retry_after)
+            return response
         if found is None:
             flash(t("bad_login"), "error")
             return render_template("admin/login.html"), 401  # type: ignore[return-value]
-        session.clear()
-        session["username"] = found["username"]
-        session["lang"] = found["language"]
-        target = request.args.get("next", "")
-        return redirect(target if target.startswith("/admin") else url_for("admin.dashboard"))
+        log_in(found)
+        return redirect(safe_next(request.args.get("next"), url_for("admin.dashboard")))
     return render_template("admin/login.html")
 
 
 @bp.post("/admin/logout")
 def logout() -> BaseResponse:
-    session.clear()
+    log_out()
     return redirect(url_for("admin.login"))
 
 

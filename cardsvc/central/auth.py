@@ -10,15 +10,17 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import g, request, session
+from flask import current_app, g, request, session
 
-from .credentials import password_matches, secret_hash
-from .db import get_db
+from ..core import to_rfc3339
+from ..web_login import LoginPolicy, attempt_login, end_session, session_subject, start_session
+from .clock import now
+from .credentials import secret_hash
+from .db import get_db, write_transaction
 from .enrolment import kiosk_for_token
 from .errors import ApiError
 
 F = TypeVar("F", bound=Callable[..., Any])
-ROLES = ("network_admin", "comune_officer", "merchant_manager")
 
 
 def bearer_token() -> str:
@@ -33,15 +35,19 @@ def current_kiosk() -> dict[str, Any]:
 
 
 def current_issuer_comune() -> str:
+    """The comune of the issuer credential calling; its last use is noted (at most once a minute)."""
     db = get_db()
-    rows = list(
-        db["issuer_credentials"].rows_where(
-            "token_hash = ? and revoked_at is null", [secret_hash(bearer_token())]
-        )
-    )
-    if not rows:
+    row = db.execute(
+        "select id, istat, last_used_at from issuer_credentials where token_hash = ? and revoked_at is null",
+        [secret_hash(bearer_token())],
+    ).fetchone()
+    if row is None:
         raise ApiError(401, "unauthorized", "unknown or revoked issuer credential")
-    return str(rows[0]["istat"])
+    stamp = to_rfc3339(now())
+    if (row[2] or "")[:16] != stamp[:16]:
+        with write_transaction(db):
+            db.execute("update issuer_credentials set last_used_at = ? where id = ?", [stamp, row[0]])
+    return str(row[1])
 
 
 def load_user(username: str) -> dict[str, Any] | None:
@@ -49,11 +55,29 @@ def load_user(username: str) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
+def login_policy() -> LoginPolicy:
+    return LoginPolicy.from_config(current_app.config)
+
+
 def check_password(username: str, password: str) -> dict[str, Any] | None:
+    """The user if the password is right; throttled (raises ``TooManyAttempts``), same work for all."""
     user = load_user(username)
-    if user is None or not password_matches(user["password_hash"], password):
+    stored = user["password_hash"] if user is not None else None
+    if not attempt_login(get_db(), username, password, stored, request.remote_addr, now(), login_policy()):
         return None
     return user
+
+
+def log_in(user: dict[str, Any]) -> None:
+    """Start a server-side session for ``user`` (a fresh cookie: nothing of an earlier session stays)."""
+    session.clear()
+    session["sid"] = start_session(get_db(), user["username"], now())
+    session["lang"] = user["language"]
+
+
+def log_out() -> None:
+    end_session(get_db(), session.get("sid"))
+    session.clear()
 
 
 def current_user() -> dict[str, Any] | None:
@@ -69,8 +93,11 @@ def current_user() -> dict[str, Any] | None:
         auth = request.authorization
         if auth is not None and auth.type == "basic" and auth.username and auth.password:
             user = check_password(auth.username, auth.password)
-    elif session.get("username"):
-        user = load_user(session["username"])
+    elif session.get("sid"):
+        username = session_subject(get_db(), session["sid"], now(), login_policy())
+        user = load_user(username) if username else None
+        if user is None:
+            session.clear()
     g.user = user
     return user
 

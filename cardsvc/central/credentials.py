@@ -1,7 +1,7 @@
 """Secrets handed to kiosks, issuers and people, and how they are kept: only hashes are stored.
 
 Tokens and one-time codes are high-entropy random strings, so SHA-256 is enough to store them;
-passwords are low-entropy and go through werkzeug's scrypt hashing.
+passwords are low-entropy and go through scrypt (``cardsvc.web_login``).
 """
 
 from __future__ import annotations
@@ -9,8 +9,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-
-from werkzeug.security import check_password_hash, generate_password_hash
 
 # Crockford's alphabet: no I, L, O, U, so a code read aloud or typed is not misread.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -39,11 +37,3 @@ def secret_hash(secret: str) -> str:
 
 def same_secret(secret: str, stored_hash: str | None) -> bool:
     return stored_hash is not None and hmac.compare_digest(secret_hash(secret), stored_hash)
-
-
-def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
-
-
-def password_matches(stored_hash: str, password: str) -> bool:
-    return check_password_hash(stored_hash, password)

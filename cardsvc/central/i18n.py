@@ -12,6 +12,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "username": ("Nome utente", "Username"),
     "password": ("Password", "Password"),
     "bad_login": ("Nome utente o password errati.", "Wrong username or password."),
+    "too_many_logins": (
+        "Troppi tentativi di accesso non riusciti: riprovare tra {minutes} minuti.",
+        "Too many failed logins: try again in {minutes} minutes.",
+    ),
     "csrf_failed": (
         "Il modulo è scaduto o non è valido: ricaricare la pagina e riprovare.",
         "The form has expired or is not valid: reload the page and try again.",

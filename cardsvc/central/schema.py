@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from ..web_login import create_login_tables
+
 migrations = Migrations("familycard-central")
 
 
@@ -184,6 +186,22 @@ def m004_report_summaries(db: Database) -> None:
     db["report_summaries"].create(
         {"month": str, "version": int, "computed_at": str, "network": str, "figures": str}, pk="month"
     )
+
+
+@migrations()
+def m005_security(db: Database) -> None:
+    """Offer status history (a redemption must use an offer published at its time), issuer credentials'
+    last use, failed logins for throttling, and server-side web sessions that logout ends."""
+    from ..core.timestamps import from_rfc3339
+
+    db["offer_status_history"].create({"offer_id": int, "status": str, "at": int})
+    db["offer_status_history"].create_index(["offer_id", "at"])
+    for offer in db["offers"].rows:
+        db["offer_status_history"].insert(
+            {"offer_id": offer["id"], "status": offer["status"], "at": from_rfc3339(offer["created_at"])}
+        )
+    db["issuer_credentials"].add_column("last_used_at", str)
+    create_login_tables(db)
 
 
 def open_database(path: str) -> Database:

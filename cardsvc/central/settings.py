@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..settings_table import Setting, load
+from ..web_login import WEB_SETTINGS
 
 SETTINGS = (
     Setting("DATABASE", "var/central/central.db", "SQLite database file (WAL mode)."),
@@ -35,6 +36,7 @@ SETTINGS = (
         "Seconds between refreshes of stale report summaries in the server; 0: none.",
     ),
 )
+SETTINGS += WEB_SETTINGS
 ENV_PREFIX = "FAMILYCARD_CENTRAL_"
 
 

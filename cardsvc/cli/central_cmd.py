@@ -142,35 +142,17 @@ def add_user(
     as_json: bool,
 ) -> None:
     """Create a login; the password comes from FAMILYCARD_USER_PASSWORD or a prompt."""
-    from ..central.credentials import hash_password
+    from ..central.users import UserRefused, create_user
 
     password = os.environ.get("FAMILYCARD_USER_PASSWORD") or (
         click.prompt("Password", hide_input=True, confirmation_prompt=True) if sys.stdin.isatty() else ""
     )
-    if len(password) < 10:
+    try:
+        create_user(open_db(instance), username, password, role, now_seconds(), istat, merchant_id, language)
+    except UserRefused as error:
         raise CommandError(
-            "the password needs at least 10 characters (FAMILYCARD_USER_PASSWORD or the prompt)"
-        )
-    if role == "comune_officer" and not istat:
-        raise CommandError("a comune officer needs --istat")
-    if role == "merchant_manager" and merchant_id is None:
-        raise CommandError("a merchant manager needs --merchant-id")
-    db = open_db(instance)
-    if list(db["users"].rows_where("username = ?", [username])):
-        raise CommandError(f"user {username} exists")
-    from ..core import to_rfc3339
-
-    db["users"].insert(
-        {
-            "username": username,
-            "password_hash": hash_password(password),
-            "role": role,
-            "istat": istat if role == "comune_officer" else None,
-            "merchant_id": merchant_id if role == "merchant_manager" else None,
-            "language": language,
-            "created_at": to_rfc3339(now_seconds()),
-        }
-    )
+            f"{error} (FAMILYCARD_USER_PASSWORD or the prompt)" if "password" in str(error) else str(error)
+        ) from None
     emit(as_json, {"username": username, "role": role}, [f"User {username} ({role}) created"])
 
 

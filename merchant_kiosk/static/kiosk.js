@@ -118,7 +118,19 @@ function syncBanner() {
   setInterval(refresh, 5000);
 }
 
+function printAndConfirm() {
+  for (const button of document.querySelectorAll("[data-print]")) {
+    button.addEventListener("click", () => window.print());
+  }
+  for (const form of document.querySelectorAll("form[data-confirm]")) {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  printAndConfirm();
   const sound = document.body.dataset.sound;
   if (sound) beep(sound);
   const escape = document.body.dataset.escape;

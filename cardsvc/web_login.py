@@ -1,0 +1,225 @@
+"""Logins for the web apps with people in them (the central service and the comune office): one policy.
+
+- **Throttling**: failed logins are counted per account and per address over a window; past the limit
+  the login is refused with :class:`TooManyAttempts` before any password is checked, so guessing is slow
+  and a flood of wrong passwords costs the server nothing.
+- **The same work for everyone**: an unknown username is checked against a dummy scrypt hash, so the
+  time of an answer does not tell which usernames exist.
+- **Server-side sessions**: the signed cookie holds only a random session id; the session itself is a row
+  (its id hashed) with its start and last use. Logout deletes the row, so a copied cookie stops working;
+  a session ends after ``SESSION_IDLE`` seconds unused or ``SESSION_LIFETIME`` after login.
+- **Safe redirects**: after login, ``next`` may only name a path on this site.
+
+The tables live in each app's own database (:func:`create_login_tables` in its migrations).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlite_utils import Database
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .settings_table import Setting
+from .sqlite_transactions import write_transaction
+
+WEB_SETTINGS = (
+    Setting("SESSION_IDLE", 30 * 60, "Seconds a login session may stay unused before it ends."),
+    Setting("SESSION_LIFETIME", 8 * 3600, "Seconds after login at which a session ends in any case."),
+    Setting("SECURE_COOKIES", False, "Send cookies only over HTTPS (set it behind a TLS proxy)."),
+    Setting("LOGIN_MAX_FAILURES", 5, "Failed logins of one account within the window before it waits."),
+    Setting(
+        "LOGIN_MAX_FAILURES_PER_ADDRESS",
+        20,
+        "Failed logins from one address within the window before it waits.",
+    ),
+    Setting("LOGIN_THROTTLE_WINDOW", 15 * 60, "Seconds over which failed logins are counted."),
+)
+MIN_PASSWORD_LENGTH = 10
+_LAST_SEEN_STEP = 60  # a session's last use is written at most once a minute
+_DUMMY_HASH = generate_password_hash("not a password of anyone", method="scrypt")
+
+
+class TooManyAttempts(Exception):
+    """Too many failed logins: try again after ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many failed logins: try again in {retry_after} s")
+        self.retry_after = max(retry_after, 1)
+
+
+@dataclass(frozen=True)
+class LoginPolicy:
+    max_failures: int
+    max_failures_per_address: int
+    window: int
+    idle: int
+    lifetime: int
+
+    @classmethod
+    def from_config(cls, config: Any) -> LoginPolicy:
+        return cls(
+            config["LOGIN_MAX_FAILURES"],
+            config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+            config["LOGIN_THROTTLE_WINDOW"],
+            config["SESSION_IDLE"],
+            config["SESSION_LIFETIME"],
+        )
+
+
+def create_login_tables(db: Database) -> None:
+    """The tables this module keeps: failed-login counters and sessions."""
+    db["login_failures"].create({"key": str, "count": int, "first_at": int}, pk="key", if_not_exists=True)
+    db["web_sessions"].create(
+        {"id_hash": str, "subject": str, "created_at": int, "last_seen_at": int},
+        pk="id_hash",
+        if_not_exists=True,
+    )
+    db["web_sessions"].create_index(["subject"], if_not_exists=True)
+
+
+def password_problem(password: str) -> str | None:
+    """Why a new password is refused, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"the password must have at least {MIN_PASSWORD_LENGTH} characters"
+    return None
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def password_matches(stored_hash: str | None, password: str) -> bool:
+    """Check ``password``; with no stored hash, the same scrypt work is done and False returned."""
+    if stored_hash is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return False
+    return check_password_hash(stored_hash, password)
+
+
+def _keys(username: str, address: str | None) -> list[tuple[str, str]]:
+    keys = [("account", "user:" + username.casefold())]
+    if address:
+        keys.append(("address", "addr:" + address))
+    return keys
+
+
+def check_throttle(db: Database, username: str, address: str | None, now: int, policy: LoginPolicy) -> None:
+    """Raise :class:`TooManyAttempts` when the account or the address has failed too often lately."""
+    for kind, key in _keys(username, address):
+        row = db.execute("select count, first_at from login_failures where key = ?", [key]).fetchone()
+        if row is None or now - row[1] >= policy.window:
+            continue
+        limit = policy.max_failures if kind == "account" else policy.max_failures_per_address
+        if row[0] >= limit:
+            raise TooManyAttempts(row[1] + policy.window - now)
+
+
+def record_failure(db: Database, username: str, address: str | None, now: int, policy: LoginPolicy) -> None:
+    with write_transaction(db):
+        for _kind, key in _keys(username, address):
+            row = db.execute("select count, first_at from login_failures where key = ?", [key]).fetchone()
+            if row is None or now - row[1] >= policy.window:
+                db.execute("insert or replace into login_failures values (?, 1, ?)", [key, now])
+            else:
+                db.execute("update login_failures set count = count + 1 where key = ?", [key])
+
+
+def clear_failures(db: Database, username: str) -> None:
+    with write_transaction(db):
+        db.execute("delete from login_failures where key = ?", ["user:" + username.casefold()])
+
+
+def attempt_login(
+    db: Database,
+    username: str,
+    password: str,
+    stored_hash: str | None,
+    address: str | None,
+    now: int,
+    policy: LoginPolicy,
+) -> bool:
+    """One login attempt, throttled: True when the password matches ``stored_hash`` (None for an unknown
+    user, which costs the same). Raises :class:`TooManyAttempts` before checking when over the limit."""
+    check_throttle(db, username, address, now, policy)
+    if password_matches(stored_hash, password):
+        clear_failures(db, username)
+        return True
+    record_failure(db, username, address, now, policy)
+    return False
+
+
+def _id_hash(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def start_session(db: Database, subject: str, now: int) -> str:
+    """A new session for ``subject``; returns the id to put in the signed cookie."""
+    session_id = secrets.token_urlsafe(32)
+    with write_transaction(db):
+        db.execute(
+            "insert into web_sessions (id_hash, subject, created_at, last_seen_at) values (?, ?, ?, ?)",
+            [_id_hash(session_id), subject, now, now],
+        )
+    return session_id
+
+
+def session_subject(db: Database, session_id: Any, now: int, policy: LoginPolicy) -> str | None:
+    """Whose session ``session_id`` is, or None when it is unknown, ended or expired (then it is deleted)."""
+    if not isinstance(session_id, str) or not session_id:
+        return None
+    key = _id_hash(session_id)
+    row = db.execute(
+        "select subject, created_at, last_seen_at from web_sessions where id_hash = ?", [key]
+    ).fetchone()
+    if row is None:
+        return None
+    subject, created_at, last_seen = row
+    if now - last_seen > policy.idle or now - created_at > policy.lifetime:
+        end_session(db, session_id)
+        return None
+    if now - last_seen >= _LAST_SEEN_STEP:
+        with write_transaction(db):
+            db.execute("update web_sessions set last_seen_at = ? where id_hash = ?", [now, key])
+    return str(subject)
+
+
+def end_session(db: Database, session_id: Any) -> None:
+    if isinstance(session_id, str) and session_id:
+        with write_transaction(db):
+            db.execute("delete from web_sessions where id_hash = ?", [_id_hash(session_id)])
+
+
+def end_all_sessions(db: Database, subject: str) -> None:
+    """End every session of ``subject`` (a password change, an account removed)."""
+    with write_transaction(db):
+        db.execute("delete from web_sessions where subject = ?", [subject])
+
+
+def prune_sessions(db: Database, now: int, policy: LoginPolicy) -> None:
+    """Delete expired sessions and old failure counters."""
+    with write_transaction(db):
+        db.execute(
+            "delete from web_sessions where last_seen_at < ? or created_at < ?",
+            [now - policy.idle, now - policy.lifetime],
+        )
+        db.execute("delete from login_failures where first_at < ?", [now - policy.window])
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """``target`` when it is a path on this site, else ``default``: never another host.
+
+    Browsers drop tabs and newlines from URLs and read ``/\\`` like ``//``, so a target holding a
+    control character or a backslash, or one that parses with a scheme or a host, is refused."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return default
+    if any(ord(c) < 0x20 or ord(c) == 0x7F or c == "\\" for c in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    return target
