@@ -30,14 +30,27 @@ class CentralRefused(Exception):
         self.code = code
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Never follow a redirect: it would carry the bearer credential to wherever it points."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 def urllib_transport(timeout: float) -> Transport:
+    """The standard library's HTTP, with redirects answered as they are (a 3xx is refused, not followed)."""
+
     def send(method: str, url: str, headers: dict[str, str], body: bytes | None) -> tuple[int, bytes]:
         request = urllib.request.Request(url, data=body, method=method, headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
+            with _OPENER.open(request, timeout=timeout) as response:
                 return int(response.status), response.read()
         except urllib.error.HTTPError as error:
-            return int(error.code), error.read()
+            with error:
+                return int(error.code), error.read()
         except (OSError, ValueError) as error:
             raise CentralUnavailable(str(error)) from None
 
@@ -50,6 +63,10 @@ class JsonClient:
         self.transport = transport
         self.token = token
 
+    def call(self, method: str, path: str, data: Any = None) -> Any:
+        """One request; the answer's JSON, or :class:`CentralUnavailable` / :class:`CentralRefused`."""
+        return self._call(method, path, data)
+
     def _call(self, method: str, path: str, data: Any = None) -> Any:
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if self.token:
@@ -61,6 +78,8 @@ class JsonClient:
             raise
         except Exception as error:  # a transport's own failure is an unavailable service
             raise CentralUnavailable(str(error)) from None
+        if 300 <= status < 400:
+            raise CentralRefused(status, "redirect", "the answer was a redirect, not followed")
         try:
             answer = json.loads(raw) if raw else {}
         except ValueError:

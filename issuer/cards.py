@@ -108,14 +108,7 @@ def _sign_new(
         **row,
     }
     db["cards"].insert(card)
-    event = {
-        "type": "issued",
-        "cti": card["cti"],
-        "istat": istat,
-        "iat": now,
-        "exp": expires_at,
-        "minors": minors,
-    }
+    event = {"type": "issued", "cti": card["cti"], "istat": istat, "card": text}
     _queue(
         db,
         istat,

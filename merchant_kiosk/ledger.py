@@ -133,12 +133,20 @@ def pending_count(db: Database) -> int:
     return int(db.execute("select count(*) from ledger where sent = 0").fetchone()[0])
 
 
+ANSWERS = ("accepted", "duplicate", "rejected", "held")  # held: a late record kept for the network's review
+
+
 def mark_answered(db: Database, results: list[dict[str, Any]]) -> int:
     """Apply the central service's per-record answers: answered records are never sent again."""
     answered = 0
     with write_transaction(db):
         for result in results:
-            if isinstance(result, dict) and result.get("status") in ("accepted", "duplicate", "rejected"):
+            if isinstance(result, dict) and result.get("status") in (
+                "accepted",
+                "duplicate",
+                "rejected",
+                "held",
+            ):
                 cursor = db.execute(
                     "update ledger set sent = 1, result = ?, reason = ? where id = ? and sent = 0",
                     [result["status"], result.get("reason"), result.get("id")],

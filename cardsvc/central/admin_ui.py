@@ -29,11 +29,10 @@ from werkzeug.wrappers import Response as BaseResponse
 from ..core import to_rfc3339
 from ..web_csrf import check_csrf
 from ..web_login import TooManyAttempts, safe_next
-from . import enrolment, list_service, registry
+from . import enrolment, issuer_credentials, list_service, registry
 from .anomalies import list_flags
 from .auth import check_password, current_user, log_in, log_out, may_manage_merchant, may_see_comune
 from .clock import now
-from .credentials import new_token, secret_hash
 from .db import get_db
 from .directory import directory_entries
 from .errors import ApiError
@@ -259,22 +258,28 @@ def issuers() -> str:
     db = get_db()
     created = None
     if request.method == "POST":
-        istat = request.form.get("istat", "")
-        if registry.comune_exists(db, istat):
-            token = new_token()
-            db["issuer_credentials"].insert(
-                {"istat": istat, "token_hash": secret_hash(token), "created_at": to_rfc3339(now())}
-            )
-            created = {"istat": istat, "token": token, "comune": db["comuni"].get(istat)["name"]}
-        else:
-            flash(f"{istat}?", "error")
-    credentials = list(db["issuer_credentials"].rows_where(order_by="created_at desc"))
+        try:
+            created = issuer_credentials.create(db, request.form.get("istat", ""), now())
+            created["comune"] = db["comuni"].get(created["istat"])["name"]
+        except ApiError as error:
+            flash(error.message, "error")
     return render_template(
         "admin/issuers.html",
         comuni=list(db["comuni"].rows_where(order_by="name")),
-        credentials=credentials,
+        credentials=issuer_credentials.listed(db),
         created=created,
     )
+
+
+@bp.post("/admin/issuers/<int:credential_id>/revoke")
+@login_required("network_admin")
+def issuer_revoke(credential_id: int) -> BaseResponse:
+    try:
+        issuer_credentials.revoke(get_db(), credential_id, now())
+        flash(t("credential_revoked"), "ok")
+    except ApiError as error:
+        flash(error.message, "error")
+    return redirect(url_for("admin.issuers"))
 
 
 @bp.get("/directory")

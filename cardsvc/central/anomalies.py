@@ -4,7 +4,8 @@ Kinds: ``card_velocity`` (a card used more often in a day than is plausible, acr
 ``accepted_while_revoked`` (a redemption taken offline with a card revoked before that time),
 ``clock_skew`` (a kiosk's clock far from the server's), ``void_ratio`` (voids out of proportion at a
 kiosk), ``chain_break`` (a gap or fork in a kiosk's hash chain: a record deleted, altered or reordered),
-``revoked_key`` (a card signed by a compromised issuer key). A flag that is already open for the same
+``revoked_key`` (a card signed by a compromised issuer key), ``late_redemption`` (redemptions of a closed
+month, held for review). A flag that is already open for the same
 subject collects further records instead of repeating itself.
 """
 
@@ -15,7 +16,15 @@ from typing import Any
 
 from sqlite_utils import Database
 
-KINDS = ("card_velocity", "accepted_while_revoked", "clock_skew", "void_ratio", "chain_break", "revoked_key")
+KINDS = (
+    "card_velocity",
+    "accepted_while_revoked",
+    "clock_skew",
+    "void_ratio",
+    "chain_break",
+    "revoked_key",
+    "late_redemption",
+)
 
 
 def raise_flag(

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..core import to_rfc3339
-from . import card_events, enrolment, ingest, list_service, registry
+from . import card_events, enrolment, ingest, issuer_credentials, list_service, registry
 from .anomalies import list_flags
 from .auth import (
     current_issuer_comune,
@@ -18,7 +18,6 @@ from .auth import (
     require_user,
 )
 from .clock import now
-from .credentials import new_token, secret_hash
 from .db import get_db
 from .errors import ApiError
 from .signing import list_signer
@@ -126,8 +125,10 @@ def redemptions() -> Response:
 @bp.post("/card-events")
 def post_card_events() -> Response:
     istat = current_issuer_comune()
-    results = card_events.apply_events(get_db(), istat, body().get("events"), now())
-    return jsonify({"results": results, "revocation_version": list_service.revocation_version(get_db())})
+    db = get_db()
+    trust = list_service.current_trust_list(db)
+    results = card_events.apply_events(db, istat, body().get("events"), trust, now())
+    return jsonify({"results": results, "revocation_version": list_service.revocation_version(db)})
 
 
 # -- administration -----------------------------------------------------------------------------
@@ -146,15 +147,29 @@ def import_trust_list() -> Response:
 @bp.post("/admin/issuer-credentials")
 @require_user("network_admin")
 def create_issuer_credential() -> Response:
-    istat = str(body().get("istat", ""))
-    db = get_db()
-    if not registry.comune_exists(db, istat):
-        raise ApiError(400, "unknown_comune", f"comune {istat!r} is not in the network")
-    token = new_token()
-    db["issuer_credentials"].insert(
-        {"istat": istat, "token_hash": secret_hash(token), "created_at": to_rfc3339(now())}
-    )
-    return jsonify({"istat": istat, "token": token}), 201  # type: ignore[return-value]
+    created = issuer_credentials.create(get_db(), str(body().get("istat", "")), now())
+    return jsonify(created), 201  # type: ignore[return-value]
+
+
+@bp.get("/admin/issuer-credentials")
+@require_user("network_admin")
+def list_issuer_credentials() -> Response:
+    return jsonify({"credentials": issuer_credentials.listed(get_db())})
+
+
+@bp.post("/admin/issuer-credentials/<int:credential_id>/revoke")
+@require_user("network_admin")
+def revoke_issuer_credential(credential_id: int) -> Response:
+    return jsonify(issuer_credentials.revoke(get_db(), credential_id, now()))
+
+
+@bp.post("/admin/redemptions/<record_id>/review")
+@require_user("network_admin")
+def review_redemption(record_id: str) -> Response:
+    decision = body().get("decision")
+    if decision not in ("accept", "reject"):
+        raise ApiError(400, "invalid_request", "decision must be accept or reject")
+    return jsonify(ingest.review_held(get_db(), record_id, decision == "accept", now()))
 
 
 @bp.get("/admin/merchants")

@@ -1,8 +1,12 @@
-"""Card events pushed by issuer offices: issued and revoked cards, with no personal data.
+"""Card events pushed by issuer offices: issued and revoked cards; only pseudonymous fields are kept.
 
-An event carries the cti, the comune, iat, exp, the number of minors and a household pseudonym (a keyed
-hash the issuer computes, so reports count families rather than cards). A comune sends events only for
-its own cards. Re-sending an event changes nothing.
+An ``issued`` event carries the card's signed text (``card``, FC1…) and a household pseudonym (a keyed
+hash the issuer computes, so reports count families rather than cards). The central service verifies the
+card against the trust list: the signature, a key of the credential's own comune valid at issue, and the
+card's issuer. It keeps the cti, the comune, iat, exp and the number of minors from the verified claims,
+never the holder's name. A ``revoked`` event names a cti that the same comune registered: one comune
+cannot register or revoke another's card. Times are checked to lie in sane bounds. Re-sending an event
+changes nothing.
 """
 
 from __future__ import annotations
@@ -12,14 +16,17 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from ..core import REASONS, to_rfc3339
-from ..core.keys import b64url_decode
+from ..core import REASONS, CredentialFormatError, TrustList, parse_credential, to_rfc3339
+from ..core.cose_sign1 import UnsupportedAlgorithm
+from ..core.keys import b64url, b64url_decode
 from .errors import ApiError
 from .list_service import revoke_card
 from .reports.summaries import mark_changed
 
 _PSEUDONYM = re.compile(r"[0-9a-f]{32,64}")
 MAX_EVENTS = 5000
+EARLIEST = 1_577_836_800  # 2020-01-01: no card or revocation of the network is older
+MAX_AHEAD = 86_400  # how far after the server's time a revocation may be dated
 
 
 def _int(event: dict[str, Any], name: str, low: int = 0, high: int = 2**53) -> int:
@@ -39,7 +46,7 @@ def _cti(event: dict[str, Any]) -> str:
     return cti
 
 
-def apply_events(db: Database, istat: str, events: Any, now: int) -> list[dict[str, Any]]:
+def apply_events(db: Database, istat: str, events: Any, trust: TrustList, now: int) -> list[dict[str, Any]]:
     """Apply a batch of events from comune ``istat``; one result per event."""
     if not isinstance(events, list) or not 0 < len(events) <= MAX_EVENTS:
         raise ApiError(400, "invalid_events", f"events must be a list of 1 to {MAX_EVENTS}")
@@ -47,7 +54,7 @@ def apply_events(db: Database, istat: str, events: Any, now: int) -> list[dict[s
     with db.atomic():
         for event in events:
             try:
-                results.append(_apply(db, istat, event, now))
+                results.append(_apply(db, istat, event, trust, now))
             except ValueError as exc:
                 results.append(
                     {
@@ -59,23 +66,41 @@ def apply_events(db: Database, istat: str, events: Any, now: int) -> list[dict[s
     return results
 
 
-def _apply(db: Database, istat: str, event: Any, now: int) -> dict[str, Any]:
+def _verified_card(event: dict[str, Any], istat: str, trust: TrustList) -> tuple[str, int, int, int]:
+    """cti, iat, exp and minors of the event's card, once its signature and comune are checked."""
+    try:
+        parsed = parse_credential(event.get("card"))
+    except (CredentialFormatError, UnsupportedAlgorithm, TypeError):
+        raise ValueError("card must be the card's signed text (FC1…)") from None
+    listed = trust.lookup(parsed.sign1.kid)
+    if listed is None or not listed[1].is_valid_signed(parsed.sign1.signed_message):
+        raise ValueError("the card is not signed by a key of the trust list")
+    key, claims = listed[0], parsed.claims
+    if key.istat != istat or claims.issuer != istat:
+        raise ValueError(f"this credential registers cards of comune {istat} only")
+    if not key.covers(claims.issued_at):
+        raise ValueError("the card was issued outside its key's validity")
+    cti = b64url(claims.cti)
+    for name, value in (("cti", cti), ("iat", claims.issued_at), ("exp", claims.expires_at)):
+        if name in event and event[name] != value:
+            raise ValueError(f"{name} differs from the signed card")
+    return cti, claims.issued_at, claims.expires_at, claims.minors
+
+
+def _apply(db: Database, istat: str, event: Any, trust: TrustList, now: int) -> dict[str, Any]:
     if not isinstance(event, dict):
         raise ValueError("an event is an object")
-    cti = _cti(event)
-    if event.get("istat") != istat:
+    if event.get("istat", istat) != istat:
         raise ValueError(f"this credential sends events for comune {istat} only")
     kind = event.get("type")
-    existing = list(db["cards"].rows_where("cti = ?", [cti]))
-    if existing and existing[0]["istat"] != istat:
-        raise ValueError("the card belongs to another comune")
     if kind == "issued":
         household = event.get("household")
         if not isinstance(household, str) or not _PSEUDONYM.fullmatch(household):
             raise ValueError("household must be a hex pseudonym (32 to 64 characters)")
-        iat, exp, minors = _int(event, "iat"), _int(event, "exp"), _int(event, "minors", 0, 255)
-        if exp <= iat:
-            raise ValueError("exp must be after iat")
+        cti, iat, exp, minors = _verified_card(event, istat, trust)
+        existing = list(db["cards"].rows_where("cti = ?", [cti]))
+        if existing and existing[0]["istat"] != istat:
+            raise ValueError("the card belongs to another comune")
         if existing:
             return {"cti": cti, "status": "duplicate"}
         db["cards"].insert(
@@ -95,10 +120,14 @@ def _apply(db: Database, istat: str, event: Any, now: int) -> dict[str, Any]:
         mark_changed(db, [iat], until=now)  # the card counts in every month from its issue on
         return {"cti": cti, "status": "accepted"}
     if kind == "revoked":
+        cti = _cti(event)
+        existing = list(db["cards"].rows_where("cti = ?", [cti]))
+        if existing and existing[0]["istat"] != istat:
+            raise ValueError("the card belongs to another comune")
         reason = event.get("reason")
         if reason not in REASONS:
             raise ValueError(f"reason must be one of {', '.join(REASONS)}")
-        revoked_at = _int(event, "revoked_at")
+        revoked_at = _int(event, "revoked_at", EARLIEST, now + MAX_AHEAD)
         if not existing:
             raise ValueError("unknown card: its issued event must come first")
         db["cards"].update(cti, {"revoked_at": revoked_at, "reason": reason})

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from ..core import to_rfc3339
 from ..core.keys import KeyFormatError, Verifier, b64url_decode
+from ..sqlite_transactions import write_transaction
 from .credentials import new_enrolment_code, new_token, normalize_code, same_secret, secret_hash
 from .errors import ApiError
 from .registry import get_merchant
@@ -65,16 +66,14 @@ def enrol(db: Database, code: Any, device_public_key: Any, now: int) -> tuple[di
     if now > kiosk["code_expires_at"]:
         raise ApiError(403, "code_expired", "the enrolment code has expired: ask for a new one")
     token = new_token()
-    db["kiosks"].update(
-        kiosk["id"],
-        {
-            "status": "active",
-            "code_hash": None,
-            "token_hash": secret_hash(token),
-            "device_public_key": device_public_key,
-            "enrolled_at": to_rfc3339(now),
-        },
-    )
+    with write_transaction(db):  # one use: only the request that still finds the code pending wins
+        taken = db.execute(
+            "update kiosks set status = 'active', code_hash = null, token_hash = ?, device_public_key = ?, "
+            "enrolled_at = ? where id = ? and status = 'pending' and code_hash = ?",
+            [secret_hash(token), device_public_key, to_rfc3339(now), kiosk["id"], code_hash],
+        ).rowcount
+    if taken != 1:
+        raise ApiError(403, "invalid_code", "the enrolment code is wrong or was already used")
     return {**kiosk, "status": "active", "device_public_key": device_public_key}, token
 
 

@@ -107,6 +107,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "min_spend": ("spesa minima {amount} €", "minimum spend €{amount}"),
     "cap": ("fino a {amount} €", "up to €{amount}"),
     "last_seen": ("Ultimo contatto", "Last seen"),
+    "created": ("Creata", "Created"),
+    "last_used": ("Ultimo uso", "Last used"),
+    "revoked": ("Revocata", "Revoked"),
+    "credential_revoked": (
+        "Credenziale revocata: non è più accettata.",
+        "Credential revoked: it is no longer accepted.",
+    ),
     "language": ("English", "Italiano"),
 }
 

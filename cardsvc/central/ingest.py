@@ -15,7 +15,9 @@ Records (kiosk time ``at`` in RFC 3339)::
 
 Each redemption's card is re-verified (signature and issuer), so a merchant cannot invent cards; only
 pseudonymous fields are kept (cti, the card's comune, minors, the household pseudonym), never the name.
-Per record the answer is ``accepted``, ``duplicate`` or ``rejected`` with a reason.
+Per record the answer is ``accepted``, ``duplicate``, ``rejected`` with a reason, or ``held`` (reason
+``late``): a redemption whose month was closed (``CLOSING_DAYS`` after its end) when it arrived is kept
+for the network's review instead of silently changing a published month (:func:`review_held`).
 
 Work is split in two: everything that needs only the batch (hashes, card signatures, amounts) is done
 first without a lock, so gunicorn workers verify in parallel; then one short write transaction links
@@ -48,6 +50,8 @@ from ..validity import ROME, end_of_day
 from .anomalies import check_void_ratio, raise_flag
 from .db import write_transaction
 from .errors import ApiError
+from .registry import offer_histories, published_at
+from .reports.months import label, month_bounds, month_of
 from .reports.summaries import mark_changed
 
 MAX_RECORDS = 2000
@@ -79,11 +83,11 @@ def ingest_batch(
     db: Database, kiosk: dict[str, Any], batch: Any, trust: TrustList, now: int, settings: dict[str, Any]
 ) -> dict[str, Any]:
     records, encodings = _checked_batch(kiosk, batch)
-    offers = {
-        row[0] for row in db.execute("select id from offers where merchant_id = ?", [kiosk["merchant_id"]])
-    }
     shop_istat = db.execute("select istat from merchants where id = ?", [kiosk["merchant_id"]]).fetchone()[0]
-    prepared = [_prepare(r, e, offers, shop_istat, trust) for r, e in zip(records, encodings, strict=True)]
+    rules = _Rules(
+        offer_histories(db, kiosk["merchant_id"]), shop_istat, trust, now, settings["RECORD_TIME_TOLERANCE"]
+    )
+    prepared = [_prepare(r, e, rules) for r, e in zip(records, encodings, strict=True)]
 
     results: list[dict[str, Any]] = []
     with write_transaction(db):
@@ -132,7 +136,19 @@ def _checked_batch(kiosk: dict[str, Any], batch: Any) -> tuple[list[Any], list[b
     return records, encodings
 
 
-def _prepare(record: Any, encoding: bytes, offers: set[int], shop_istat: str, trust: TrustList) -> Prepared:
+@dataclass
+class _Rules:
+    """What a record's content is checked against: the shop's offers over time, the trust list, the
+    time the batch arrived and how far a till's clock may stray."""
+
+    offers: dict[int, list[tuple[int, str]]]
+    shop_istat: str
+    trust: TrustList
+    now: int
+    tolerance: int
+
+
+def _prepare(record: Any, encoding: bytes, rules: _Rules) -> Prepared:
     if (
         not isinstance(record, dict)
         or not isinstance(record.get("id"), str)
@@ -141,7 +157,7 @@ def _prepare(record: Any, encoding: bytes, offers: set[int], shop_istat: str, tr
         return Prepared({}, None, {}, "malformed_record")
     digest = record_hash(record, encoding)
     try:
-        return Prepared(record, digest, _content(record, offers, shop_istat, trust), None)
+        return Prepared(record, digest, _content(record, rules), None)
     except RecordRejected as exc:
         return Prepared(record, digest, {}, str(exc))
 
@@ -162,6 +178,7 @@ class _BatchContext:
         settings: dict[str, Any],
     ) -> None:
         self.db, self.kiosk, self.now, self.settings = db, kiosk, now, settings
+        self.closing_delay = int(settings["CLOSING_DAYS"]) * 86400
         self.changed: set[int] = set()  # kiosk times of the redemptions accepted or voided: their months
         self.voided: list[str] = []
         ids = [p.record["id"] for p in prepared if p.hash is not None]
@@ -177,6 +194,10 @@ class _BatchContext:
             self.households = {row[0]: row[1] for row in db.execute(sql, ctis)}
             sql = f"select cti, revoked_at from revocations where cti in {_in_clause(ctis)}"
             self.revoked_at = {row[0]: row[1] for row in db.execute(sql, ctis)}
+
+    def closes(self, moment: int) -> int:
+        """When the month of ``moment`` closes: its end plus the closing period."""
+        return month_bounds(*month_of(moment))[1] + self.closing_delay
 
 
 def _store(
@@ -230,6 +251,10 @@ def _store(
         content["voids"] = record.get("voids") if reason is None else None
         if reason is None:
             ctx.voided.append(str(record.get("voids")))
+    status = "rejected" if reason else "accepted"
+    late = record.get("type") == "redemption" and now >= ctx.closes(content.get("kiosk_time", now))
+    if status == "accepted" and late:
+        status = "held"  # its month is closed: counted only if the network accepts it on review
     row = {
         **dict.fromkeys(_COLUMNS),
         **content,
@@ -239,8 +264,8 @@ def _store(
         "seq": record["seq"],
         "record_hash": item.hash,
         "type": record.get("type"),
-        "status": "rejected" if reason else "accepted",
-        "reason": reason or content.get("reason"),
+        "status": status,
+        "reason": reason or content.get("reason") or ("late" if status == "held" else None),
         "household": ctx.households.get(content.get("cti", "")),
         "voided": 0,
         "received_at": now,
@@ -249,6 +274,14 @@ def _store(
     ctx.known[record_id] = (item.hash, kiosk["id"])
     if reason:
         return {"id": record_id, "status": "rejected", "reason": reason}, record["seq"], item.hash, False
+    if status == "held":
+        month = label(*month_of(row["kiosk_time"]))
+        raise_flag(
+            db, "late_redemption", now, f"redemptions of the closed month {month} held for review",
+            [record_id], kiosk_id=kiosk["id"], merchant_id=kiosk["merchant_id"],
+            subject=f"{kiosk['id']}|{month}",
+        )  # fmt: skip
+        return {"id": record_id, "status": "held", "reason": "late"}, record["seq"], item.hash, False
     _after_accept(ctx, row)
     return {"id": record_id, "status": "accepted"}, record["seq"], item.hash, False
 
@@ -256,7 +289,7 @@ def _store(
 def _apply_void(db: Database, kiosk: dict[str, Any], record: dict[str, Any]) -> str | None:
     target = db.execute(
         "select id from redemptions "
-        "where id = ? and kiosk_id = ? and type = 'redemption' and status = 'accepted'",
+        "where id = ? and kiosk_id = ? and type = 'redemption' and status in ('accepted', 'held')",
         [record.get("voids"), kiosk["id"]],
     ).fetchone()
     if target is None:
@@ -272,12 +305,18 @@ def _cents(record: dict[str, Any], name: str) -> int:
     return value
 
 
-def _content(record: dict[str, Any], offers: set[int], shop_istat: str, trust: TrustList) -> dict[str, Any]:
-    """The columns a record contributes, from the record alone; raises :class:`RecordRejected`."""
+def _content(record: dict[str, Any], rules: _Rules) -> dict[str, Any]:
+    """The columns a record contributes, from the record alone; raises :class:`RecordRejected`.
+
+    Times are checked against what the till cannot change: no record after the batch arrived (plus the
+    clock tolerance), no redemption outside its card's validity or the issuing key's, and none with an
+    offer that was not published at that time."""
     try:
         kiosk_time = from_rfc3339(record.get("at"))  # type: ignore[arg-type]
     except TimestampError:
         raise RecordRejected("invalid_time") from None
+    if kiosk_time > rules.now + rules.tolerance:
+        raise RecordRejected("future_time")
     kind = record.get("type")
     if kind in ("void", "day_close"):
         return {"kiosk_time": kiosk_time}
@@ -286,13 +325,18 @@ def _content(record: dict[str, Any], offers: set[int], shop_istat: str, trust: T
     amount, discount = _cents(record, "amount_cents"), _cents(record, "discount_cents")
     if discount > amount:
         raise RecordRejected("invalid_amounts")
-    if record.get("offer_id") not in offers:
+    offer_id = record.get("offer_id")
+    if type(offer_id) is not int or offer_id not in rules.offers:
         raise RecordRejected("offer_not_yours")
-    claims, key_status = _verified_claims(record.get("card"), trust)
+    claims, key_status = _verified_claims(record.get("card"), rules.trust)
+    if not claims.issued_at - rules.tolerance <= kiosk_time < claims.expires_at:
+        raise RecordRejected("outside_card_validity")
+    if not published_at(rules.offers[offer_id], kiosk_time, rules.tolerance):
+        raise RecordRejected("offer_not_published")
     return {
         "cti": b64url(claims.cti),
         "card_istat": claims.issuer,
-        "shop_istat": shop_istat,
+        "shop_istat": rules.shop_istat,
         "minors": claims.minors,
         "offer_id": record["offer_id"],
         "amount_cents": amount,
@@ -314,6 +358,8 @@ def _verified_claims(card: Any, trust: TrustList) -> tuple[Any, str]:
     issuer, key = listed
     if not key.is_valid_signed(parsed.sign1.signed_message) or parsed.claims.issuer != issuer.istat:
         raise RecordRejected("forged_card")
+    if not issuer.covers(parsed.claims.issued_at):
+        raise RecordRejected("key_not_valid")
     return parsed.claims, issuer.status
 
 
@@ -354,3 +400,18 @@ def _after_accept(ctx: _BatchContext, row: dict[str, Any]) -> None:
         ids = [r[0] for r in same_day]
         detail = f"{len(same_day)} redemptions on {day}"
         raise_flag(db, "card_velocity", now, detail, ids, subject=f"{cti}|{day}", **common)
+
+
+def review_held(db: Database, record_id: str, accept: bool, now: int) -> dict[str, Any]:
+    """The network's decision on a held (late) redemption: counted from now on, or rejected."""
+    with write_transaction(db):
+        row = db.execute(
+            "select kiosk_time from redemptions where id = ? and status = 'held'", [record_id]
+        ).fetchone()
+        if row is None:
+            raise ApiError(404, "not_held", f"no redemption {record_id} is held for review")
+        status, reason = ("accepted", "late_accepted") if accept else ("rejected", "late_rejected")
+        db.execute("update redemptions set status = ?, reason = ? where id = ?", [status, reason, record_id])
+        if accept:
+            mark_changed(db, [row[0]])
+    return {"id": record_id, "status": status, "reason": reason}

@@ -53,7 +53,14 @@ PATHS: dict[str, dict[str, Any]] = {
     "/api/v1/card-events": {"post": op("Issued and revoked cards from an issuer office", ISSUER, True)},
     "/api/v1/admin/trust-lists": {"post": op("Import a trust list signed offline", ADMIN, True)},
     "/api/v1/admin/issuer-credentials": {
-        "post": op("Create an issuer office credential", ADMIN, True, "201")
+        "get": op("Issuer office credentials with their last use", ADMIN),
+        "post": op("Create an issuer office credential", ADMIN, True, "201"),
+    },
+    "/api/v1/admin/issuer-credentials/{credential_id}/revoke": {
+        "post": op("Revoke an issuer office credential: refused at once", ADMIN)
+    },
+    "/api/v1/admin/redemptions/{record_id}/review": {
+        "post": op("Accept or reject a redemption held as late", ADMIN, True)
     },
     "/api/v1/admin/merchants": {
         "get": op("Merchants visible to the caller", ADMIN),

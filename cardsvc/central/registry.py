@@ -114,6 +114,7 @@ def create_offer(db: Database, merchant_id: int, data: dict[str, Any], now: int)
     if kind == "fixed" and row["amount_cents"] is None:
         raise ApiError(400, "invalid_offer", "a fixed offer needs amount_cents")
     offer_id = db["offers"].insert(row).last_pk
+    db["offer_status_history"].insert({"offer_id": offer_id, "status": row["status"], "at": now})
     return {"id": offer_id, **row}
 
 
@@ -133,7 +134,32 @@ def move_offer(db: Database, offer_id: int, status: str, actor: str, now: int) -
     if allowed != actor and actor != "network":
         raise ApiError(403, "forbidden", f"only the network can move an offer to {status}")
     db["offers"].update(offer_id, {"status": status, "updated_at": to_rfc3339(now)})
+    db["offer_status_history"].insert({"offer_id": offer_id, "status": status, "at": now})
     return get_offer(db, offer_id)
+
+
+def offer_histories(db: Database, merchant_id: int) -> dict[int, list[tuple[int, str]]]:
+    """Each of a merchant's offers with its status changes ``(at, status)`` in time order."""
+    histories: dict[int, list[tuple[int, str]]] = {}
+    rows = db.execute(
+        "select h.offer_id, h.at, h.status from offer_status_history h join offers o on o.id = h.offer_id "
+        "where o.merchant_id = ? order by h.offer_id, h.at, h.rowid",
+        [merchant_id],
+    )
+    for offer_id, at, status in rows:
+        histories.setdefault(offer_id, []).append((at, status))
+    return histories
+
+
+def published_at(history: list[tuple[int, str]], moment: int, tolerance: int) -> bool:
+    """True when the offer was published at some time within ``tolerance`` seconds of ``moment``."""
+    for index, (start, status) in enumerate(history):
+        if status != "published":
+            continue
+        end = history[index + 1][0] if index + 1 < len(history) else None
+        if start - tolerance <= moment and (end is None or moment <= end + tolerance):
+            return True
+    return False
 
 
 def published_offers(db: Database, merchant_id: int | None = None) -> list[dict[str, Any]]:

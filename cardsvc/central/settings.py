@@ -27,6 +27,16 @@ SETTINGS = (
     Setting(
         "CLOCK_SKEW_FLAG", 600, "Seconds between a kiosk's clock and the server's above which it is flagged."
     ),
+    Setting(
+        "RECORD_TIME_TOLERANCE",
+        900,
+        "Seconds a till's record time may lie after the batch's arrival or before its card's issue.",
+    ),
+    Setting(
+        "CLOSING_DAYS",
+        10,
+        "Days after a month's end at which it closes: later redemptions of it are held for review.",
+    ),
     Setting("VOID_RATIO_FLAG", 0.25, "Share of voided redemptions at a kiosk above which it is flagged."),
     Setting("VOID_RATIO_MIN_COUNT", 8, "Redemptions a kiosk needs before its void ratio is judged."),
     Setting("LANGUAGES", ("it", "en"), "Languages of the admin UI; the first is the default."),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 
 import click
@@ -9,6 +11,7 @@ import click
 from ..core import REASONS, parse_card_number, read_card_qr
 from ..core.card_number import CardNumberError
 from ..core.keys import b64url_decode
+from ..json_client import Transport
 from .common import (
     CommandError,
     emit,
@@ -20,6 +23,8 @@ from .common import (
     passphrase,
     user_errors,
 )
+
+ISSUER_TOKEN_ENV = "FAMILYCARD_ISSUER_TOKEN"
 
 
 @click.group()
@@ -34,6 +39,10 @@ def card() -> None:
 @click.option("--minors", required=True, type=click.IntRange(0, 255), help="Minor children.")
 @click.option("--valid-until", help="Last day of validity (YYYY-MM-DD); default 12 months.")
 @click.option("--png", type=click.Path(dir_okay=False, path_type=Path), help="QR image to write.")
+@click.option(
+    "--central",
+    help=f"Register the card with this central service (the comune's credential in {ISSUER_TOKEN_ENV}).",
+)
 @json_option
 @user_errors
 def issue(
@@ -43,9 +52,14 @@ def issue(
     minors: int,
     valid_until: str | None,
     png: Path | None,
+    central: str | None,
     as_json: bool,
 ) -> None:
-    """Sign a card with the comune's active key and write its QR as PNG."""
+    """Sign a card with the comune's active key and write its QR as PNG; with --central, send its
+    ``issued`` event (the signed card, so the central service can check it) as an office does."""
+    token = os.environ.get(ISSUER_TOKEN_ENV, "")
+    if central and not token:
+        raise CommandError(f"--central needs the comune's issuer credential in {ISSUER_TOKEN_ENV}")
     now = now_seconds()
     expires_at = parse_moment(valid_until, "--valid-until") if valid_until else None
     if expires_at is not None and expires_at <= now:
@@ -53,14 +67,33 @@ def issue(
     issued = open_home(home).issue_card(
         istat, holder, minors, passphrase(), now, expires_at=expires_at, png=png
     )
-    emit(
-        as_json,
-        issued.to_json(),
-        [
-            f"Card {issued.card_number} for {holder} ({istat}), valid until {issued.to_json()['expires_at']}",
-            f"QR version {issued.qr_version}, image {issued.png}",
-        ],
-    )
+    lines = [
+        f"Card {issued.card_number} for {holder} ({istat}), valid until {issued.to_json()['expires_at']}",
+        f"QR version {issued.qr_version}, image {issued.png}",
+    ]
+    registered = None
+    if central:
+        registered = register_card(central, token, istat, issued.text)
+        lines.append(f"Central service: {registered}")
+    emit(as_json, {**issued.to_json(), "registered": registered}, lines)
+
+
+def register_card(central: str, token: str, istat: str, text: str, transport: Transport | None = None) -> str:
+    """Send the card's ``issued`` event; its household pseudonym is the card's own (no household here)."""
+    from ..core import parse_credential
+    from ..json_client import CentralRefused, CentralUnavailable, JsonClient, urllib_transport
+
+    cti = parse_credential(text).claims.cti
+    event = {"type": "issued", "istat": istat, "card": text, "household": hashlib.sha256(cti).hexdigest()}
+    client = JsonClient(central, transport or urllib_transport(20), token)
+    try:
+        answer = client.call("POST", "/api/v1/card-events", {"events": [event]})
+    except (CentralRefused, CentralUnavailable) as error:
+        raise CommandError(f"the card was issued but not registered: {error}") from None
+    result = answer["results"][0]
+    if result["status"] == "rejected":
+        raise CommandError(f"the card was issued but the central service refused it: {result['reason']}")
+    return str(result["status"])
 
 
 def card_identifier(value: str) -> bytes:

@@ -39,6 +39,13 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def issued_event(card: str, household: str) -> dict[str, Any]:
+    """An office's ``issued`` event: the signed card itself, and the household's pseudonym."""
+    claims = parse_credential(card).claims
+    return {"type": "issued", "cti": b64url(claims.cti), "istat": claims.issuer, "card": card,
+            "household": household}  # fmt: skip
+
+
 @dataclass
 class Kiosk:
     client: FlaskClient
@@ -60,7 +67,12 @@ class Kiosk:
         return chained
 
     def redeem(
-        self, card: str, offer_id: int | None = None, amount: int = 5000, discount: int = 500
+        self,
+        card: str,
+        offer_id: int | None = None,
+        amount: int = 5000,
+        discount: int = 500,
+        **fields: Any,
     ) -> dict[str, Any]:
         return self.record(
             type="redemption",
@@ -68,6 +80,7 @@ class Kiosk:
             offer_id=offer_id or self.offers[0]["id"],
             amount_cents=amount,
             discount_cents=discount,
+            **fields,
         )
 
     def upload(self, records: list[dict[str, Any]], sent_at: int = NOW, key: Any = None) -> Any:
@@ -84,6 +97,9 @@ class Central:
 
     def admin(self) -> dict[str, str]:
         return basic("admin")
+
+    def basic_for(self, username: str) -> dict[str, str]:
+        return basic(username)
 
     def post(self, path: str, data: Any, headers: dict[str, str] | None = None) -> Any:
         return self.client.post(path, json=data, headers=headers if headers is not None else self.admin())
@@ -136,8 +152,7 @@ class Central:
         """The issuer office reports the card issued, then revoked: the next delta carries it."""
         claims = parse_credential(card).claims
         cti = b64url(claims.cti)
-        issued = {"type": "issued", "cti": cti, "istat": claims.issuer, "iat": claims.issued_at}
-        issued |= {"exp": claims.expires_at, "minors": claims.minors, "household": "b" * 64}
+        issued = issued_event(card, "b" * 64)
         revoked = {"type": "revoked", "cti": cti, "istat": claims.issuer, "revoked_at": at, "reason": reason}
         token = self.issuer_token(claims.issuer)
         answer = self.post("/api/v1/card-events", {"events": [issued, revoked]}, bearer(token))

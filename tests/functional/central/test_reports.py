@@ -20,11 +20,19 @@ from cardsvc.central.reports.report import build_report
 from cardsvc.central.schema import open_database
 from cardsvc.central.vat import vat_check_digit
 from cardsvc.cli.central_cmd import instance_settings
-from cardsvc.core import parse_credential
-from cardsvc.core.keys import b64url
+from cardsvc.core import from_rfc3339
 from cardsvc.network_home import NetworkHome
 from cardsvc.validity import ROME
-from tests.functional.conftest import NOW, PASS, VAT_BRUGHERIO, VAT_SEVESO, Central, bearer, run_cli
+from tests.functional.conftest import (
+    NOW,
+    PASS,
+    VAT_BRUGHERIO,
+    VAT_SEVESO,
+    Central,
+    bearer,
+    issued_event,
+    run_cli,
+)
 
 pytestmark = pytest.mark.functional
 VAT_MUGGIO = "0000001000" + str(vat_check_digit("0000001000"))
@@ -59,12 +67,15 @@ class Seeded:
         self.central = central
         self.tills = {}
         shops = [("108040", VAT_SEVESO, "farmacia"), ("108012", VAT_BRUGHERIO, "libreria")]
+        central.app.config["FIXED_NOW"] = SINCE  # the shops and offers are older than the months reported
         for istat, vat, category in [*shops, ("108034", VAT_MUGGIO, "sport")]:
             merchant = central.merchant(name=f"Negozio {istat}", istat=istat, vat=vat, category=category)
             central.offer(merchant)
             self.tills[istat] = central.kiosk(merchant)
+        central.app.config["FIXED_NOW"] = NOW
         self.tokens = {istat: central.issuer_token(istat) for istat in self.tills}
         self.cards: dict[str, list[str]] = {}
+        self.sent: dict[str, int] = {}
 
     def families(self, istat: str, count: int, issued: int, cards_each: int = 1) -> list[str]:
         cards = []
@@ -74,9 +85,7 @@ class Seeded:
                 card = self.central.home.issue_card(
                     istat, f"FAMIGLIA {family} {parent}", 2, PASS, issued
                 ).text
-                claims = parse_credential(card).claims
-                event = {"type": "issued", "cti": b64url(claims.cti), "istat": istat, "iat": claims.issued_at,
-                         "exp": claims.expires_at, "minors": 2, "household": household}  # fmt: skip
+                event = issued_event(card, household)
                 answer = self.central.post(
                     "/api/v1/card-events", {"events": [event]}, bearer(self.tokens[istat])
                 )
@@ -93,10 +102,21 @@ class Seeded:
                            discount_cents=discount, at=_rfc(at))  # fmt: skip
 
     def upload(self, shop: str, _records: object = None) -> None:
-        """Send the till's whole ledger in chain order (what was sent before comes back as duplicate)."""
-        answer = self.tills[shop].upload(self.tills[shop].ledger)
-        assert answer.status_code == 200, answer.json
-        assert {r["status"] for r in answer.json["results"]} <= {"accepted", "duplicate"}, answer.json
+        """Send the till's records not sent yet, each an hour after its time as a till that syncs does,
+        then the whole ledger again (all of it comes back as duplicate)."""
+        till = self.tills[shop]
+        for record in till.ledger[self.sent.get(shop, 0) :]:
+            sent_at = from_rfc3339(record["at"]) + 3600
+            self.central.app.config["FIXED_NOW"] = sent_at
+            try:
+                answer = till.upload([record], sent_at)
+            finally:
+                self.central.app.config["FIXED_NOW"] = NOW
+            assert answer.status_code == 200, answer.json
+            assert answer.json["results"][0]["status"] == "accepted", answer.json
+        self.sent[shop] = len(till.ledger)
+        again = till.upload(till.ledger)
+        assert {r["status"] for r in again.json["results"]} == {"duplicate"}, again.json
 
 
 def _rfc(moment: int) -> str:
