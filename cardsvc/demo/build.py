@@ -125,13 +125,16 @@ def _build(layout: Layout, secret: str, now: int, say: Callable[[str], None]) ->
     central = create_central(instance_settings(layout.central))
     client = central.test_client()
     admin = _admin(client)
+    central.config["FIXED_NOW"] = start  # the central service's clock follows the story being built
     shops = _shops(admin)
+    central.config["FIXED_NOW"] = now
     say(f"Central service: {len(shops)} shops with published offers in {len(FOUNDING_COMUNI)} comuni")
 
     cards = _families(layout, office, client, secret, start, now, context)
     say(f"Comune office: {len(cards)} cards for {FAMILIES_PER_COMUNE * 7} families, card events sent")
 
-    served = _tills(layout, shops, cards, client, secret, now)
+    served = _tills(layout, shops, cards, central, secret, now)
+    central.config["FIXED_NOW"] = None
     say(f"Tills: {len(shops)} enrolled, {served} redemptions over {HISTORY_DAYS} days, synced")
     samples = _samples(layout, office)
     return {"password": DEMO_PASSWORD, "served_shop": shops[0]["name"], "cards": samples}
@@ -223,11 +226,12 @@ def _tills(
     layout: Layout,
     shops: list[dict[str, Any]],
     cards: list[dict[str, Any]],
-    client: Any,
+    central: Any,
     secret: str,
     now: int,
 ) -> int:
-    """A till per shop (the first one the demo serves), each with its months of redemptions, synced."""
+    """A till per shop (the first one the demo serves), each with its months of redemptions, synced every
+    week as they happen."""
     from merchant_kiosk import ledger
     from merchant_kiosk.central_client import CentralClient
     from merchant_kiosk.identity import database_path, enroll, load_identity
@@ -235,6 +239,7 @@ def _tills(
     from merchant_kiosk.schema import open_database
     from merchant_kiosk.sync import sync_once
 
+    client = central.test_client()
     admin = _admin(client)
     transport = in_process(client)
     rnd = random.Random(2026)
@@ -244,28 +249,34 @@ def _tills(
     total = 0
     for index, shop in enumerate(shops):
         folder = layout.kiosk if index == 0 else layout.till(shop["id"])
-        code = admin("POST", "/api/v1/admin/kiosks", {"merchant_id": shop["id"], "name": "Cassa 1"})["code"]
-        enroll(folder, CENTRAL_URL, code, secret, transport)
-        db = open_database(database_path(folder))
-        offer = Offer.from_json(shop["offer"])
-        local = by_comune[shop["istat"]]
-        others = [c for c in cards if c["istat"] != shop["istat"]]
         moments = sorted(
             now - rnd.randrange(2 * 3600, HISTORY_DAYS * DAY) for _ in range(rnd.randint(60, 140))
         )
-        for at in moments:
+        central.config["FIXED_NOW"] = moments[0] - DAY  # the till joins the day before its first sale
+        code = admin("POST", "/api/v1/admin/kiosks", {"merchant_id": shop["id"], "name": "Cassa 1"})["code"]
+        enroll(folder, CENTRAL_URL, code, secret, transport)
+        db = open_database(database_path(folder))
+        identity = load_identity(folder, secret)
+        offer = Offer.from_json(shop["offer"])
+        local = by_comune[shop["istat"]]
+        others = [c for c in cards if c["istat"] != shop["istat"]]
+        for number, at in enumerate(moments):
             card = rnd.choice(local if rnd.random() < 0.75 else others)
             amount = rnd.randrange(800, 12_000)
             try:
                 discount = discount_cents(offer, amount, card["minors"], 0)
+                ledger.record_redemption(
+                    db, ledger.new_id(), card["qr"], card["cti"], offer.id, (amount, discount), at
+                )
+                total += 1
             except OfferRefused:
-                continue
-            ledger.record_redemption(
-                db, ledger.new_id(), card["qr"], card["cti"], offer.id, (amount, discount), at
-            )
-            total += 1
-        identity = load_identity(folder, secret)
-        sync_once(db, identity, CentralClient(CENTRAL_URL, transport, identity.token), lambda: now, 500)
+                pass
+            last = number + 1 == len(moments)
+            if last or moments[number + 1] // (7 * DAY) != at // (7 * DAY):  # the week's sync
+                synced_at = min(at + 3600, now)
+                central.config["FIXED_NOW"] = synced_at
+                client_for_till = CentralClient(CENTRAL_URL, transport, identity.token)
+                sync_once(db, identity, client_for_till, lambda moment=synced_at: moment, 500)
         db.close()
     return total
 
