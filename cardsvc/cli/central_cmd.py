@@ -192,3 +192,39 @@ def refresh_reports(instance: Path, as_json: bool) -> None:
         done = refresh_stale(db, now_seconds(), lambda month: bar.update(0))
         bar.update(1)
     emit(as_json, {"refreshed": done}, [f"Refreshed {len(done)} months: {', '.join(done) or 'none'}"])
+
+
+@central.command("issuer-credentials")
+@instance_option
+@json_option
+@user_errors
+def issuer_credentials(instance: Path, as_json: bool) -> None:
+    """List the comune offices' credentials with their last use."""
+    from ..central import issuer_credentials as credentials
+
+    rows = credentials.listed(open_db(instance))
+    lines = [
+        f"#{c['id']} {c['istat']} created {c['created_at']}, last used {c['last_used_at'] or 'never'}"
+        + (f", REVOKED {c['revoked_at']}" if c["revoked_at"] else "")
+        for c in rows
+    ]
+    emit(as_json, {"credentials": rows}, lines or ["No issuer credentials"])
+
+
+@central.command("revoke-issuer-credential")
+@instance_option
+@click.option(
+    "--id", "credential_id", type=int, required=True, help="The credential's number (see the list)."
+)
+@json_option
+@user_errors
+def revoke_issuer_credential(instance: Path, credential_id: int, as_json: bool) -> None:
+    """Revoke a comune office's credential: the central service refuses it at once."""
+    from ..central import issuer_credentials as credentials
+    from ..central.errors import ApiError
+
+    try:
+        revoked = credentials.revoke(open_db(instance), credential_id, now_seconds())
+    except ApiError as exc:
+        raise CommandError(exc.message) from None
+    emit(as_json, revoked, [f"Issuer credential #{credential_id} ({revoked['istat']}) revoked"])

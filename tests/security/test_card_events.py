@@ -93,3 +93,22 @@ def test_network_issued_cards_register_through_the_same_checks(central: Central)
 
     with pytest.raises(CommandError, match="registers cards of comune 108012 only"):
         register_card(CENTRAL_URL, brugherio, "108012", card, transport)
+
+
+def test_office_credentials_are_listed_and_revoked_from_the_command_line(central: Central) -> None:
+    from click.testing import CliRunner
+
+    from cardsvc.cli import main
+
+    token = central.issuer_token("108040")
+    event = {"type": "revoked", "cti": "AAAAAAAAAAA", "istat": "108040", "revoked_at": NOW, "reason": "lost"}
+    assert central.post("/api/v1/card-events", {"events": [event]}, bearer(token)).status_code == 200
+    runner = CliRunner()
+    listed = runner.invoke(main, ["central", "issuer-credentials", "--instance", str(central.instance)])
+    assert listed.exit_code == 0 and "108040" in listed.output and "last used 2026-11-18" in listed.output
+    number = listed.output.split()[0].lstrip("#")
+    args = ["central", "revoke-issuer-credential", "--instance", str(central.instance), "--id", number]
+    assert runner.invoke(main, args).exit_code == 0
+    assert central.post("/api/v1/card-events", {"events": [event]}, bearer(token)).status_code == 401
+    unknown = runner.invoke(main, [*args[:-1], "9999"])
+    assert unknown.exit_code == 2 and "no issuer credential 9999" in unknown.output
