@@ -27,6 +27,7 @@ _PSEUDONYM = re.compile(r"[0-9a-f]{32,64}")
 MAX_EVENTS = 5000
 EARLIEST = 1_577_836_800  # 2020-01-01: no card or revocation of the network is older
 MAX_AHEAD = 86_400  # how far after the server's time a revocation may be dated
+MAX_VALIDITY = 10 * 366 * 86_400  # no card is valid for longer
 
 
 def _int(event: dict[str, Any], name: str, low: int = 0, high: int = 2**53) -> int:
@@ -80,6 +81,8 @@ def _verified_card(event: dict[str, Any], istat: str, trust: TrustList) -> tuple
         raise ValueError(f"this credential registers cards of comune {istat} only")
     if not key.covers(claims.issued_at):
         raise ValueError("the card was issued outside its key's validity")
+    if not EARLIEST <= claims.issued_at < claims.expires_at <= claims.issued_at + MAX_VALIDITY:
+        raise ValueError("the card's dates are out of bounds")
     cti = b64url(claims.cti)
     for name, value in (("cti", cti), ("iat", claims.issued_at), ("exp", claims.expires_at)):
         if name in event and event[name] != value:

@@ -7,6 +7,7 @@ list-signing key and signs, for every request, a fresh revocation list or delta.
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
@@ -19,6 +20,9 @@ from .errors import ApiError
 
 _trust_cache: dict[str, TrustList] = {}
 _trust_lock = threading.Lock()
+
+
+LOG = logging.getLogger(__name__)
 
 
 def network_value(db: Database, key: str) -> str | None:
@@ -115,11 +119,23 @@ def revocation_list_jws(db: Database, since: int, signer: Ed25519PrivateKey, now
     version = revocation_version(db)
     if since > version:
         raise ApiError(409, "since_ahead", f"since={since} is after the newest version {version}")
-    entries = tuple(
-        RevocationEntry(b64url_decode(row["cti"]), row["revoked_at"], row["reason"])
-        for row in db["revocations"].rows_where("version > ?", [since], order_by="version")
-    )
+    rows = db["revocations"].rows_where("version > ?", [since], order_by="version")
+    entries = tuple(entry for row in rows if (entry := _publishable(row, now)) is not None)
     return RevocationList(version, since, now, entries).sign(signer)
+
+
+def _publishable(row: dict[str, Any], now: int) -> RevocationEntry | None:
+    """The list entry for a stored revocation, whatever was stored: a time out of range is published as
+    ``now`` (the card is revoked all the same), an entry that cannot be published is left out and logged,
+    so one bad row never stops the lists every till depends on."""
+    revoked_at = row["revoked_at"]
+    if type(revoked_at) is not int or not 0 <= revoked_at <= now:
+        revoked_at = now
+    try:
+        return RevocationEntry(b64url_decode(str(row["cti"])), revoked_at, str(row["reason"]))
+    except ValueError as error:
+        LOG.error("revocation %s left out of the list: %s", row.get("version"), error)
+        return None
 
 
 def trust_summary(db: Database) -> dict[str, Any]:
