@@ -1,0 +1,142 @@
+"""No hidden figure of a published report can be recovered by combining the published ones: the auditor
+(``report_auditor``) reads each report as an adversary would, over every relation between its tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cardsvc.central import create_app
+from cardsvc.central.reports.figures import month_figures
+from cardsvc.central.reports.months import parse_month
+from cardsvc.central.schema import open_database
+from cardsvc.central.vat import vat_check_digit
+from cardsvc.cli.central_cmd import instance_settings
+from cardsvc.core import parse_credential
+from cardsvc.core.keys import b64url
+from cardsvc.network_home import NetworkHome
+from tests.functional.central.report_auditor import insiders, recover, stands_on_few
+from tests.functional.central.test_reports import SINCE, _rfc, report, rome
+from tests.functional.conftest import NOW, PASS, Central, bearer, run_cli
+
+pytestmark = pytest.mark.functional
+COMUNI = {"108040": "Seveso", "108012": "Brugherio", "108034": "Muggiò", "108024": "Giussano"}
+
+
+@pytest.fixture
+def four(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Central]:
+    """Four comuni whose keys are older than the months reported."""
+    monkeypatch.setenv("FAMILYCARD_PASSPHRASE", PASS)
+    home = NetworkHome.init(tmp_path / "network", "Rete di prova", PASS, SINCE)
+    for istat, name in COMUNI.items():
+        home.add_comune(istat, name, PASS, SINCE)
+    instance = tmp_path / "central"
+    run_cli("central", "init", "--instance", str(instance), "--network-home", str(home.path))
+    run_cli(
+        "central", "add-user", "--instance", str(instance), "--username", "admin", "--role", "network_admin"
+    )
+    app = create_app({**instance_settings(instance), "FIXED_NOW": NOW, "TESTING": True})
+    yield Central(app, app.test_client(), home, instance)
+
+
+class Network:
+    """Shops (a till each) and families with cards, their households sent by the office."""
+
+    def __init__(self, central: Central, shops: dict[str, list[str]]) -> None:
+        self.central = central
+        self.tills: dict[tuple[str, str], Any] = {}
+        for n, (istat, categories) in enumerate(shops.items()):
+            for m, category in enumerate(categories):
+                base = f"{n + 1:04d}{m + 1:06d}"
+                vat = base + str(vat_check_digit(base))
+                merchant = central.merchant(
+                    name=f"{category} {istat}", istat=istat, vat=vat, category=category
+                )
+                central.offer(merchant)
+                self.tills[(istat, category)] = central.kiosk(merchant)
+        self.tokens = {istat: central.issuer_token(istat) for istat in COMUNI}
+
+    def families(self, istat: str, count: int, issued: int) -> list[str]:
+        cards = []
+        for family in range(count):
+            card = self.central.home.issue_card(istat, f"FAMIGLIA {family}", 2, PASS, issued).text
+            claims = parse_credential(card).claims
+            event = {"type": "issued", "cti": b64url(claims.cti), "istat": istat, "iat": claims.issued_at,
+                     "exp": claims.expires_at, "minors": 2, "household": f"{istat}{family:058d}"}  # fmt: skip
+            answer = self.central.post("/api/v1/card-events", {"events": [event]}, bearer(self.tokens[istat]))
+            assert answer.json["results"][0]["status"] == "accepted", answer.json
+            cards.append(card)
+        return cards
+
+    def shop(self, istat: str, category: str, cards: list[str], at: int, amount: int = 5_000) -> None:
+        till = self.tills[(istat, category)]
+        for n, card in enumerate(cards):
+            till.record(type="redemption", card=card, offer_id=till.offers[0]["id"], amount_cents=amount + n,
+                        discount_cents=(amount + n) // 10, at=_rfc(at + n * 60))  # fmt: skip
+
+    def upload(self) -> None:
+        for till in self.tills.values():
+            if till.ledger:
+                answer = till.upload(till.ledger)
+                assert answer.status_code == 200, answer.json
+
+
+def truth(central: Central, month: str) -> dict[str, Any]:
+    year, number = parse_month(month)
+    return month_figures(open_database(str(central.instance / "central.db")), year, number, NOW)
+
+
+def assert_nothing_recovered(central: Central, month: str) -> dict[str, Any]:
+    """No hidden figure is determined by the report, for the public or for any insider."""
+    published = report(central, month)
+    assert recover(published) == []
+    figures = truth(central, month)
+    for who, known in insiders(figures).items():
+        hidden_known = {k: v for k, v in known.items() if _hidden(published, k)}
+        found = [r for r in recover(published, hidden_known) if stands_on_few(figures, r)]
+        assert found == [], who
+    return published
+
+
+def _hidden(published: dict[str, Any], known: tuple[Any, str]) -> bool:
+    (cell, measure) = known
+    rows = {"family": published["by_family_comune"], "shop": published["by_shop_comune"]}
+    if cell[0] in rows:
+        return any(r["istat"] == cell[1] and r.get(measure) is None for r in rows[cell[0]])
+    return any(r["istat"] == cell[1] and r["category"] == cell[2] and r.get(measure) is None
+               for r in published["by_category"])  # fmt: skip
+
+
+def hidden(published: dict[str, Any], table: str) -> set[Any]:
+    keys = {"flow": ("from", "to"), "by_category": ("istat", "category")}.get(table, ("istat",))
+    return {tuple(r[k] for k in keys) for r in published[table] if r.get("suppressed")}
+
+
+def test_the_scenario_four_comuni_and_a_small_flow(four: Central) -> None:
+    """3, 10, 20 and 4 families; two of the ten also shop in the comune of the twenty. Today the small
+    comune's row comes back as network − visible rows − the other hidden row, seen in the flow."""
+    net = Network(four, {istat: ["alimentari"] for istat in COMUNI})
+    issued, at = rome("2026-09-10 10:00"), rome("2026-10-05 10:00")
+    sizes = {"108034": 3, "108012": 10, "108040": 20, "108024": 4}
+    cards = {istat: net.families(istat, count, issued) for istat, count in sizes.items()}
+    for istat, own in cards.items():
+        net.shop(istat, "alimentari", own, at)
+    net.shop("108040", "alimentari", cards["108012"][:2], at + 86_400)
+    net.upload()
+    published = assert_nothing_recovered(four, "2026-10")
+    assert {"108034", "108024"} <= {i for (i,) in hidden(published, "by_family_comune")}
+    assert published["network"]["redemptions"] == 3 + 10 + 20 + 4 + 2
+
+
+def test_a_month_without_redemptions_hides_card_figures_together(four: Central) -> None:
+    """No redemptions: a comune of three families' card figures must not be network − the others."""
+    net = Network(four, {"108040": ["alimentari"]})
+    issued = rome("2026-09-10 10:00")
+    for istat, count in {"108034": 3, "108012": 10, "108040": 20, "108024": 12}.items():
+        net.families(istat, count, issued)
+    published = assert_nothing_recovered(four, "2026-10")
+    small = [r for r in published["by_family_comune"] if r["istat"] == "108034"][0]
+    assert small["active_cards"] is None and small["households_with_card"] is None
