@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from .figures import month_figures
 from .months import label, parse_month, previous_months
 from .summaries import network_summary, summary
-from .suppression import MINIMUM, suppress
+from .suppression import MINIMUM, VALUES, suppress
 
 TREND_MONTHS = 12
 
@@ -25,10 +25,7 @@ def build_report(db: Database, month: str, now: int, comune: str | None = None) 
     for row in [*report["by_family_comune"], report["network"]]:
         row["avg_discount_cents"] = _average(row)
     report["trend"] = [
-        {**row, **dict.fromkeys(("redemptions", "spend_cents", "discount_cents", "households"))}
-        | {"suppressed": True}
-        if 0 < row["households"] < MINIMUM
-        else row
+        {**row, **dict.fromkeys(VALUES), "suppressed": True} if _hidden(row, report) else row
         for row in trend(db, year, number, now)
     ]
     if comune is not None:
@@ -48,8 +45,15 @@ def trend(db: Database, year: int, month: int, now: int) -> list[dict[str, Any]]
     ]
 
 
+def _hidden(entry: dict[str, Any], report: dict[str, Any]) -> bool:
+    """A trend entry is hidden when small; the month's own entry exactly when the network's row is."""
+    if entry["month"] == report["month"]:
+        return report["network"]["redemptions"] is None
+    return 0 < entry["households"] < MINIMUM
+
+
 def _average(row: dict[str, Any]) -> int | None:
     """Discount per family that used the card, in cents (rounded down); hidden with its row."""
-    if row.get("suppressed"):
+    if row["discount_cents"] is None:
         return None
     return int(row["discount_cents"]) // int(row["households"]) if row["households"] else 0

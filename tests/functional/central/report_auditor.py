@@ -119,10 +119,24 @@ def _solve(equations: list[list[tuple[Cell, int]]], value: dict[Cell, float | No
 
 
 def recover(report: dict[str, Any], known: dict[tuple[Cell, str], float] | None = None) -> list[Recovered]:
-    """Every hidden figure of the (whole-network) report that the published ones, and what an insider
-    ``known``s, determine."""
+    """Every hidden figure of the (whole-network) report that the published ones determine; with what an
+    insider ``known``s, those it could not work out from its own knowledge and the tables' shape alone."""
+    found = _recover(report, known or {})
+    if known:
+        blank = {**report, "network": _blank(report["network"]), "trend": []}
+        blank |= {t: [_blank(r) for r in report[t]] for t in ("by_family_comune", "by_shop_comune")}
+        blank |= {t: [_blank(r) for r in report[t]] for t in ("by_category", "flow")}
+        own = {(r.cell, r.measure) for r in _recover(blank, known)}
+        found = [r for r in found if (r.cell, r.measure) not in own]
+    return found
+
+
+def _blank(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, **dict.fromkeys(MEASURES)}
+
+
+def _recover(report: dict[str, Any], known: dict[tuple[Cell, str], float]) -> list[Recovered]:
     cells = _cells(report)
-    known = known or {}
     found = []
     for measure in MEASURES:
         value: dict[Cell, float | None] = {}
@@ -149,9 +163,12 @@ def insiders(truth: dict[str, Any]) -> dict[str, dict[tuple[Cell, str], float]]:
             cell = ("category", row["istat"], row["category"])
             views[f"shop {cell}"] = {(cell, m): float(row[m]) for m in (*ADDITIVE, "households")}
     for row in truth["by_shop_comune"]:
-        if row.get("shops_with_redemptions") == 1:
-            cell = ("shop", row["istat"])
-            views[f"shop {cell}"] = {(cell, m): float(row[m]) for m in (*ADDITIVE, "households")}
+        if row.get("shops_with_redemptions") == 1:  # its till sees every card's comune
+            istat = row["istat"]
+            rows = [(("shop", istat), row)]
+            rows += [(("category", istat, r["category"]), r) for r in truth["by_category"] if r["istat"] == istat]
+            rows += [(("flow", r["from"], istat), r) for r in truth["flow"] if r["to"] == istat]
+            views[f"shop in {istat}"] = {(c, m): float(r[m]) for c, r in rows for m in (*ADDITIVE, "households")}
     return views
 
 
