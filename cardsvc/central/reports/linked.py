@@ -98,9 +98,7 @@ def determined(system: System, hidden: set[Cell], known: Iterable[Cell] = ()) ->
     return found
 
 
-def _groups(
-    system: System, unknown: set[Cell]
-) -> list[tuple[list[Cell], list[tuple[Cell, list[Cell]]]]]:
+def _groups(system: System, unknown: set[Cell]) -> list[tuple[list[Cell], list[tuple[Cell, list[Cell]]]]]:
     """The unknown cells split into groups that no sum links, each with the sums that touch it."""
     parent = {cell: cell for cell in unknown}
 

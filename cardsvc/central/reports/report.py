@@ -19,6 +19,14 @@ def build_report(db: Database, month: str, now: int, comune: str | None = None) 
     """Raises ValueError for a malformed month or an unknown comune."""
     year, number = parse_month(month)
     figures = month_figures(db, year, number, now, summary(db, year, number, now))
+    return publish(figures, trend(db, year, number, now), comune)
+
+
+def publish(
+    figures: dict[str, Any], trend_rows: list[dict[str, Any]], comune: str | None = None
+) -> dict[str, Any]:
+    """The report as published, from the month's figures and the trend's, unsuppressed; ValueError for
+    an unknown comune."""
     if comune is not None and comune not in {row["istat"] for row in figures["by_family_comune"]}:
         raise ValueError(f"no comune {comune} in the network")
     report = suppress(figures)
@@ -26,7 +34,7 @@ def build_report(db: Database, month: str, now: int, comune: str | None = None) 
         row["avg_discount_cents"] = _average(row)
     report["trend"] = [
         {**row, **dict.fromkeys(VALUES), "suppressed": True} if _hidden(row, report) else row
-        for row in trend(db, year, number, now)
+        for row in trend_rows
     ]
     if comune is not None:
         report["comune"] = comune

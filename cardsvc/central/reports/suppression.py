@@ -57,7 +57,7 @@ def suppress(figures: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def hidden_cells(system: System, insiders: list[set[Cell]]) -> set[Cell]:
+def hidden_cells(system: System, insiders: list[tuple[set[Cell], set[Cell]]]) -> set[Cell]:
     """The small cells and the complementary ones chosen to protect them."""
     primary = {cell for cell, size in system.size.items() if 0 < size < MINIMUM}
     hidden = set(primary)
@@ -69,14 +69,16 @@ def hidden_cells(system: System, insiders: list[set[Cell]]) -> set[Cell]:
     return hidden
 
 
-def _exposed(system: System, hidden: set[Cell], primary: set[Cell], insiders: list[set[Cell]]) -> Cell | None:
+def _exposed(
+    system: System, hidden: set[Cell], primary: set[Cell], insiders: list[tuple[set[Cell], set[Cell]]]
+) -> Cell | None:
     """A hidden cell the public can work out, or a small one an insider can; None when there is none."""
     found = determined(system, hidden)
     if found:
         return min(found, key=lambda cell: (system.size[cell], cell))
-    for known in insiders:
+    for known, mine in insiders:
         if known & hidden:
-            own = set(determined(system, set(system.size), known))  # what it knows without the report
+            own = mine | set(determined(system, set(system.size), known))  # its own, or without the report
             small = [cell for cell in determined(system, hidden, known) if cell in primary - own]
             if small:
                 return min(small, key=lambda cell: (system.size[cell], cell))
@@ -104,17 +106,32 @@ def _partner(system: System, exposed: Cell, hidden: set[Cell]) -> Cell | None:
     return min(rest, key=lambda cell: (system.size[cell], cell)) if rest else None
 
 
-def insiders(figures: dict[str, Any]) -> list[set[Cell]]:
-    """What each insider knows besides the published figures: the cells it can count for itself."""
-    known: list[set[Cell]] = [{("cards", row["istat"])} for row in figures["by_family_comune"]]
-    known += [
-        {("category", row["istat"], row["category"])} for row in figures["by_category"] if row.get("shops") == 1
+def insiders(figures: dict[str, Any]) -> list[tuple[set[Cell], set[Cell]]]:
+    """What each insider knows besides the published figures (the cells it can count for itself), and
+    the cells that hold its own figures (what it learns of those is its own)."""
+    flows: list[Cell] = [("flow", row["from"], row["to"]) for row in figures["flow"]]
+
+    def mine(istat: str) -> set[Cell]:
+        cells: set[Cell] = {NETWORK, ("shop", istat)}
+        return (
+            cells | {f for f in flows if f[2] == istat} | {("family", f[1]) for f in flows if f[2] == istat}
+        )
+
+    found = [
+        ({("cards", row["istat"])}, {("cards", row["istat"]), NETWORK_CARDS})
+        for row in figures["by_family_comune"]
     ]
+    for row in figures["by_category"]:
+        if row.get("shops") == 1:
+            cell: Cell = ("category", row["istat"], row["category"])
+            found.append(({cell}, mine(row["istat"]) | {cell}))
     for row in figures["by_shop_comune"]:
         if row.get("shops_with_redemptions") == 1:
             istat = row["istat"]
-            cells: set[Cell] = {("shop", istat)}
-            cells |= {("category", istat, r["category"]) for r in figures["by_category"] if r["istat"] == istat}
-            cells |= {("flow", r["from"], istat) for r in figures["flow"] if r["to"] == istat}
-            known.append(cells)
-    return known
+            known: set[Cell] = {("shop", istat)}
+            known |= {
+                ("category", istat, r["category"]) for r in figures["by_category"] if r["istat"] == istat
+            }
+            known |= {f for f in flows if f[2] == istat}
+            found.append((known, mine(istat) | known))
+    return found

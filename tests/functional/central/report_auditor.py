@@ -123,7 +123,8 @@ def recover(report: dict[str, Any], known: dict[tuple[Cell, str], float] | None 
     insider ``known``s, those it could not work out from its own knowledge and the tables' shape alone."""
     found = _recover(report, known or {})
     if known:
-        blank = {**report, "network": _blank(report["network"]), "trend": []}
+        blank = {**report, "network": _blank(report["network"])}
+        blank["trend"] = [_blank(r) for r in report.get("trend", [])]
         blank |= {t: [_blank(r) for r in report[t]] for t in ("by_family_comune", "by_shop_comune")}
         blank |= {t: [_blank(r) for r in report[t]] for t in ("by_category", "flow")}
         own = {(r.cell, r.measure) for r in _recover(blank, known)}
@@ -152,24 +153,51 @@ def _recover(report: dict[str, Any], known: dict[tuple[Cell, str], float]) -> li
     return found
 
 
-def insiders(truth: dict[str, Any]) -> dict[str, dict[tuple[Cell, str], float]]:
-    """What each insider knows of the unpublished figures (``truth``: the figures before suppression):
-    every comune's office its card figures; a shop alone in its category or in its comune that cell."""
-    views: dict[str, dict[tuple[Cell, str], float]] = {}
+def insiders(truth: dict[str, Any]) -> dict[str, tuple[dict[tuple[Cell, str], float], set[Cell]]]:
+    """What each insider knows of the unpublished figures (``truth``: the figures before suppression),
+    and the cells that hold its own figures: every comune's office knows its card figures; a shop alone
+    in its category that cell; a shop alone in its comune that comune's row, categories and flow column
+    (its till sees every card's comune)."""
+    views: dict[str, tuple[dict[tuple[Cell, str], float], set[Cell]]] = {}
+    flows = [("flow", r["from"], r["to"]) for r in truth["flow"]]
     for row in truth["by_family_comune"]:
-        views[f"office {row['istat']}"] = {(("family", row["istat"]), m): float(row[m]) for m in CARDS}
+        cell = ("family", row["istat"])
+        views[f"office {row['istat']}"] = ({(cell, m): float(row[m]) for m in CARDS}, {cell, ("network",)})
+
+    def mine(istat: str) -> set[Cell]:
+        """The cells that add up a shop's figures in comune ``istat``."""
+        cells: set[Cell] = {("network",), ("trend",), ("shop", istat)}
+        return (
+            cells | {f for f in flows if f[2] == istat} | {("family", f[1]) for f in flows if f[2] == istat}
+        )
+
     for row in truth["by_category"]:
         if row.get("shops") == 1:
             cell = ("category", row["istat"], row["category"])
-            views[f"shop {cell}"] = {(cell, m): float(row[m]) for m in (*ADDITIVE, "households")}
+            known = {(cell, m): float(row[m]) for m in (*ADDITIVE, "households")}
+            views[f"shop {cell}"] = (known, mine(row["istat"]) | {cell})
     for row in truth["by_shop_comune"]:
-        if row.get("shops_with_redemptions") == 1:  # its till sees every card's comune
+        if row.get("shops_with_redemptions") == 1:
             istat = row["istat"]
             rows = [(("shop", istat), row)]
-            rows += [(("category", istat, r["category"]), r) for r in truth["by_category"] if r["istat"] == istat]
+            rows += [
+                (("category", istat, r["category"]), r) for r in truth["by_category"] if r["istat"] == istat
+            ]
             rows += [(("flow", r["from"], istat), r) for r in truth["flow"] if r["to"] == istat]
-            views[f"shop in {istat}"] = {(c, m): float(r[m]) for c, r in rows for m in (*ADDITIVE, "households")}
+            known = {(c, m): float(r[m]) for c, r in rows for m in (*ADDITIVE, "households") if m in r}
+            views[f"shop in {istat}"] = (known, mine(istat) | {c for c, _ in rows})
     return views
+
+
+def insider_findings(published: dict[str, Any], truth: dict[str, Any]) -> list[tuple[str, Recovered]]:
+    """The hidden figures standing on one to four families that an insider works out from the report
+    with what it knows, outside the cells that hold its own figures."""
+    found = []
+    for who, (known, own) in insiders(truth).items():
+        found += [
+            (who, r) for r in recover(published, known) if r.cell not in own and stands_on_few(truth, r)
+        ]
+    return found
 
 
 def stands_on_few(truth: dict[str, Any], found: Recovered) -> bool:
