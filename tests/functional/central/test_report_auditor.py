@@ -128,3 +128,53 @@ def test_a_month_without_redemptions_hides_card_figures_together(four: Central) 
     published = assert_nothing_recovered(four, "2026-10")
     small = next(r for r in published["by_family_comune"] if r["istat"] == "108034")
     assert small["active_cards"] is None and small["households_with_card"] is None
+
+
+def test_a_comune_with_one_shop(four: Central) -> None:
+    """Muggiò's one shop serves its four families and two from Seveso: it knows its column of the flow,
+    and no small cell comes out of the report with it."""
+    net = Network(four, {"108040": ["alimentari", "farmacia"], "108012": ["libreria"], "108034": ["sport"]})
+    issued, at = rome("2026-09-10 10:00"), rome("2026-10-05 10:00")
+    seveso, brugherio = net.families("108040", 12, issued), net.families("108012", 8, issued)
+    muggio = net.families("108034", 4, issued)
+    net.shop("108040", "alimentari", seveso[:7], at)
+    net.shop("108040", "farmacia", seveso[5:], at)
+    net.shop("108012", "libreria", brugherio, at)
+    net.shop("108034", "sport", muggio + seveso[:2], at)
+    net.upload()
+    published = assert_nothing_recovered(four, "2026-10")
+    assert ("108034",) in hidden(published, "by_family_comune")
+
+
+def test_a_comune_that_joins_mid_year(four: Central) -> None:
+    """Giussano's first three families get their cards in October: its first month, and the month
+    before (nothing yet), publish nothing that gives them away."""
+    net = Network(four, {istat: ["alimentari"] for istat in COMUNI})
+    old, new = rome("2026-06-10 10:00"), rome("2026-10-02 10:00")
+    cards = {istat: net.families(istat, 9, old) for istat in ("108040", "108012", "108034")}
+    cards["108024"] = net.families("108024", 3, new)
+    for month in ("2026-09-05 10:00", "2026-10-05 10:00"):
+        for istat, own in cards.items():
+            if istat != "108024" or month.startswith("2026-10"):
+                net.shop(istat, "alimentari", own, rome(month))
+    net.upload()
+    assert_nothing_recovered(four, "2026-09")
+    published = assert_nothing_recovered(four, "2026-10")
+    giussano = next(r for r in published["by_family_comune"] if r["istat"] == "108024")
+    assert giussano["new_cards"] is None and giussano["redemptions"] is None
+
+
+def test_several_comuni_each_under_five(four: Central) -> None:
+    """Every comune has two to four families, some shopping next door: the network's row stands on
+    more than five, every comune's is hidden, and nothing can be worked out."""
+    net = Network(four, {istat: ["alimentari"] for istat in COMUNI})
+    issued, at = rome("2026-09-10 10:00"), rome("2026-10-05 10:00")
+    cards = {
+        istat: net.families(istat, count, issued) for istat, count in zip(COMUNI, (2, 3, 4, 3), strict=True)
+    }
+    for istat, own in cards.items():
+        net.shop(istat, "alimentari", own, at)
+    net.shop("108012", "alimentari", cards["108040"][:1], at + 3_600)
+    net.upload()
+    published = assert_nothing_recovered(four, "2026-10")
+    assert len(hidden(published, "by_family_comune")) == 4 and published["network"]["redemptions"] == 13
