@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 import pytest
 
 from cardsvc.central import create_app
+from cardsvc.central.reports.columns import TABLES, rows
+from cardsvc.central.reports.csv_export import table_csv
 from cardsvc.central.reports.figures import month_figures
 from cardsvc.central.reports.months import parse_month
 from cardsvc.central.schema import open_database
@@ -19,8 +22,9 @@ from cardsvc.core import parse_credential
 from cardsvc.core.keys import b64url
 from cardsvc.network_home import NetworkHome
 from tests.functional.central.report_auditor import insider_findings, recover
+from tests.functional.central.report_readers import pdf_text, read_csv, read_html, read_pdf
 from tests.functional.central.test_reports import SINCE, _rfc, report, rome
-from tests.functional.conftest import NOW, PASS, Central, bearer, run_cli
+from tests.functional.conftest import NOW, PASS, USER_PASSWORD, Central, bearer, run_cli
 
 pytestmark = pytest.mark.functional
 COMUNI = {"108040": "Seveso", "108012": "Brugherio", "108034": "Muggiò", "108024": "Giussano"}
@@ -178,3 +182,99 @@ def test_several_comuni_each_under_five(four: Central) -> None:
     net.upload()
     published = assert_nothing_recovered(four, "2026-10")
     assert len(hidden(published, "by_family_comune")) == 4 and published["network"]["redemptions"] == 13
+
+
+@pytest.fixture
+def formats(four: Central, tmp_path: Path) -> dict[str, Any]:
+    """The scenario (two categories a comune) as JSON, CSV, web page, standalone HTML and PDF."""
+    net = Network(four, {istat: ["alimentari", "farmacia"] for istat in COMUNI})
+    issued, at = rome("2026-09-10 10:00"), rome("2026-10-05 10:00")
+    sizes = {"108034": 3, "108012": 10, "108040": 20, "108024": 4}
+    cards = {istat: net.families(istat, count, issued) for istat, count in sizes.items()}
+    for istat, own in cards.items():
+        net.shop(istat, "alimentari", own, at)
+        net.shop(istat, "farmacia", own[: len(own) // 2], at + 3_600)
+    net.shop("108040", "alimentari", cards["108012"][:2], at + 86_400)
+    net.upload()
+    login(four)
+    for kind in ("html", "pdf"):
+        out = tmp_path / f"report.{kind}"
+        run_cli(
+            "report",
+            "--instance",
+            str(four.instance),
+            "--month",
+            "2026-10",
+            "--format",
+            kind,
+            "--out",
+            str(out),
+        )
+    published = report(four, "2026-10")
+    return {
+        "json": published,
+        "csv": {table: table_csv(published, table) for table in TABLES},
+        "page": four.client.get("/admin/reports?month=2026-10").get_data(as_text=True),
+        "html": (tmp_path / "report.html").read_text(),
+        "pdf": tmp_path / "report.pdf",
+    }
+
+
+def test_every_format_shows_every_column(formats: dict[str, Any]) -> None:
+    """One column table: each table's columns, in order, in the JSON, the CSV, both HTML pages and the
+    PDF (where a comune is named in its row's first cell, and a flow's family comune by its section)."""
+    shown_as_name = {"by_family_comune": ("istat",), "by_shop_comune": ("istat",)}
+    pdf = " ".join(pdf_text(formats["pdf"]).split())
+    for table, columns in TABLES.items():
+        for row in rows(formats["json"], table):
+            assert {c.key for c in columns} <= row.keys(), (table, row)
+        assert formats["csv"][table].lstrip("\ufeff").splitlines()[0] == ";".join(c.csv for c in columns)
+        keys = [c.key for c in columns if c.key not in shown_as_name.get(table, ())]
+        for page in ("page", "html"):
+            header = formats[page].split(f'data-table="{table}"')[1].split("</tr>")[0]
+            assert re.findall(r'<th data-key="([^"]+)"', header) == keys, (page, table)
+        in_pdf = {"by_family_comune": ("istat",), "by_shop_comune": ("istat",), "by_category": ("istat",),
+                  "flow": ("from",)}.get(table, ())  # fmt: skip
+        assert " ".join(c.label for c in columns if c.key not in in_pdf) in pdf, table
+    assert "Sconto medio per famiglia" in pdf
+
+
+def test_every_format_shows_the_same_figures_and_hides_the_same(formats: dict[str, Any]) -> None:
+    """Every figure each format shows is the JSON's, every hidden one hidden, and the auditor recovers
+    nothing from any of them."""
+    published = formats["json"]
+    names = {r["comune"]: r["istat"] for r in published["by_family_comune"]}
+    readings = {
+        "csv": read_csv(formats["csv"], "2026-10"),
+        "page": read_html(formats["page"], "2026-10"),
+        "html": read_html(formats["html"], "2026-10"),
+        "pdf": read_pdf(formats["pdf"], names, "2026-10"),
+    }
+    assert any(r.get("suppressed") for r in published["by_family_comune"])
+    for kind, reading in readings.items():
+        for table in TABLES:
+            shown = reading[table] if table != "network" else [reading["network"]]
+            assert shown, (kind, table)
+            expected = {_identity(table, r): r for r in rows(published, table)}
+            for row in shown:
+                truth = expected[_identity(table, row)]
+                for column in TABLES[table]:
+                    if column.figure and column.key in row:
+                        assert row[column.key] == truth[column.key], (kind, table, row, column.key)
+            if kind != "pdf" or table != "flow":  # the PDF lists each comune's ten main flows
+                assert len(shown) == len(expected), (kind, table)
+        assert recover(reading) == [], kind
+
+
+def _identity(table: str, row: dict[str, Any]) -> tuple[str, ...]:
+    keys = {"network": (), "by_category": ("istat", "category"), "flow": ("from", "to"), "trend": ("month",)}
+    return tuple(str(row[k]) for k in keys.get(table, ("istat",)))
+
+
+def login(central: Central) -> None:
+    page = central.client.get("/admin/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    answer = central.client.post(
+        "/admin/login", data={"csrf_token": token, "username": "admin", "password": USER_PASSWORD}
+    )
+    assert answer.status_code == 302
