@@ -1,7 +1,7 @@
 """How many cells each month's report hides: the small ones, and those hidden with them.
 
 Run: ``.venv/bin/python bench/hidden_cells.py var/demo/central`` (any central instance folder). For every
-month with redemptions or card changes it prints the cells of the month's linked system (rows of every
+month with redemptions it prints the cells of the month's linked system (rows of every
 table, with a family comune's card figures as a cell of their own), the small cells (one to four
 households) and the cells the report hides in all, and the time the suppression took.
 """
@@ -29,6 +29,8 @@ def main(instance: str) -> None:
     print("month    cells  small  hidden  seconds")
     for name in sorted(set(months)):
         figures = month_figures(db, int(name[:4]), int(name[5:]), now)
+        if not figures["network"]["households"]:
+            continue  # no redemptions
         system = linked_system(figures)
         started = time.perf_counter()
         hidden = hidden_cells(system, insiders(figures))

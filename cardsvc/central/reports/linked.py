@@ -77,24 +77,70 @@ def _card_households(row: dict[str, Any]) -> int:
     return max(int(row.get("card_households") or 0), int(row["households_with_card"]))
 
 
+class Freedom:
+    """How the hidden cells can move without changing anything published: for each group of hidden
+    cells that the sums link, an orthonormal basis of the row space of the sums over those cells.
+
+    A hidden cell is determined when its unit vector lies in that row space (its leverage is one). An
+    insider who knows some hidden cells ``K`` besides adds the equations ``x_K = known``: with ``M``
+    the projector on the free directions, cell ``j`` is then determined when
+    ``M[j,j] - M[j,K] M[K,K]⁺ M[K,j]`` is zero. ``cache`` keeps the bases of groups between calls.
+    """
+
+    def __init__(self, system: System, hidden: set[Cell], cache: dict[tuple[Cell, ...], Any]) -> None:
+        self.groups = []
+        for cells, sums in _groups(system, hidden):
+            key = tuple(cells)
+            if key not in cache:
+                cache[key] = _row_space(cells, sums)
+            self.groups.append((cells, cache[key]))
+
+    def determined(self, known: set[Cell] | frozenset[Cell] = frozenset()) -> list[Cell]:
+        """The hidden cells other than ``known`` that the visible ones, the ``known`` ones and the sums
+        determine."""
+        found = []
+        for cells, basis in self.groups:
+            index = [n for n, cell in enumerate(cells) if cell in known]
+            free = 1.0 - (basis**2).sum(axis=0)  # M[j, j]
+            if index:
+                columns = -basis.T @ basis[:, index]  # M[:, K] = I[:, K] - B^T B[:, K]
+                columns[index, range(len(index))] += 1.0
+                gram = np.linalg.pinv(columns[index, :], hermitian=True)
+                free = free - np.einsum("jk,kl,jl->j", columns, gram, columns)
+            found += [cell for n, cell in enumerate(cells) if free[n] < 1e-7 and cell not in known]
+        return found
+
+
+def _row_space(cells: list[Cell], sums: list[tuple[Cell, list[Cell]]]) -> Any:
+    index = {cell: n for n, cell in enumerate(cells)}
+    matrix = np.zeros((max(len(sums), 1), len(cells)))
+    for row, (total, parts) in enumerate(sums):
+        for cell, sign in ((total, -1.0), *((part, 1.0) for part in parts)):
+            if cell in index:
+                matrix[row, index[cell]] += sign
+    _, singular, basis = np.linalg.svd(matrix, full_matrices=False)
+    rank = int((singular > TOLERANCE * max(1.0, float(singular.max(initial=0.0)))).sum())
+    return basis[:rank]
+
+
 def determined(system: System, hidden: set[Cell], known: Iterable[Cell] = ()) -> list[Cell]:
     """The hidden cells (other than the ``known`` ones) that the visible cells, the ``known`` ones and
-    the sums determine; solved one connected group of hidden cells at a time."""
-    unknown = hidden - set(known)
-    found: list[Cell] = []
-    for group, sums in _groups(system, unknown):
-        if not sums:
-            continue
-        index = {cell: n for n, cell in enumerate(group)}
-        matrix = np.zeros((len(sums), len(group)))
-        for row, (total, parts) in enumerate(sums):
-            for cell, sign in ((total, -1.0), *((part, 1.0) for part in parts)):
-                if cell in index:
-                    matrix[row, index[cell]] += sign
-        _, singular, basis = np.linalg.svd(matrix)
-        rank = int((singular > TOLERANCE * max(1.0, float(singular.max(initial=0.0)))).sum())
-        free = basis[rank:]  # the directions in which the hidden cells can move unseen
-        found += [cell for cell, n in index.items() if not np.any(np.abs(free[:, n]) > 1e-7)]
+    the sums determine."""
+    return Freedom(system, hidden, {}).determined(set(known) & hidden)
+
+
+def follows(system: System, known: set[Cell]) -> set[Cell]:
+    """The cells that the ``known`` ones give through sums alone, without any published figure: a sum
+    whose cells are all known but one gives that one."""
+    found = set(known)
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in system.sums:
+            missing = [cell for cell in (total, *parts) if cell not in found]
+            if len(missing) == 1:
+                found.add(missing[0])
+                changed = True
     return found
 
 

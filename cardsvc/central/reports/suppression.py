@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .linked import NETWORK, NETWORK_CARDS, Cell, System, determined, linked_system
+from .linked import NETWORK, NETWORK_CARDS, Cell, Freedom, System, follows, linked_system
 
 MINIMUM = 5
 VALUES = ("redemptions", "spend_cents", "discount_cents", "households")
@@ -61,7 +61,11 @@ def hidden_cells(system: System, insiders: list[tuple[set[Cell], set[Cell]]]) ->
     """The small cells and the complementary ones chosen to protect them."""
     primary = {cell for cell, size in system.size.items() if 0 < size < MINIMUM}
     hidden = set(primary)
-    while (exposed := _exposed(system, hidden, primary, insiders)) is not None:
+    own = [mine | follows(system, known) for known, mine in insiders]  # what each knows without the report
+    cache: dict[tuple[Cell, ...], Any] = {}
+    while (
+        exposed := _exposed(Freedom(system, hidden, cache), system, hidden, primary, insiders, own)
+    ) is not None:
         partner = _partner(system, exposed, hidden)
         if partner is None:
             break  # everything that could be hidden is
@@ -70,16 +74,20 @@ def hidden_cells(system: System, insiders: list[tuple[set[Cell], set[Cell]]]) ->
 
 
 def _exposed(
-    system: System, hidden: set[Cell], primary: set[Cell], insiders: list[tuple[set[Cell], set[Cell]]]
+    freedom: Freedom,
+    system: System,
+    hidden: set[Cell],
+    primary: set[Cell],
+    insiders: list[tuple[set[Cell], set[Cell]]],
+    own: list[set[Cell]],
 ) -> Cell | None:
     """A hidden cell the public can work out, or a small one an insider can; None when there is none."""
-    found = determined(system, hidden)
+    found = freedom.determined()
     if found:
         return min(found, key=lambda cell: (system.size[cell], cell))
-    for known, mine in insiders:
+    for (known, _mine), theirs in zip(insiders, own, strict=True):
         if known & hidden:
-            own = mine | set(determined(system, set(system.size), known))  # its own, or without the report
-            small = [cell for cell in determined(system, hidden, known) if cell in primary - own]
+            small = [cell for cell in freedom.determined(known & hidden) if cell in primary - theirs]
             if small:
                 return min(small, key=lambda cell: (system.size[cell], cell))
     return None
