@@ -57,7 +57,7 @@ def _hidden(entry: dict[str, Any], report: dict[str, Any]) -> bool:
     """A trend entry is hidden when small; the month's own entry exactly when the network's row is."""
     if entry["month"] == report["month"]:
         return report["network"]["redemptions"] is None
-    return 0 < entry["households"] < MINIMUM
+    return 0 < int(entry["households"]) < MINIMUM
 
 
 def _average(row: dict[str, Any]) -> int | None:

@@ -125,10 +125,10 @@ def insiders(figures: dict[str, Any]) -> list[tuple[set[Cell], set[Cell]]]:
             cells | {f for f in flows if f[2] == istat} | {("family", f[1]) for f in flows if f[2] == istat}
         )
 
-    found = [
-        ({("cards", row["istat"])}, {("cards", row["istat"]), NETWORK_CARDS})
-        for row in figures["by_family_comune"]
-    ]
+    found: list[tuple[set[Cell], set[Cell]]] = []
+    for row in figures["by_family_comune"]:
+        office: Cell = ("cards", row["istat"])
+        found.append(({office}, {office, NETWORK_CARDS}))
     for row in figures["by_category"]:
         if row.get("shops") == 1:
             cell: Cell = ("category", row["istat"], row["category"])
