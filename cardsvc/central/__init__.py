@@ -30,13 +30,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .admin_ui import bp as admin_bp
     from .api import bp as api_bp
     from .auth import current_user
-    from .i18n import language, t
+    from .i18n import column_label, language, t
     from .openapi import bp as openapi_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(openapi_bp)
     app.register_blueprint(admin_bp)
     app.jinja_env.globals.update(
-        t=t, lang=language, csrf_token=csrf_token, current_user=current_user, euros=format_euros
+        t=t,
+        lang=language,
+        csrf_token=csrf_token,
+        current_user=current_user,
+        euros=format_euros,
+        column_label=column_label,
     )
     return app

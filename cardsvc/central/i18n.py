@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from ..web_i18n import Catalog, language
+from .reports.columns import LABELS, Column
 
-__all__ = ["MESSAGES", "language", "t"]
+__all__ = ["MESSAGES", "column_label", "language", "t"]
 MESSAGES: dict[str, tuple[str, str]] = {
     "app_title": ("Family Card — servizio centrale", "Family Card — central service"),
     "login": ("Accedi", "Log in"),
@@ -117,5 +118,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "language": ("English", "Italiano"),
 }
 
-
+MESSAGES |= {f"column_{key}": labels for key, labels in LABELS.items()}  # the report's columns
 t = Catalog(MESSAGES)
+
+
+def column_label(column: Column) -> str:
+    """A report column's label in the page's language."""
+    return t(f"column_{column.key}")

@@ -41,6 +41,7 @@ def reports() -> str:
         report=_report(month),
         month=month,
         tables=TABLES,
+        columns=TABLES,
         comune=request.args.get("comune", ""),
     )
 

@@ -58,6 +58,14 @@ def report(instance: Path, month: str, comune: str | None, kind: str, out: Path,
             app = create_app(instance_settings(instance))
             with app.app_context():
                 template = app.jinja_env.get_template("report_standalone.html")
-                out.write_text(template.render(report=published, charts=svgs, euros=format_euros))
+                out.write_text(
+                    template.render(
+                        report=published,
+                        charts=svgs,
+                        euros=format_euros,
+                        columns=TABLES,
+                        label=lambda c: c.label,
+                    )
+                )
         bar.update(steps)
     click.echo(f"Wrote {out}")

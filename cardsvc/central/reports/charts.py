@@ -13,6 +13,8 @@ matplotlib.use("Agg")  # no display: files only
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
+from .columns import label
+
 BLUE, ORANGE, GREY = "#0b5394", "#e69138", "#bbbbbb"
 MOST = 20  # a network of many comuni: the charts show the 20 with the most operations
 plt.rcParams.update(
@@ -41,19 +43,19 @@ def bars_by_comune(report: dict[str, Any], kind: str = "svg") -> bytes:
     names = [r["comune"] for r in chosen]
     figure, axes = plt.subplots(figsize=(7, 0.35 * len(names) + 1.2))
     positions = range(len(names))
-    for offset, (source, colour, label) in enumerate(
+    for offset, (source, colour, legend) in enumerate(
         ((families, BLUE, "per comune della famiglia"), (shops, ORANGE, "per comune del negozio"))
     ):
         values = [source[istat]["redemptions"] for istat in families]
         ys = [p + offset * 0.4 for p in positions]
-        axes.barh(ys, [v or 0 for v in values], height=0.38, color=colour, label=label)
+        axes.barh(ys, [v or 0 for v in values], height=0.38, color=colour, label=legend)
         for y, value in zip(ys, values, strict=True):
             if value is None:
                 axes.barh(y, 0.0001, height=0.38, color=GREY)
                 axes.text(0, y, " < 5", va="center", color="#555555")
     axes.set_yticks([p + 0.2 for p in positions], names)
     axes.invert_yaxis()
-    axes.set_xlabel("operazioni nel mese")
+    axes.set_xlabel(f"{label('redemptions')} nel mese")
     axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
     return _output(figure, kind)
 
@@ -94,9 +96,9 @@ def flow_heatmap(report: dict[str, Any], kind: str = "svg") -> bytes:
     labels = [names[istat] for istat in order]
     axes.set_xticks(range(size), labels, rotation=45, ha="right")
     axes.set_yticks(range(size), labels)
-    axes.set_xlabel("comune del negozio")
-    axes.set_ylabel("comune della famiglia")
-    figure.colorbar(image, ax=axes, shrink=0.7, label="operazioni")
+    axes.set_xlabel(label("to"))
+    axes.set_ylabel(label("from"))
+    figure.colorbar(image, ax=axes, shrink=0.7, label=label("redemptions"))
     return _output(figure, kind)
 
 
@@ -104,16 +106,13 @@ def trend_lines(report: dict[str, Any], kind: str = "svg") -> bytes:
     """The last twelve months: redemptions and families using the card."""
     months = [r["month"] for r in report["trend"]]
     figure, axes = plt.subplots(figsize=(7, 2.8))
-    for key, colour, label in (
-        ("redemptions", BLUE, "operazioni"),
-        ("households", ORANGE, "famiglie che la usano"),
-    ):
+    for key, colour in (("redemptions", BLUE), ("households", ORANGE)):
         axes.plot(
             months,
             [r[key] if r[key] is not None else float("nan") for r in report["trend"]],
             marker="o",
             color=colour,
-            label=label,
+            label=label(key),
         )
     axes.set_ylim(bottom=0)
     axes.tick_params(axis="x", rotation=45)

@@ -7,34 +7,10 @@ import csv
 import io
 from typing import Any
 
+from .columns import TABLES, rows
+
+__all__ = ["TABLES", "table_csv"]
 SUPPRESSED = "< 5"
-TABLES: dict[str, list[tuple[str, str]]] = {
-    "by_family_comune": [
-        ("istat", "istat"), ("comune", "comune"), ("active_cards", "carte_attive"),
-        ("households_with_card", "famiglie_con_carta"), ("households", "famiglie_che_la_usano"),
-        ("redemptions", "operazioni"), ("spend_cents", "spesa_euro"), ("discount_cents", "sconto_euro"),
-        ("avg_discount_cents", "sconto_medio_per_famiglia_euro"), ("new_cards", "carte_nuove"),
-        ("revoked_cards", "carte_revocate"),
-        ("open_flags", "segnalazioni_aperte"),
-    ],
-    "by_shop_comune": [
-        ("istat", "istat"), ("comune", "comune"), ("shops_participating", "negozi_aderenti"),
-        ("shops_with_redemptions", "negozi_con_operazioni"), ("households", "famiglie"),
-        ("redemptions", "operazioni"), ("spend_cents", "spesa_euro"), ("discount_cents", "sconto_euro"),
-    ],
-    "by_category": [
-        ("istat", "istat_negozio"), ("category", "categoria"), ("households", "famiglie"),
-        ("redemptions", "operazioni"), ("spend_cents", "spesa_euro"), ("discount_cents", "sconto_euro"),
-    ],
-    "flow": [
-        ("from", "istat_famiglia"), ("to", "istat_negozio"), ("households", "famiglie"),
-        ("redemptions", "operazioni"), ("discount_cents", "sconto_euro"),
-    ],
-    "trend": [
-        ("month", "mese"), ("households", "famiglie"), ("redemptions", "operazioni"),
-        ("spend_cents", "spesa_euro"), ("discount_cents", "sconto_euro"),
-    ],
-}  # fmt: skip
 
 
 def _cell(row: dict[str, Any], key: str, italian: bool) -> str:
@@ -52,7 +28,7 @@ def table_csv(report: dict[str, Any], table: str, italian: bool = True) -> str:
     columns = TABLES[table]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if italian else ",", lineterminator="\r\n")
-    writer.writerow([header for _key, header in columns])
-    for row in report[table]:
-        writer.writerow([_cell(row, key, italian) for key, _header in columns])
+    writer.writerow([column.csv for column in columns])
+    for row in rows(report, table):
+        writer.writerow([_cell(row, column.key, italian) for column in columns])
     return "\ufeff" + buffer.getvalue()

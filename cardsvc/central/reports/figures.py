@@ -23,6 +23,7 @@ LIVE = (
     "and voided = 0 and kiosk_time >= ? and kiosk_time < ?"
 )
 FAMILY = "coalesce(household, cti)"
+CARD_KEYS = ("active_cards", "households_with_card", "new_cards", "revoked_cards", "card_households")
 MEASURES = (
     f"count(*), coalesce(sum(amount_cents), 0), coalesce(sum(discount_cents), 0), count(distinct {FAMILY})"
 )
@@ -47,14 +48,14 @@ def comuni(db: Database) -> dict[str, str]:
 
 
 def _cards_by_comune(db: Database, start: int, end: int) -> dict[str, dict[str, int]]:
-    """Active cards at the month's end, households holding one, cards issued and revoked in the month."""
+    """Active cards at the month's end, households holding one, cards issued and revoked in the month,
+    and the households behind any of these (``card_households``, for suppression only)."""
+    active = "iat < :end and exp > :end and (revoked_at is null or revoked_at >= :end)"
+    new, revoked = "iat >= :start and iat < :end", "revoked_at >= :start and revoked_at < :end"
     rows = db.execute(
-        "select istat, "
-        "sum(iat < :end and exp > :end and (revoked_at is null or revoked_at >= :end)), "
-        "count(distinct case when iat < :end and exp > :end and (revoked_at is null or revoked_at >= :end) "
-        "then coalesce(household, cti) end), "
-        "sum(iat >= :start and iat < :end), "
-        "sum(revoked_at >= :start and revoked_at < :end) "
+        f"select istat, sum({active}), count(distinct case when {active} then {FAMILY} end), "
+        f"sum({new}), sum({revoked}), "
+        f"count(distinct case when ({active}) or ({new}) or ({revoked}) then {FAMILY} end) "
         "from cards group by istat",
         {"start": start, "end": end},
     )
@@ -64,8 +65,9 @@ def _cards_by_comune(db: Database, start: int, end: int) -> dict[str, dict[str, 
             "households_with_card": h or 0,
             "new_cards": n or 0,
             "revoked_cards": r or 0,
+            "card_households": c or 0,
         }
-        for istat, a, h, n, r in rows
+        for istat, a, h, n, r, c in rows
     }
 
 
@@ -93,9 +95,11 @@ def heavy_figures(db: Database, year: int, month: int) -> dict[str, Any]:
         )
     }
     categories = [
-        {"istat": istat, "category": category, **_measures(rest)}
+        {"istat": istat, "category": category, **_measures(rest), "shops": rest[4]}
         for istat, category, *rest in db.execute(
-            f"select r.shop_istat, m.category, {MEASURES_R} {LIVE_R} group by 1, 2 order by 1, 2", span
+            f"select r.shop_istat, m.category, {MEASURES_R}, count(distinct r.merchant_id) {LIVE_R} "
+            "group by 1, 2 order by 1, 2",
+            span,
         )
     ]
     flow = [
@@ -129,7 +133,7 @@ def month_figures(
         ).fetchall()
     )
     empty = {"redemptions": 0, "spend_cents": 0, "discount_cents": 0, "households": 0}
-    no_cards = {"active_cards": 0, "households_with_card": 0, "new_cards": 0, "revoked_cards": 0}
+    no_cards = dict.fromkeys(CARD_KEYS, 0)
     family_rows = [
         {"istat": istat, "comune": name, **cards.get(istat, no_cards), **by_family.get(istat, empty),
          "open_flags": flags.get(istat, 0)}
@@ -160,5 +164,4 @@ def period_label(start: int, end: int) -> str:
 
 
 def _sum_cards(cards: dict[str, dict[str, int]]) -> dict[str, int]:
-    keys = ("active_cards", "households_with_card", "new_cards", "revoked_cards")
-    return {key: sum(row[key] for row in cards.values()) for key in keys}
+    return {key: sum(row.get(key, 0) for row in cards.values()) for key in CARD_KEYS}

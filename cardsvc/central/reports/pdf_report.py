@@ -8,46 +8,59 @@ matplotlib PNGs at 150 dpi.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ...euros import format_euros
 from . import charts
+from .columns import TABLES, Column
 
 STYLES = getSampleStyleSheet()
+HEADER = ParagraphStyle("header", fontName="Helvetica-Bold", fontSize=7, leading=8, textColor=colors.white)
 SUPPRESSED = "< 5"
-FLOWS_PER_COMUNE = 10  # a comune's section lists the other comuni its families spend most in
+FLOWS_PER_COMUNE = 10  # a comune's section lists the comuni its families spend most in
 
 
-def _value(row: dict[str, Any], key: str) -> str:
+def _value(row: dict[str, Any], key: str, names: dict[str, str]) -> str:
     value = row.get(key)
     if value is None:
         return SUPPRESSED if row.get("suppressed") else ""
+    if key in ("from", "to"):
+        return names.get(str(value), str(value))
     if key.endswith("_cents"):
         return format_euros(int(value))
     return f"{value:,}".replace(",", ".") if isinstance(value, int) else str(value)
 
 
-def _table(header: list[str], rows: list[list[str]], widths: list[float] | None = None) -> Table:
-    table = Table([header, *rows], colWidths=widths, repeatRows=1)
+def _table(
+    columns: Sequence[Column], rows: list[dict[str, Any]], names: dict[str, str] | None = None
+) -> Table:
+    """A table with the columns' labels as its header (wrapped to fit) and a row per row."""
+    header = [Paragraph(column.label, HEADER) for column in columns]
+    body = [[_value(row, column.key, names or {}) for column in columns] for row in rows]
+    table = Table([header, *body], repeatRows=1)
     table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
-                ("FONT", (0, 1), (-1, -1), "Helvetica", 8),
+                ("FONT", (0, 1), (-1, -1), "Helvetica", 7),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0b5394")),
-                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+                ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+                ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#cccccc")),
             ]
         )
     )
     return table
+
+
+def _without(table: str, *keys: str) -> tuple[Column, ...]:
+    return tuple(column for column in TABLES[table] if column.key not in keys)
 
 
 def _chart(png: bytes, width_mm: float) -> Image:
@@ -57,31 +70,10 @@ def _chart(png: bytes, width_mm: float) -> Image:
     return image
 
 
-FAMILY_COLUMNS = [
-    ("comune", "Comune"),
-    ("active_cards", "Carte attive"),
-    ("households_with_card", "Famiglie con carta"),
-    ("households", "Famiglie che la usano"),
-    ("redemptions", "Operazioni"),
-    ("spend_cents", "Spesa"),
-    ("discount_cents", "Sconto"),
-    ("new_cards", "Nuove"),
-    ("revoked_cards", "Revocate"),
-    ("open_flags", "Segnal."),
-]
-SHOP_COLUMNS = [
-    ("comune", "Comune"),
-    ("shops_participating", "Negozi aderenti"),
-    ("shops_with_redemptions", "Con operazioni"),
-    ("households", "Famiglie"),
-    ("redemptions", "Operazioni"),
-    ("spend_cents", "Spesa"),
-    ("discount_cents", "Sconto"),
-]
-
-
-def _rows(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> list[list[str]]:
-    return [[_value(row, key) for key, _label in columns] for row in rows]
+FAMILY_COLUMNS = _without("by_family_comune", "istat")  # the comune by its name
+SHOP_COLUMNS = _without("by_shop_comune", "istat")
+CATEGORY_COLUMNS = _without("by_category", "istat")
+FLOW_COLUMNS = _without("flow", "from")  # in the family comune's section
 
 
 def render_pdf(report: dict[str, Any]) -> bytes:
@@ -117,31 +109,19 @@ def render_pdf(report: dict[str, Any]) -> bytes:
         ),
         Spacer(1, 4 * mm),
         Paragraph("Rete", STYLES["Heading2"]),
-        _table(
-            ["Carte attive", "Famiglie con carta", "Famiglie che la usano", "Operazioni", "Spesa", "Sconto"],
-            [
-                [
-                    _value(network, k)
-                    for k in (
-                        "active_cards",
-                        "households_with_card",
-                        "households",
-                        "redemptions",
-                        "spend_cents",
-                        "discount_cents",
-                    )
-                ]
-            ],
-        ),
+        _table(TABLES["network"], [network]),
         Spacer(1, 4 * mm),
         _chart(charts.trend_lines(report, "png"), 170),
         _chart(charts.bars_by_comune(report, "png"), 150),
         PageBreak(),
         Paragraph("Per comune della famiglia", STYLES["Heading2"]),
-        _table([label for _k, label in FAMILY_COLUMNS], _rows(report["by_family_comune"], FAMILY_COLUMNS)),
+        _table(FAMILY_COLUMNS, report["by_family_comune"]),
         Spacer(1, 4 * mm),
         Paragraph("Per comune del negozio", STYLES["Heading2"]),
-        _table([label for _k, label in SHOP_COLUMNS], _rows(report["by_shop_comune"], SHOP_COLUMNS)),
+        _table(SHOP_COLUMNS, report["by_shop_comune"]),
+        Spacer(1, 4 * mm),
+        Paragraph("Andamento degli ultimi 12 mesi", STYLES["Heading2"]),
+        _table(TABLES["trend"], report["trend"]),
         PageBreak(),
         Paragraph("Flussi tra comuni", STYLES["Heading2"]),
         _chart(charts.flow_heatmap(report, "png"), 170),
@@ -150,44 +130,26 @@ def render_pdf(report: dict[str, Any]) -> bytes:
     for family in report["by_family_comune"]:
         istat = family["istat"]
         story += [PageBreak(), Paragraph(f"Comune di {family['comune']}", STYLES["Heading2"])]
-        story.append(_table([label for _k, label in FAMILY_COLUMNS[1:]], _rows([family], FAMILY_COLUMNS[1:])))
+        story.append(_table(FAMILY_COLUMNS[1:], [family]))
         shop = [r for r in report["by_shop_comune"] if r["istat"] == istat]
         story += [
             Spacer(1, 3 * mm),
-            _table([label for _k, label in SHOP_COLUMNS[1:]], _rows(shop, SHOP_COLUMNS[1:])),
+            _table(SHOP_COLUMNS[1:], shop),
         ]
         categories = [r for r in report["by_category"] if r["istat"] == istat]
         if categories:
-            columns = [
-                ("category", "Categoria"),
-                ("households", "Famiglie"),
-                ("redemptions", "Operazioni"),
-                ("spend_cents", "Spesa"),
-                ("discount_cents", "Sconto"),
-            ]
             story += [
                 Spacer(1, 3 * mm),
                 Paragraph("Negozi per categoria", STYLES["Heading4"]),
-                _table([label for _k, label in columns], _rows(categories, columns)),
+                _table(CATEGORY_COLUMNS, categories),
             ]
-        flows = [r for r in report["flow"] if r["from"] == istat and r["to"] != istat]
+        flows = [r for r in report["flow"] if r["from"] == istat]
         flows = sorted(flows, key=lambda r: -(r["redemptions"] or 0))[:FLOWS_PER_COMUNE]
         if flows:
-            rows = [
-                [
-                    names.get(r["to"], r["to"]),
-                    _value(r, "households"),
-                    _value(r, "redemptions"),
-                    _value(r, "discount_cents"),
-                ]
-                for r in flows
-            ]
             story += [
                 Spacer(1, 3 * mm),
-                Paragraph(
-                    "Dove spendono le famiglie, fuori comune (i 10 comuni principali)", STYLES["Heading4"]
-                ),
-                _table(["Comune del negozio", "Famiglie", "Operazioni", "Sconto"], rows),
+                Paragraph("Dove spendono le famiglie (i 10 comuni principali)", STYLES["Heading4"]),
+                _table(FLOW_COLUMNS, flows, names),
             ]
     document.build(story, onFirstPage=decorate, onLaterPages=decorate)
     return buffer.getvalue()

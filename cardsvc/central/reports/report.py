@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from .figures import month_figures
 from .months import label, parse_month, previous_months
 from .summaries import network_summary, summary
-from .suppression import MINIMUM, suppress
+from .suppression import MINIMUM, VALUES, suppress
 
 TREND_MONTHS = 12
 
@@ -19,17 +19,22 @@ def build_report(db: Database, month: str, now: int, comune: str | None = None) 
     """Raises ValueError for a malformed month or an unknown comune."""
     year, number = parse_month(month)
     figures = month_figures(db, year, number, now, summary(db, year, number, now))
+    return publish(figures, trend(db, year, number, now), comune)
+
+
+def publish(
+    figures: dict[str, Any], trend_rows: list[dict[str, Any]], comune: str | None = None
+) -> dict[str, Any]:
+    """The report as published, from the month's figures and the trend's, unsuppressed; ValueError for
+    an unknown comune."""
     if comune is not None and comune not in {row["istat"] for row in figures["by_family_comune"]}:
         raise ValueError(f"no comune {comune} in the network")
     report = suppress(figures)
     for row in [*report["by_family_comune"], report["network"]]:
         row["avg_discount_cents"] = _average(row)
     report["trend"] = [
-        {**row, **dict.fromkeys(("redemptions", "spend_cents", "discount_cents", "households"))}
-        | {"suppressed": True}
-        if 0 < row["households"] < MINIMUM
-        else row
-        for row in trend(db, year, number, now)
+        {**row, **dict.fromkeys(VALUES), "suppressed": True} if _hidden(row, report) else row
+        for row in trend_rows
     ]
     if comune is not None:
         report["comune"] = comune
@@ -48,8 +53,15 @@ def trend(db: Database, year: int, month: int, now: int) -> list[dict[str, Any]]
     ]
 
 
+def _hidden(entry: dict[str, Any], report: dict[str, Any]) -> bool:
+    """A trend entry is hidden when small; the month's own entry exactly when the network's row is."""
+    if entry["month"] == report["month"]:
+        return report["network"]["redemptions"] is None
+    return 0 < int(entry["households"]) < MINIMUM
+
+
 def _average(row: dict[str, Any]) -> int | None:
     """Discount per family that used the card, in cents (rounded down); hidden with its row."""
-    if row.get("suppressed"):
+    if row["discount_cents"] is None:
         return None
     return int(row["discount_cents"]) // int(row["households"]) if row["households"] else 0

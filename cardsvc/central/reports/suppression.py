@@ -1,87 +1,145 @@
-"""Small cells hidden: no published figure may stand on fewer than five households.
+"""Small cells hidden, and enough others with them that no combination of published figures gives one
+back: no published figure may stand on fewer than five households.
 
-A row of a table (a comune, a category, a pair of comuni in the flow) is *suppressed* when between one
-and four distinct households stand behind it: its values are withheld and shown as "< 5". Since a
-table's rows add up to a total that is published (the network's, a comune's), one hidden row among
-visible ones could be recovered by subtraction; so, in every group of rows that adds up to a published
-total, when exactly one row is hidden the next smallest is hidden too (secondary suppression), and the
-flow matrix is checked along both its rows and its columns until nothing changes. Pure functions.
+A cell (:mod:`.linked`) with one to four households behind it is hidden (*primary* suppression): its
+figures are withheld and shown as "< 5". The month's published figures are one linked system of sums, so
+more cells are hidden (*complementary* suppression) until the visible cells and the sums determine no
+hidden one: while some hidden cell is determined, the cheapest visible cell (the fewest households) of a
+sum it takes part in is hidden too. The network's own rows are hidden only when nothing else will do.
+
+Insiders know more than the public: a comune's office knows its own card figures, a shop alone in its
+category knows that cell, a shop alone in its comune knows that comune's row, categories and flow column
+(its till sees each card's comune). No small cell may be determined with that knowledge either, unless
+the insider knows it without the report (a shop whose customers are a comune's only families). Pure
+functions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from typing import Any
+
+from .linked import NETWORK, NETWORK_CARDS, Cell, Freedom, System, follows, linked_system
 
 MINIMUM = 5
 VALUES = ("redemptions", "spend_cents", "discount_cents", "households")
+CARD_VALUES = ("active_cards", "households_with_card", "new_cards", "revoked_cards")
+INTERNAL = ("card_households", "shops")  # what suppression reads but is never published
+SHOP_VALUES = (*VALUES, "shops_with_redemptions")
 
 
 def is_small(row: dict[str, Any], key: str = "households") -> bool:
     return 0 < int(row[key]) < MINIMUM
 
 
-def _hide(row: dict[str, Any], keys: Iterable[str] = VALUES) -> None:
-    row["suppressed"] = True
-    for key in keys:
-        row[key] = None
-
-
-def _secondary(groups: Iterable[list[dict[str, Any]]], hide: Callable[[dict[str, Any]], None]) -> bool:
-    """Hide one more row in every group with exactly one hidden row; True when anything changed."""
-    changed = False
-    for rows in groups:
-        hidden = [r for r in rows if r.get("suppressed")]
-        visible = [r for r in rows if not r.get("suppressed") and (r.get("_households") or 0) > 0]
-        if len(hidden) == 1 and visible:
-            hide(min(visible, key=lambda r: r["_households"]))
-            changed = True
-    return changed
-
-
 def suppress(figures: dict[str, Any]) -> dict[str, Any]:
     """The figures as they may be published."""
-    tables = ("by_family_comune", "by_shop_comune", "by_category", "flow")
+    system = linked_system(figures)
+    hidden = hidden_cells(system, insiders(figures))
     out = {**figures, "network": dict(figures["network"])}
+    tables = ("by_family_comune", "by_shop_comune", "by_category", "flow")
     out |= {table: [dict(row) for row in figures[table]] for table in tables}  # the caller's stay as they are
-    for rows in (out["by_family_comune"], out["by_shop_comune"], out["by_category"], out["flow"]):
-        for row in rows:
-            row["_households"] = row["households"]
-    family_keys = (*VALUES, "active_cards", "households_with_card", "new_cards", "revoked_cards")
-
-    def hide_family(row: dict[str, Any]) -> None:
-        _hide(row, family_keys)
-
+    rows: list[tuple[Cell, dict[str, Any], tuple[str, ...]]] = [
+        (NETWORK, out["network"], VALUES),
+        (NETWORK_CARDS, out["network"], CARD_VALUES),
+    ]
     for row in out["by_family_comune"]:
-        if is_small(row) or is_small(row, "households_with_card"):
-            hide_family(row)
-    while _secondary([out["by_family_comune"]], hide_family):
-        pass
-    for row in out["by_shop_comune"]:
-        if is_small(row):
-            _hide(row, (*VALUES, "shops_with_redemptions"))
-    while _secondary([out["by_shop_comune"]], lambda r: _hide(r, (*VALUES, "shops_with_redemptions"))):
-        pass
-    for row in out["by_category"] + out["flow"]:
-        if is_small(row):
-            _hide(row)
-    by_shop = _groups(out["by_category"], "istat")
-    while _secondary(by_shop, _hide):
-        pass
-    rows_of, columns_of = _groups(out["flow"], "from"), _groups(out["flow"], "to")
-    while _secondary(rows_of, _hide) | _secondary(columns_of, _hide):
-        pass
-    for rows in (out["by_family_comune"], out["by_shop_comune"], out["by_category"], out["flow"]):
-        for row in rows:
-            del row["_households"]
-    if is_small(out["network"]):
-        _hide(out["network"])
+        rows += [(("family", row["istat"]), row, VALUES), (("cards", row["istat"]), row, CARD_VALUES)]
+    rows += [(("shop", row["istat"]), row, SHOP_VALUES) for row in out["by_shop_comune"]]
+    rows += [(("category", row["istat"], row["category"]), row, VALUES) for row in out["by_category"]]
+    rows += [(("flow", row["from"], row["to"]), row, VALUES) for row in out["flow"]]
+    for cell, row, keys in rows:
+        if cell in hidden:
+            row["suppressed"] = True
+            row |= dict.fromkeys(keys)
+        for key in INTERNAL:
+            row.pop(key, None)
     out["suppression"] = {"minimum_households": MINIMUM}
     return out
 
 
-def _groups(rows: list[dict[str, Any]], key: str) -> list[list[dict[str, Any]]]:
-    grouped: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        grouped.setdefault(row[key], []).append(row)
-    return list(grouped.values())
+def hidden_cells(system: System, insiders: list[tuple[set[Cell], set[Cell]]]) -> set[Cell]:
+    """The small cells and the complementary ones chosen to protect them."""
+    primary = {cell for cell, size in system.size.items() if 0 < size < MINIMUM}
+    hidden = set(primary)
+    own = [mine | follows(system, known) for known, mine in insiders]  # what each knows without the report
+    cache: dict[tuple[Cell, ...], Any] = {}
+    while (
+        exposed := _exposed(Freedom(system, hidden, cache), system, hidden, primary, insiders, own)
+    ) is not None:
+        partner = _partner(system, exposed, hidden)
+        if partner is None:
+            break  # everything that could be hidden is
+        hidden.add(partner)
+    return hidden
+
+
+def _exposed(
+    freedom: Freedom,
+    system: System,
+    hidden: set[Cell],
+    primary: set[Cell],
+    insiders: list[tuple[set[Cell], set[Cell]]],
+    own: list[set[Cell]],
+) -> Cell | None:
+    """A hidden cell the public can work out, or a small one an insider can; None when there is none."""
+    found = freedom.determined()
+    if found:
+        return min(found, key=lambda cell: (system.size[cell], cell))
+    for (known, _mine), theirs in zip(insiders, own, strict=True):
+        if known & hidden:
+            small = [cell for cell in freedom.determined(known & hidden) if cell in primary - theirs]
+            if small:
+                return min(small, key=lambda cell: (system.size[cell], cell))
+    return None
+
+
+def _partner(system: System, exposed: Cell, hidden: set[Cell]) -> Cell | None:
+    """The visible cell to hide with ``exposed``: the cheapest of the sums it takes part in, else of any
+    sum with a hidden cell; the network's rows last."""
+    sums = [system.sums[n] for n in system.of(exposed)]
+    wider = [s for s in system.sums if hidden & {s[0], *s[1]}]
+    for group in (sums, wider):
+        candidates = {
+            cell
+            for total, parts in group
+            for cell in (total, *parts)
+            if cell not in hidden and system.size[cell] > 0 and cell not in (NETWORK, NETWORK_CARDS)
+        }
+        if candidates:
+            return min(candidates, key=lambda cell: (system.size[cell], cell))
+    network = NETWORK_CARDS if exposed[0] == "cards" else NETWORK
+    if network not in hidden:
+        return network
+    rest = {cell for total, parts in wider for cell in (total, *parts) if cell not in hidden}
+    return min(rest, key=lambda cell: (system.size[cell], cell)) if rest else None
+
+
+def insiders(figures: dict[str, Any]) -> list[tuple[set[Cell], set[Cell]]]:
+    """What each insider knows besides the published figures (the cells it can count for itself), and
+    the cells that hold its own figures (what it learns of those is its own)."""
+    flows: list[Cell] = [("flow", row["from"], row["to"]) for row in figures["flow"]]
+
+    def mine(istat: str) -> set[Cell]:
+        cells: set[Cell] = {NETWORK, ("shop", istat)}
+        return (
+            cells | {f for f in flows if f[2] == istat} | {("family", f[1]) for f in flows if f[2] == istat}
+        )
+
+    found: list[tuple[set[Cell], set[Cell]]] = []
+    for row in figures["by_family_comune"]:
+        office: Cell = ("cards", row["istat"])
+        found.append(({office}, {office, NETWORK_CARDS}))
+    for row in figures["by_category"]:
+        if row.get("shops") == 1:
+            cell: Cell = ("category", row["istat"], row["category"])
+            found.append(({cell}, mine(row["istat"]) | {cell}))
+    for row in figures["by_shop_comune"]:
+        if row.get("shops_with_redemptions") == 1:
+            istat = row["istat"]
+            known: set[Cell] = {("shop", istat)}
+            known |= {
+                ("category", istat, r["category"]) for r in figures["by_category"] if r["istat"] == istat
+            }
+            known |= {f for f in flows if f[2] == istat}
+            found.append((known, mine(istat) | known))
+    return found

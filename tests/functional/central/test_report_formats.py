@@ -125,7 +125,9 @@ def test_report_command(seeded: Central, tmp_path: Path) -> None:
     assert json.loads((tmp_path / "r.json").read_text())["network"]["redemptions"] == 19
     assert (tmp_path / "r.html").read_text().count("<svg") == 3
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
-    assert len(list((tmp_path / "csv").glob("2026-10-*.csv"))) == 5
+    assert (
+        len(list((tmp_path / "csv").glob("2026-10-*.csv"))) == 6
+    )  # the network, by family and shop comune, by category, flow, trend
     bad = CliRunner().invoke(
         main, [*base[:-1], "2026-1", "--format", "json", "--out", str(tmp_path / "x")], env=env
     )
