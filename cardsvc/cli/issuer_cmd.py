@@ -10,7 +10,17 @@ from typing import Any
 import click
 
 from ..keystore import PASSPHRASE_ENV
-from .common import CommandError, emit, exec_gunicorn, json_option, now_seconds, passphrase, user_errors
+from ..private_files import make_private, private_folder, write_private_file
+from .common import (
+    CommandError,
+    emit,
+    exec_gunicorn,
+    json_option,
+    now_seconds,
+    passphrase,
+    refuse_exposed,
+    user_errors,
+)
 
 
 def instance_option(fn: Any) -> Any:
@@ -29,7 +39,7 @@ def open_db(instance: Path, must_exist: bool = True) -> Any:
     path = instance / "issuer.db"
     if must_exist and not path.exists():
         raise CommandError(f"{instance} holds no comune office (run: familycard issuer init)")
-    instance.mkdir(parents=True, exist_ok=True)
+    private_folder(instance)
     return open_database(str(path))
 
 
@@ -63,6 +73,7 @@ def init(instance: Path, root_public_key: str, central_url: str, as_json: bool) 
         raise CommandError(f"--root-public-key: {error}") from None
     if central_url:
         put_setting(db, "central_url", central_url.rstrip("/"))
+    make_private(instance)
     emit(as_json, {"instance": str(instance), "central_url": central_url}, [f"Office ready in {instance}"])
 
 
@@ -225,7 +236,7 @@ def import_csv(
             )
             for c in result.cards
         ]
-        sheets.write_bytes(printing.pdf_bytes(printing.sheet_images(images)))
+        write_private_file(sheets, printing.pdf_bytes(printing.sheet_images(images)))
     summary = {
         "households_new": result.households_new,
         "households_known": result.households_known,
@@ -246,7 +257,9 @@ def import_csv(
 @instance_option
 @click.option("--bind", default="127.0.0.1:8720", show_default=True)
 def serve(instance: Path, bind: str) -> None:
-    """Serve the office application with gunicorn; events are sent in the background."""
+    """Serve the office application with gunicorn; events are sent in the background. Refused while
+    other users can read its database."""
+    refuse_exposed(instance / "issuer.db")
     secret = passphrase()
     exec_gunicorn(
         "issuer.gunicorn_conf",

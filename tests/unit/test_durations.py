@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from cardsvc.durations import DurationError, parse_duration
 
+from cardsvc.durations import DurationError, parse_duration
 from cardsvc.validity import ROME
 
 pytestmark = pytest.mark.unit

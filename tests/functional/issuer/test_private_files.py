@@ -4,6 +4,7 @@ sheets included; ``serve`` refuses a database other users can read."""
 from __future__ import annotations
 
 import io
+import re
 import time
 
 import pytest
@@ -18,7 +19,7 @@ def test_office_instance_and_batch_files_are_private(office: Desk) -> None:
     data = "riferimento;referente;anni_nascita_figli;indirizzo;residente\nA1;Anna Neri;2016;Via Po 1;si\n"
     checked = office.post("/batch", {"file": (io.BytesIO(data.encode()), "nuclei.csv")})
     assert checked.status_code == 200
-    token = checked.get_data(as_text=True).split("/batch/")[1].split("/run")[0]
+    token = re.search(r'action="/batch/(\w+)/run"', checked.get_data(as_text=True)).group(1)  # type: ignore[union-attr]
     assert office.post(f"/batch/{token}/run").status_code == 303
     for _ in range(200):
         if list((office.instance / "batches").glob("*.pdf")):
