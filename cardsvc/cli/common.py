@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from ..core import CardNumberError, ClaimsError, JwsError, KeyFormatError, QrError, TimestampError
+from ..durations import DurationError
 from ..keystore import MIN_PASSPHRASE_LENGTH, PASSPHRASE_ENV, KeyFileError
 from ..network_home import NetworkHome, NetworkHomeError
 from ..private_files import ExposedFile, refuse_exposed_database
@@ -32,6 +33,7 @@ USER_ERRORS = (
     TimestampError,
     QrError,
     JwsError,
+    DurationError,
     OSError,
 )
 
