@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from issuer.retention import erase_household, purge
 
 from cardsvc.cli import main
 from cardsvc.core.timestamps import to_rfc3339
+from issuer.retention import erase_household, purge
 from tests.functional.conftest import NOW, PASS
 from tests.functional.issuer.conftest import Desk
 
@@ -56,6 +56,7 @@ def network(office: Desk) -> dict[str, Any]:
     expired = office.register(reference_person="Paolo Scaduto", address="Via Viva 3")
     expired_card = office.issue(expired, office.guardians(expired)[0])
     office.clock.now = NOW + 20 * MONTH
+    assert office.login().status_code == 302  # the session of 20 months ago has ended
     recent = office.register(reference_person="Rita Recente", address="Via Fresca 4", resident="no")
     office.push()
     batches = office.instance / "batches"
