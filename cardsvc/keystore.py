@@ -16,6 +16,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from .private_files import private_folder
+
 PASSPHRASE_ENV = "FAMILYCARD_PASSPHRASE"
 MIN_PASSPHRASE_LENGTH = 8
 
@@ -58,7 +60,7 @@ def read_private_key(path: Path, passphrase: str) -> Ed25519PrivateKey:
 
 def write_file_atomically(path: Path, data: bytes, mode: int = 0o644, overwrite: bool = True) -> None:
     """Write ``data`` to a temporary file beside ``path``, fsync it, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)  # a folder made here holds keys or secrets: 0700
     if not overwrite and path.exists():
         raise KeyFileError(f"refusing to overwrite {path}")
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

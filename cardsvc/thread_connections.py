@@ -17,9 +17,13 @@ from flask import Flask, current_app
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from .private_files import create_private_file, private_folder
+
 
 def connect_durable(path: str, foreign_keys: bool = False) -> Database:
-    """A connection that commits to the disk before returning and waits for the write lock."""
+    """A connection that commits to the disk before returning and waits for the write lock; a new
+    database file is made 0600 (see ``cardsvc.private_files``)."""
+    create_private_file(Path(path))
     db = Database(path)
     db.execute("PRAGMA synchronous = FULL")
     db.execute("PRAGMA busy_timeout = 10000")
@@ -56,7 +60,7 @@ class AppDatabase:
             db.conn.rollback()
 
     def init_app(self, app: Flask) -> None:
-        Path(app.config["DATABASE"]).parent.mkdir(parents=True, exist_ok=True)
+        private_folder(Path(app.config["DATABASE"]).parent)
         self.open_database(app.config["DATABASE"]).close()  # schema up to date before the first request
         app.teardown_appcontext(self.end_request)
 

@@ -19,12 +19,13 @@ from cardsvc.web_csrf import csrf_token
 from cardsvc.web_security import configure_web
 
 from . import auth, db
-from .settings import load_settings
+from .settings import load_settings, retention_periods
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(load_settings(test_config))
+    retention_periods(app.config)  # refused at start, not at the first purge
     instance = Path(app.config["INSTANCE"])
     app.config["INSTANCE_PATH"] = instance
     app.config["DATABASE"] = str(instance / "issuer.db")

@@ -130,6 +130,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "attempts": ("Tentativi", "Attempts"),
     "last_error": ("Ultimo errore", "Last error"),
     "audit": ("Registro delle operazioni", "Audit log"),
+    "erase_household": (
+        "Cancella i dati del nucleo (richiesta dell'interessato, art. 17 GDPR)",
+        "Erase the household's data (the person's request, GDPR art. 17)",
+    ),
+    "erase_hint": (
+        "Nomi, indirizzo e anni di nascita vengono cancellati; delle carte resta solo il numero.",
+        "Names, address and birth years are erased; of the cards only the number stays.",
+    ),
+    "household_erased": ("Dati del nucleo {id} cancellati.", "Household {id}: data erased."),
+    "erase_refused_active": (
+        "Il nucleo ha una carta ancora valida: revocarla, poi cancellare i dati.",
+        "The household holds a valid card: revoke it, then erase the data.",
+    ),
     "when": ("Quando", "When"),
     "operator": ("Operatore", "Operator"),
     "action": ("Operazione", "Action"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cardsvc.durations import Duration, parse_duration
 from cardsvc.settings_table import Setting, load
 from cardsvc.web_login import WEB_SETTINGS
 
@@ -18,6 +19,12 @@ SETTINGS = (
         "PUSH_IN_BACKGROUND", True, "Send card events and fetch the trust list from inside the served app."
     ),
     Setting("HTTP_TIMEOUT", 20, "Seconds before a call to the central service is given up."),
+    Setting(
+        "HOUSEHOLD_RETENTION",
+        "24 months",
+        "How long a household is kept after its last card ended (familycard issuer purge).",
+    ),
+    Setting("BATCH_FILE_RETENTION", "30 days", "How long uploaded batch CSVs and their A4 sheets are kept."),
 )
 SETTINGS += WEB_SETTINGS
 ENV_PREFIX = "FAMILYCARD_ISSUER_"
@@ -26,3 +33,12 @@ ENV_PREFIX = "FAMILYCARD_ISSUER_"
 def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Defaults, then the TOML file, then the environment, then ``overrides`` (tests)."""
     return load(SETTINGS, ENV_PREFIX, "instance/issuer.toml", overrides)
+
+
+def retention_periods(config: dict[str, Any]) -> tuple[Duration, Duration]:
+    """``HOUSEHOLD_RETENTION`` and ``BATCH_FILE_RETENTION``; a one-line ``DurationError`` naming the
+    setting that is not a duration."""
+    return (
+        parse_duration(config["HOUSEHOLD_RETENTION"], "HOUSEHOLD_RETENTION"),
+        parse_duration(config["BATCH_FILE_RETENTION"], "BATCH_FILE_RETENTION"),
+    )

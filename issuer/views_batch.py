@@ -24,6 +24,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
+from cardsvc.private_files import private_folder, write_private_file
 from cardsvc.validity import rome_year
 
 from . import printing
@@ -58,9 +59,7 @@ def _operator() -> dict[str, Any]:
 
 
 def _uploads() -> Path:
-    folder = Path(current_app.config["INSTANCE_PATH"]) / "batches"
-    folder.mkdir(exist_ok=True)
-    return folder
+    return private_folder(Path(current_app.config["INSTANCE_PATH"]) / "batches")
 
 
 @bp.get("/batch")
@@ -84,7 +83,7 @@ def check() -> tuple[str, int]:
     if errors:
         return render_template("batch.html", errors=errors), 422
     token = hashlib.sha256(_operator()["istat"].encode() + data).hexdigest()[:24]
-    (_uploads() / f"{token}.csv").write_bytes(data)
+    write_private_file(_uploads() / f"{token}.csv", data)
     return render_template("batch.html", ready=len(rows), token=token), 200
 
 
@@ -127,7 +126,7 @@ def _work(app: Flask, job: Job, path: Path, username: str) -> None:
                     for c in result.cards
                 ]
                 job.sheet = path.with_suffix(f".{int(app.config['CLOCK']())}.pdf")
-                job.sheet.write_bytes(printing.pdf_bytes(printing.sheet_images(images)))
+                write_private_file(job.sheet, printing.pdf_bytes(printing.sheet_images(images)))
             job.result = result
         except Exception as error:  # shown on the job page; the rows stored so far stay, a re-run goes on
             job.error = str(error)
@@ -168,7 +167,7 @@ def progress(token: str) -> Response:
 @login_required
 def sheets(token: str) -> Response:
     found = _job(token)
-    if found.sheet is None:
+    if found.sheet is None or not found.sheet.exists():  # none made, or deleted after BATCH_FILE_RETENTION
         abort(404)
     return send_file(
         found.sheet, mimetype="application/pdf", as_attachment=True, download_name="family-card-fogli-A4.pdf"

@@ -32,6 +32,7 @@ from .db import get_db, now
 from .eligibility import minors_in
 from .households import as_form, eligibility, get_household, parse_household, rules_of, save_household, search
 from .i18n import t
+from .retention import ErasureRefused, erase_household
 
 bp = Blueprint("office", __name__)
 
@@ -163,6 +164,22 @@ def household(household_id: int) -> str:
         cards=cards,
         holders=[(g, holder_name(g["name"]), g["id"] in active) for g in found["guardians"]],
     )
+
+
+@bp.post("/households/<int:household_id>/erase")
+@login_required
+def erase(household_id: int) -> BaseResponse:
+    """Erase the household on its request (GDPR art. 17); refused while it holds a valid card."""
+    istat, username = operator()["istat"], operator()["username"]
+    try:
+        erase_household(get_db(), household_id, username, "request", now(), istat)
+    except ErasureRefused as refused:
+        if refused.code == "unknown_household":
+            abort(404)
+        flash(t("erase_refused_active"), "error")
+        return redirect(url_for("office.household", household_id=household_id), 303)
+    flash(t("household_erased", id=household_id), "ok")
+    return redirect(url_for("office.home"), 303)
 
 
 @bp.get("/events")

@@ -20,12 +20,13 @@ from cardsvc.web_security import configure_web
 
 from . import db, guard
 from .identity import database_path
-from .settings import load_settings
+from .settings import load_settings, rejected_scan_retention
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(load_settings(test_config))
+    rejected_scan_retention(app.config)  # refused at start, not at the first erasure round
     instance = Path(app.config["INSTANCE"])
     app.config["INSTANCE_PATH"] = instance
     app.config["DATABASE"] = database_path(instance)

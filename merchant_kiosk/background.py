@@ -15,8 +15,10 @@ from flask import Flask
 from cardsvc.retry_loop import RetryLoop
 
 from .central_client import CentralClient, urllib_transport
+from .erasure import erase_due
 from .identity import NotEnrolled, database_path, load_identity
 from .schema import open_database
+from .settings import rejected_scan_retention
 from .sync import sync_once
 
 _loops: dict[str, RetryLoop] = {}
@@ -24,7 +26,8 @@ _round_lock = threading.Lock()
 
 
 def run_sync(app: Flask) -> dict[str, Any]:
-    """One sync round for ``app``'s instance, on a connection of its own."""
+    """One sync round for ``app``'s instance, on a connection of its own, then the erasure of the card
+    texts no longer needed (whether the central service answered or not)."""
     instance: Path = app.config["INSTANCE_PATH"]
     identity = load_identity(instance, app.config["PASSPHRASE"])
     transport = app.config["TRANSPORT"] or urllib_transport(app.config["HTTP_TIMEOUT"])
@@ -34,6 +37,8 @@ def run_sync(app: Flask) -> dict[str, Any]:
         try:
             return sync_once(db, identity, client, app.config["CLOCK"], app.config["SYNC_BATCH"])
         finally:
+            config = app.config
+            erase_due(db, config["CLOCK"](), rejected_scan_retention(config), config["SCAN_VALID_FOR"])
             db.close()
 
 

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cardsvc.core import from_rfc3339, generate_private_key, raw_public_key
 from cardsvc.core.keys import b64url
 from cardsvc.keystore import KeyFileError, read_private_key, write_file_atomically, write_private_key
+from cardsvc.private_files import make_private, private_folder
 
 from . import store
 from .central_client import CentralClient, Transport
@@ -60,7 +61,7 @@ def enroll(
     """Exchange a one-time code for this kiosk's identity, lists and offers."""
     if (instance / "credential.json").exists():
         raise KeyFileError(f"{instance} already holds an enrolled kiosk")
-    instance.mkdir(parents=True, exist_ok=True)
+    private_folder(instance)
     device = generate_private_key()
     answer = CentralClient(central_url, transport).enrol(code, b64url(raw_public_key(device)))
     write_private_key(instance / "device.pem", device, passphrase)
@@ -78,6 +79,7 @@ def enroll(
         (instance / "device.pem").unlink(missing_ok=True)
         Path(database_path(instance)).unlink(missing_ok=True)
         raise
+    make_private(instance)
     return {"kiosk_id": answer["kiosk_id"], "merchant": answer["merchant"], "offers": len(answer["offers"])}
 
 

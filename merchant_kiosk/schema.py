@@ -55,6 +55,16 @@ def m001_ledger(db: Database) -> None:
     db["scans"].create_index(["cti", "at"])
 
 
+@migrations()
+def m002_erasure(db: Database) -> None:
+    """Card texts are erased once no longer needed (``erasure``): a redemption keeps its number of
+    minors beside the record, and when its text was erased."""
+    db["ledger"].add_column("minors", int)
+    db["ledger"].add_column("erased_at", int)
+    db.execute("create index ledger_unerased on ledger (seq) where type = 'redemption' and erased_at is null")
+    db.execute("create index scans_with_text on scans (at) where text is not null")
+
+
 @contextmanager
 def relaxed_durability(db: Database) -> Iterator[Database]:
     """Commit without waiting for the disk, for the scan log only: losing the last scans in a power cut

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cardsvc.durations import Duration, parse_duration
 from cardsvc.settings_table import Setting, load
 
 SETTINGS = (
@@ -26,6 +27,11 @@ SETTINGS = (
     Setting("SYNC_BATCH", 500, "Records per upload batch."),
     Setting("SYNC_IN_BACKGROUND", True, "Run the sync loop inside the served app."),
     Setting("HTTP_TIMEOUT", 20, "Seconds before a call to the central service is given up."),
+    Setting(
+        "REJECTED_SCAN_RETENTION",
+        "7 days",
+        "How long a rejected scan keeps the card's text for the clerk's questions (7 days, 48h …).",
+    ),
 )
 ENV_PREFIX = "FAMILYCARD_KIOSK_"
 
@@ -33,3 +39,8 @@ ENV_PREFIX = "FAMILYCARD_KIOSK_"
 def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Defaults, then the TOML file, then the environment, then ``overrides`` (tests)."""
     return load(SETTINGS, ENV_PREFIX, "instance/kiosk.toml", overrides)
+
+
+def rejected_scan_retention(config: dict[str, Any]) -> Duration:
+    """``REJECTED_SCAN_RETENTION`` as a duration; a one-line ``DurationError`` naming it otherwise."""
+    return parse_duration(config["REJECTED_SCAN_RETENTION"], "REJECTED_SCAN_RETENTION")

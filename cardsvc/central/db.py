@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask, current_app, g
 from sqlite_utils import Database
 
+from ..private_files import private_folder
 from ..sqlite_transactions import write_transaction
 from .schema import open_database
 
@@ -27,6 +28,6 @@ def close_db(_exc: BaseException | None = None) -> None:
 
 
 def init_app(app: Flask) -> None:
-    Path(app.config["DATABASE"]).parent.mkdir(parents=True, exist_ok=True)
+    private_folder(Path(app.config["DATABASE"]).parent)
     open_database(app.config["DATABASE"]).close()  # schema up to date before the first request
     app.teardown_appcontext(close_db)

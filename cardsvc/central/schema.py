@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from ..private_files import create_private_file
 from ..web_login import create_login_tables
 
 migrations = Migrations("familycard-central")
@@ -205,7 +208,8 @@ def m005_security(db: Database) -> None:
 
 
 def open_database(path: str) -> Database:
-    """Open (creating if needed) the central database in WAL mode with its schema up to date."""
+    """Open (creating if needed, mode 0600) the central database in WAL mode with its schema up to date."""
+    create_private_file(Path(path))
     db = Database(path)
     db.enable_wal()
     db.execute("PRAGMA foreign_keys = ON")

@@ -10,7 +10,8 @@ from typing import Any
 import click
 
 from ..keystore import write_file_atomically
-from .common import CommandError, emit, exec_gunicorn, json_option, now_seconds, user_errors
+from ..private_files import make_private, private_folder
+from .common import CommandError, emit, exec_gunicorn, json_option, now_seconds, refuse_exposed, user_errors
 
 INSTANCE_FILES = {
     "DATABASE": "central.db",
@@ -36,7 +37,7 @@ def instance_settings(instance: Path) -> dict[str, str]:
 def open_db(instance: Path) -> Any:
     from ..central.schema import open_database
 
-    instance.mkdir(parents=True, exist_ok=True)
+    private_folder(instance)
     return open_database(str(instance / INSTANCE_FILES["DATABASE"]))
 
 
@@ -86,6 +87,7 @@ def init(instance: Path, network_home: Path, as_json: bool) -> None:
         for entry in home.state["revocations"]:
             list_service.revoke_card(db, entry["cti"], "", _seconds(entry["revoked_at"]), entry["reason"])
     b64url_decode(home.state["root_public_key"])
+    make_private(instance)
     result = {
         "instance": str(instance),
         "trust_list_version": trust.version,
@@ -161,7 +163,8 @@ def add_user(
 @click.option("--bind", default="127.0.0.1:8700", show_default=True)
 @click.option("--workers", type=click.IntRange(1, 32), default=2, show_default=True)
 def serve(instance: Path, bind: str, workers: int) -> None:
-    """Serve the central service with gunicorn."""
+    """Serve the central service with gunicorn; refused while other users can read its database."""
+    refuse_exposed(instance / INSTANCE_FILES["DATABASE"])
     env = {f"FAMILYCARD_CENTRAL_{k}": v for k, v in instance_settings(instance).items()}
     env.update(FAMILYCARD_CENTRAL_BIND=bind, FAMILYCARD_CENTRAL_WORKERS=str(workers))
     exec_gunicorn("cardsvc.central.gunicorn_conf", env)

@@ -17,8 +17,10 @@ from typing import Any, TypeVar
 import click
 
 from ..core import CardNumberError, ClaimsError, JwsError, KeyFormatError, QrError, TimestampError
+from ..durations import DurationError
 from ..keystore import MIN_PASSPHRASE_LENGTH, PASSPHRASE_ENV, KeyFileError
 from ..network_home import NetworkHome, NetworkHomeError
+from ..private_files import ExposedFile, refuse_exposed_database
 from ..validity import end_of_day
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -31,6 +33,7 @@ USER_ERRORS = (
     TimestampError,
     QrError,
     JwsError,
+    DurationError,
     OSError,
 )
 
@@ -118,6 +121,14 @@ def parse_moment(text: str, option: str) -> int:
     if moment.tzinfo is None:
         raise CommandError(f"{option}: {text!r} needs a time zone, for example 2026-12-01T10:00:00Z")
     return int(moment.timestamp())
+
+
+def refuse_exposed(database: Path) -> None:
+    """Stop a ``serve`` command when other users can read the database (one line, exit status 2)."""
+    try:
+        refuse_exposed_database(database)
+    except ExposedFile as error:
+        raise CommandError(str(error)) from None
 
 
 def exec_gunicorn(config_module: str, env: dict[str, str]) -> None:

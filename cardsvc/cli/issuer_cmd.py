@@ -10,7 +10,18 @@ from typing import Any
 import click
 
 from ..keystore import PASSPHRASE_ENV
-from .common import CommandError, emit, exec_gunicorn, json_option, now_seconds, passphrase, user_errors
+from ..private_files import make_private, private_folder, write_private_file
+from .common import (
+    CommandError,
+    emit,
+    exec_gunicorn,
+    json_option,
+    now_seconds,
+    parse_moment,
+    passphrase,
+    refuse_exposed,
+    user_errors,
+)
 
 
 def instance_option(fn: Any) -> Any:
@@ -29,7 +40,7 @@ def open_db(instance: Path, must_exist: bool = True) -> Any:
     path = instance / "issuer.db"
     if must_exist and not path.exists():
         raise CommandError(f"{instance} holds no comune office (run: familycard issuer init)")
-    instance.mkdir(parents=True, exist_ok=True)
+    private_folder(instance)
     return open_database(str(path))
 
 
@@ -63,6 +74,7 @@ def init(instance: Path, root_public_key: str, central_url: str, as_json: bool) 
         raise CommandError(f"--root-public-key: {error}") from None
     if central_url:
         put_setting(db, "central_url", central_url.rstrip("/"))
+    make_private(instance)
     emit(as_json, {"instance": str(instance), "central_url": central_url}, [f"Office ready in {instance}"])
 
 
@@ -225,7 +237,7 @@ def import_csv(
             )
             for c in result.cards
         ]
-        sheets.write_bytes(printing.pdf_bytes(printing.sheet_images(images)))
+        write_private_file(sheets, printing.pdf_bytes(printing.sheet_images(images)))
     summary = {
         "households_new": result.households_new,
         "households_known": result.households_known,
@@ -242,11 +254,72 @@ def import_csv(
     )
 
 
+@issuer.command("purge")
+@instance_option
+@click.option(
+    "--household", "household_id", type=int, help="Erase this household only, on request (art. 17)."
+)
+@click.option("--apply", is_flag=True, help="Erase; without it, only list what would go.")
+@click.option("--at", "at_text", help="As of this day (YYYY-MM-DD) or moment, instead of now.")
+@click.option("--operator", default="retention", show_default=True, help="Who is recorded in the audit log.")
+@json_option
+@user_errors
+def purge(
+    instance: Path, household_id: int | None, apply: bool, at_text: str | None, operator: str, as_json: bool
+) -> None:
+    """Erase households whose last card ended HOUSEHOLD_RETENTION ago and old batch files (run daily)."""
+    from issuer.retention import ErasureRefused
+    from issuer.retention import purge as purge_data
+    from issuer.settings import load_settings, retention_periods
+
+    from ..core import to_rfc3339
+
+    households, files = retention_periods(load_settings({"INSTANCE": str(instance)}))
+    at = parse_moment(at_text, "--at") if at_text else now_seconds()
+    db = open_db(instance)
+    try:
+        plan = purge_data(db, instance, at, households, files, apply, household_id, operator)
+    except ErasureRefused as refused:
+        raise CommandError(str(refused)) from None
+    finally:
+        db.close()
+    verb = ("Erased" if apply else "Would erase", "Deleted" if apply else "Would delete")
+    result = {
+        "applied": plan.applied,
+        "households": [
+            {"id": h.id, "istat": h.istat, "ended_at": to_rfc3339(h.ended_at), "cards": h.cards}
+            for h in plan.households
+        ],
+        "files": [path.name for path in plan.files],
+    }
+    lines = [
+        f"{verb[0]} household {h['id']} ({h['istat']}, {h['cards']} cards, ended {h['ended_at'][:10]})"
+        for h in result["households"]
+    ]
+    lines += [f"{verb[1]} batches/{name}" for name in result["files"]]
+    lines.append(
+        f"{len(plan.households)} households and {len(plan.files)} files erased"
+        if apply
+        else "Dry run: nothing changed; run again with --apply to erase"
+    )
+    emit(as_json, result, lines)
+
+
 @issuer.command("serve")
 @instance_option
 @click.option("--bind", default="127.0.0.1:8720", show_default=True)
 def serve(instance: Path, bind: str) -> None:
-    """Serve the office application with gunicorn; events are sent in the background."""
+    """Serve the office application with gunicorn; events are sent in the background. Refused while
+    other users can read its database."""
+    refuse_exposed(instance / "issuer.db")
+    from issuer.settings import load_settings, retention_periods
+
+    from ..durations import DurationError
+
+    try:  # a bad setting is one line here, not a worker's traceback
+        retention_periods(load_settings({"INSTANCE": str(instance)}))
+    except DurationError as error:
+        raise CommandError(str(error)) from None
     secret = passphrase()
     exec_gunicorn(
         "issuer.gunicorn_conf",

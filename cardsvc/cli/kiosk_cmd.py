@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from ..keystore import PASSPHRASE_ENV
-from .common import CommandError, emit, exec_gunicorn, json_option, passphrase, user_errors
+from .common import CommandError, emit, exec_gunicorn, json_option, passphrase, refuse_exposed, user_errors
 
 
 def instance_option(fn: Any) -> Any:
@@ -65,6 +65,7 @@ def serve(instance: Path, bind: str) -> None:
     """Serve the till's web app with gunicorn; the sync loop runs inside it."""
     if not bind.startswith(("127.", "localhost:", "[::1]:")):
         raise CommandError("--bind: the till listens on the loopback address only (127.0.0.1:PORT)")
+    refuse_exposed(instance / "kiosk.db")
     secret = passphrase()  # asked here, on the terminal, not inside gunicorn
     env = {"FAMILYCARD_KIOSK_INSTANCE": str(instance), "FAMILYCARD_KIOSK_BIND": bind, PASSPHRASE_ENV: secret}
     exec_gunicorn("merchant_kiosk.gunicorn_conf", env)
