@@ -261,7 +261,14 @@ def _tills(
             except OfferRefused:
                 continue
             ledger.record_redemption(
-                db, ledger.new_id(), card["qr"], card["cti"], offer.id, (amount, discount), at
+                db,
+                ledger.new_id(),
+                card["qr"],
+                card["cti"],
+                offer.id,
+                amount,
+                at,
+                lambda _used, d=discount: d,
             )
             total += 1
         identity = load_identity(folder, secret)

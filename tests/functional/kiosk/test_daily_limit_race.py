@@ -45,7 +45,6 @@ def at_once(sends: list[Callable[[], Any]]) -> list[Any]:
     return results
 
 
-@pytest.mark.xfail(strict=True, reason="the limit is checked outside the write transaction")
 def test_two_tabs_use_a_once_a_day_offer_once(make_till: Callable[..., Till]) -> None:
     till = make_till([{"title": "Una volta al giorno", "daily_limit": 1}])
     tabs = [till.app.test_client(), till.app.test_client()]
