@@ -80,7 +80,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error_already_voided": ("Operazione già annullata.", "Operation already voided."),
     "error_void_window_passed": ("Troppo tardi per annullare.", "Too late to void."),
     "error_day_already_closed": ("Giornata già chiusa.", "Day already closed."),
-    "error_no_image_code": ("Nessun codice trovato nell'immagine.", "No code found in the image."),
+    "error_no_code": (
+        "Nessun codice trovato nell'immagine: inquadrare da vicino il codice QR della carta, ben illuminato.",
+        "No code found in the image: frame the card's QR code closely, in good light.",
+    ),
+    "error_not_an_image": (
+        "Il file non è un'immagine: caricare una foto della carta (JPEG o PNG).",
+        "The file is not an image: upload a photo of the card (JPEG or PNG).",
+    ),
+    "error_image_too_large": (
+        "Immagine troppo grande: usare una foto di al massimo 12 megapixel.",
+        "Image too large: use a photo of at most 12 megapixels.",
+    ),
+    "error_several_codes": (
+        "Più di un codice nell'immagine: fotografare una carta alla volta.",
+        "More than one code in the image: photograph one card at a time.",
+    ),
     "till": ("Cassa", "Till"),
     "verify": ("Verifica", "Verify"),
     "recent": ("Ultime operazioni", "Latest operations"),

@@ -59,8 +59,8 @@ def scan_photo() -> tuple[str, int]:
     upload = request.files.get("image")
     try:
         text = read_card_qr(upload.read() if upload else b"")
-    except QrError:
-        return page("index.html", 422, recent=ledger.recent_redemptions(get_db(), 8), error="no_image_code")
+    except QrError as unread:  # not an image, too large, no code, several codes: each in words
+        return page("index.html", 422, recent=ledger.recent_redemptions(get_db(), 8), error=unread.code)
     return _verdict_page(checkout.scan(get_db(), text, now(), current_app.config))
 
 
@@ -69,8 +69,8 @@ def scan_frame() -> Response:
     """A camera frame (the image bytes as the body): the card's text when one is in it."""
     try:
         return jsonify({"code": read_card_qr(request.get_data())})
-    except QrError as error:
-        return jsonify({"code": None, "reason": str(error)})
+    except QrError as unread:
+        return jsonify({"code": None, "reason": unread.code})
 
 
 @bp.post("/redeem")
