@@ -17,7 +17,7 @@ from issuer.batch import parse_batch
 from tests.functional.conftest import PASS
 from tests.functional.issuer.conftest import Desk
 
-pytestmark = [pytest.mark.functional, pytest.mark.xfail(strict=True, reason="the import alters and refuses")]
+pytestmark = pytest.mark.functional
 HEADER = ["riferimento", "referente", "altri_genitori", "anni_nascita_figli", "indirizzo", "residente"]
 
 
