@@ -1,11 +1,14 @@
 """A report's tables as CSV for spreadsheets: UTF-8 with a byte order mark (so Excel reads the accents),
-and either Italian conventions (``;`` between cells, decimal comma) or international ones."""
+and either Italian conventions (``;`` between cells, decimal comma) or international ones. No text cell
+can start a formula (``spreadsheet_safe``)."""
 
 from __future__ import annotations
 
 import csv
 import io
 from typing import Any
+
+from cardsvc.spreadsheet_cells import spreadsheet_safe
 
 SUPPRESSED = "< 5"
 TABLES: dict[str, list[tuple[str, str]]] = {
@@ -54,5 +57,5 @@ def table_csv(report: dict[str, Any], table: str, italian: bool = True) -> str:
     writer = csv.writer(buffer, delimiter=";" if italian else ",", lineterminator="\r\n")
     writer.writerow([header for _key, header in columns])
     for row in report[table]:
-        writer.writerow([_cell(row, key, italian) for key, _header in columns])
+        writer.writerow([spreadsheet_safe(_cell(row, key, italian)) for key, _header in columns])
     return "\ufeff" + buffer.getvalue()
