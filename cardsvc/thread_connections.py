@@ -17,6 +17,8 @@ from flask import Flask, current_app
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from .web_health import open_at_start
+
 
 def connect_durable(path: str, foreign_keys: bool = False) -> Database:
     """A connection that commits to the disk before returning and waits for the write lock."""
@@ -57,7 +59,7 @@ class AppDatabase:
 
     def init_app(self, app: Flask) -> None:
         Path(app.config["DATABASE"]).parent.mkdir(parents=True, exist_ok=True)
-        self.open_database(app.config["DATABASE"]).close()  # schema up to date before the first request
+        open_at_start(app, self.open_database)  # schema up to date and checked before the first request
         app.teardown_appcontext(self.end_request)
 
     @staticmethod

@@ -201,6 +201,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rules_isee": ("ISEE fino a {ceiling}", "ISEE up to {ceiling}"),
     "back": ("Indietro", "Back"),
     "not_found": ("Non trovato.", "Not found."),
+    "storage_disk_full": (
+        "Disco pieno: l'ultima operazione NON è stata registrata. Liberare spazio sul server dell'ufficio (o "
+        "chiamare l'assistenza), poi ripeterla; quanto già registrato è al sicuro.",
+        "Disk full: the last operation was NOT recorded. Free some space on the office server (or call "
+        "support), then repeat it; what was already recorded is safe.",
+    ),
+    "storage_database_damaged": (
+        "Database danneggiato: l'ultima operazione NON è stata registrata. Non emettere carte e chiamare "
+        "l'assistenza: il database va ripristinato dall'ultimo backup (docs/operations.md).",
+        "Database damaged: the last operation was NOT recorded. Do not issue cards and call support: the "
+        "database must be restored from the last backup (docs/operations.md).",
+    ),
+    "storage_disk_error": (
+        "Errore del disco: l'ultima operazione NON è stata registrata. Chiamare l'assistenza.",
+        "Disk error: the last operation was NOT recorded. Call support.",
+    ),
+    "storage_database_missing": (
+        "Database mancante: chiamare l'assistenza.",
+        "Database missing: call support.",
+    ),
 }
 
 t = Catalog(MESSAGES)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from cardsvc.core.timestamps import to_rfc3339
 from cardsvc.sqlite_transactions import write_transaction
 from cardsvc.validity import rome_year
+from cardsvc.web_health import health
 
 from . import audit, outbox, signing_keys
 from .auth import check_login, current_operator, login_required, start_session
@@ -34,9 +35,7 @@ def year() -> int:
     return rome_year(now())
 
 
-@bp.get("/health")
-def health() -> Response:
-    return jsonify({"ok": True})
+bp.add_url_rule("/health", "health", health)  # the database checked now: 503 with the reason when bad
 
 
 @bp.route("/login", methods=["GET", "POST"])

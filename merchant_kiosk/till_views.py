@@ -7,6 +7,7 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, request, 
 from werkzeug.wrappers import Response as BaseResponse
 
 from cardsvc.core import QrError, read_card_qr
+from cardsvc.web_health import health
 
 from . import checkout, ledger
 from .checkout import CheckoutRefused, Scan
@@ -22,9 +23,7 @@ def index() -> tuple[str, int]:
     return page("index.html", recent=ledger.recent_redemptions(get_db(), 8))
 
 
-@bp.get("/health")
-def health() -> Response:
-    return jsonify({"ok": True})
+bp.add_url_rule("/health", "health", health)  # the database checked now: 503 with the reason when bad
 
 
 def _verdict_page(

@@ -12,7 +12,7 @@ from flask import Flask
 
 from ..euros import format_euros
 from ..keystore import instance_secret
-from . import db, errors
+from . import db, errors, storage_errors
 from .settings import load_settings
 
 
@@ -23,6 +23,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = instance_secret(Path(app.config["SECRET_KEY_FILE"]))
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
     errors.init_app(app)
+    storage_errors.init_app(app)
     db.init_app(app)
     from ..web_csrf import csrf_token
     from . import report_views  # noqa: F401 - the report pages join the admin blueprint

@@ -12,10 +12,7 @@ from issuer import create_app
 from tests.functional.issuer.conftest import Desk
 from tests.functional.storage_faults import damage_table
 
-pytestmark = [
-    pytest.mark.functional,
-    pytest.mark.xfail(strict=True, reason="health blind to storage, bare 500s"),
-]
+pytestmark = pytest.mark.functional
 
 
 def test_a_damaged_database_is_told_by_health_and_pages(office: Desk) -> None:
