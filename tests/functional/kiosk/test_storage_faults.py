@@ -92,4 +92,8 @@ def test_a_damaged_database_is_told_by_the_page_health_and_status(make_till: Cal
         main, ["kiosk", "status", "--instance", str(copy)], env={"FAMILYCARD_PASSPHRASE": PASS}
     )
     assert status.exit_code == 1 and "database damaged" in status.output
+    synced = CliRunner().invoke(
+        main, ["kiosk", "sync", "--instance", str(copy)], env={"FAMILYCARD_PASSPHRASE": PASS}
+    )
+    assert synced.exit_code == 2 and "database damaged" in synced.output and "Traceback" not in synced.output
     assert till.client.get("/health").status_code == 200  # the till's own file is whole
