@@ -84,9 +84,10 @@ class JsonClient:
             answer = json.loads(raw) if raw else {}
         except ValueError:
             raise CentralUnavailable(f"{status}: not JSON") from None
+        error = answer.get("error", {}) if isinstance(answer, dict) else {}
+        error = error if isinstance(error, dict) else {}
         if status >= 500 or status in (408, 429):
-            raise CentralUnavailable(f"{status}")
+            raise CentralUnavailable(f"{status} {error.get('code', '')}".strip())  # the reason, when given
         if status >= 400:
-            error = answer.get("error", {}) if isinstance(answer, dict) else {}
             raise CentralRefused(status, str(error.get("code", "error")), str(error.get("message", "")))
         return answer

@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from .private_files import create_private_file, private_folder
+from .web_health import open_at_start
 
 
 def connect_durable(path: str, foreign_keys: bool = False) -> Database:
@@ -61,7 +62,7 @@ class AppDatabase:
 
     def init_app(self, app: Flask) -> None:
         private_folder(Path(app.config["DATABASE"]).parent)
-        self.open_database(app.config["DATABASE"]).close()  # schema up to date before the first request
+        open_at_start(app, self.open_database)  # schema up to date and checked before the first request
         app.teardown_appcontext(self.end_request)
 
     @staticmethod

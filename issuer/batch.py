@@ -1,12 +1,13 @@
 """Batch issuance from a CSV file: check every row first, report every error with its line, then register
 the households and issue their cards, safely re-runnable.
 
-Columns (header row required; ``;`` or ``,`` between columns; UTF-8, or the Windows encoding Excel uses):
+Columns (header row required; ``;``, ``,`` or tab between columns; any of the encodings Excel saves in,
+see ``csv_reading``):
 
 ======================  ==========================================================================
 ``riferimento``         the office's own reference for the household, unique in the file (required)
 ``referente``           the reference person, who gets a card (required)
-``altri_genitori``      other parents or guardians, separated by ``/`` (optional)
+``altri_genitori``      other parents or guardians, separated by ``/`` or ``;`` (optional)
 ``anni_nascita_figli``  the children's birth years, separated by ``/`` (for example ``2015/2019``)
 ``indirizzo``           the address in the comune (required)
 ``residente``           ``si`` or ``no``
@@ -17,13 +18,12 @@ Columns (header row required; ``;`` or ``,`` between columns; UTF-8, or the Wind
 
 A household already registered under the same ``riferimento`` is not registered again, and a guardian
 who already holds an active card gets no second one: running the same file twice issues nothing twice.
-Each row (the household and its cards) is stored in one transaction.
+Each row (the household and its cards) is stored in one transaction. Values are kept as written: ``/``
+separates items in the two list columns only (an address "Via Roma 12/A" stays so).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +34,7 @@ from cardsvc.sqlite_transactions import write_transaction
 
 from .audit import record_action
 from .cards import CardRefused, Office, issue_locked
+from .csv_reading import CsvUnreadable, read_rows
 from .households import (
     FieldError,
     HouseholdInput,
@@ -62,7 +63,7 @@ FIELD_OF = {
     "resident": "residente",
     "isee": "isee",
 }
-MAX_BYTES = 5 * 1024 * 1024
+LIST_COLUMNS = ("altri_genitori", "anni_nascita_figli")  # items separated by "/"
 MAX_ROWS = 5000
 
 
@@ -90,42 +91,30 @@ class BatchResult:
     skipped: list[tuple[int, str, str]] = field(default_factory=list)  # line, holder or "", reason code
 
 
-def decode(data: bytes) -> str:
-    if len(data) > MAX_BYTES:
-        raise ValueError("file_too_large")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="strict")
-
-
 def parse_batch(data: bytes, year: int) -> tuple[list[BatchRow], list[RowError]]:
     """Every row checked; the rows are good only when the error list is empty."""
     try:
-        text = decode(data)
-    except (ValueError, UnicodeDecodeError) as error:
-        return [], [RowError(0, "", "file_too_large" if str(error) == "file_too_large" else "not_text")]
-    delimiter = ";" if text.split("\n", 1)[0].count(";") >= text.split("\n", 1)[0].count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [name.strip().lower() for name in reader.fieldnames or []]
+        lines = read_rows(data)
+    except CsvUnreadable as unreadable:
+        return [], [RowError(unreadable.line, "", unreadable.code)]
+    header = [name.strip().lower() for name in (lines[0] if lines else [])]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         return [], [RowError(1, ", ".join(missing), "missing_columns")]
     unknown = [name for name in header if name and name not in COLUMNS]
     if unknown:
         return [], [RowError(1, ", ".join(unknown), "unknown_columns")]
-    reader.fieldnames = header
     rows: list[BatchRow] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
-    for number, raw in enumerate(reader, start=2):
+    for number, cells in enumerate(lines[1:], start=2):
         if number - 1 > MAX_ROWS:
             errors.append(RowError(number, "", "too_many_rows", {"limit": MAX_ROWS}))
             break
-        values = {k: (v or "").strip() for k, v in raw.items() if k is not None}
-        if not any(values.values()):
+        values = {name: cell.strip() for name, cell in zip(header, cells, strict=False)}
+        if not any(cell.strip() for cell in cells):
             continue  # an empty line
-        if None in raw:
+        if len(cells) > len(header):
             errors.append(RowError(number, "", "extra_cells"))
             continue
         ref = values.get("riferimento", "")
@@ -137,7 +126,7 @@ def parse_batch(data: bytes, year: int) -> tuple[list[BatchRow], list[RowError]]
         cards = values.get("carte", "").lower() or "referente"
         if cards not in ("referente", "tutti"):
             errors.append(RowError(number, "carte", "invalid_cards", {"value": cards}))
-        form = {ours: values.get(theirs, "").replace("/", ";") for ours, theirs in FIELD_OF.items()}
+        form = {ours: _cell(values, theirs) for ours, theirs in FIELD_OF.items()}
         parsed = parse_household(form, year)
         if isinstance(parsed, list):
             errors += [_row_error(number, e) for e in parsed]
@@ -146,6 +135,12 @@ def parse_batch(data: bytes, year: int) -> tuple[list[BatchRow], list[RowError]]
     if not rows and not errors:
         errors.append(RowError(0, "", "no_rows"))
     return rows, errors
+
+
+def _cell(values: dict[str, str], column: str) -> str:
+    """The cell as the household form takes it: the list columns' ``/`` becomes the form's ``;``."""
+    value = values.get(column, "")
+    return value.replace("/", ";") if column in LIST_COLUMNS else value
 
 
 def _row_error(line: int, error: FieldError) -> RowError:

@@ -22,12 +22,15 @@ MAX_CHILDREN = 20
 NAME_LIMIT = 80
 YES = {"1", "si", "sì", "s", "yes", "y", "true", "on", "x"}
 NO = {"", "0", "no", "n", "false", "off"}
+FORMULA_STARTS = ("=", "+", "-", "@")  # a spreadsheet takes a cell beginning so as a formula
+DIRECTION_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 @dataclass(frozen=True)
 class FieldError:
     field: str
-    code: str  # required | too_long | invalid_year | too_many | invalid_amount | invalid_yes_no
+    code: str  # required | too_long | formula_start | direction_control | control_character | invalid_year
+    # | too_many | invalid_amount | invalid_yes_no
     values: dict[str, object] = field(default_factory=dict)
 
 
@@ -45,9 +48,24 @@ def _name(raw: str, name: str, errors: list[FieldError], required: bool = True) 
     clean = " ".join(raw.split())
     if not clean and required:
         errors.append(FieldError(name, "required"))
-    elif len(clean) > NAME_LIMIT or (clean and not clean.isprintable()):
+    elif len(clean) > NAME_LIMIT:
         errors.append(FieldError(name, "too_long", {"limit": NAME_LIMIT}))
+    elif problem := name_problem(clean):
+        errors.append(FieldError(name, problem))
     return clean
+
+
+def name_problem(name: str) -> str | None:
+    """Why a person's name cannot be printed on a card or put in a spreadsheet, if so: it begins like a
+    formula (``formula_start``), holds a bidirectional control that reorders what is shown
+    (``direction_control``), or another invisible control character (``control_character``)."""
+    if name.startswith(FORMULA_STARTS):
+        return "formula_start"
+    if any(char in DIRECTION_CONTROLS for char in name):
+        return "direction_control"
+    if not name.isprintable():
+        return "control_character"
+    return None
 
 
 def _list(raw: str) -> list[str]:

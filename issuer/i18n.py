@@ -63,6 +63,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "troppo lungo (al massimo {limit} caratteri).",
         "too long (at most {limit} characters).",
     ),
+    "field_formula_start": (
+        "non può iniziare con =, +, - o @ (un foglio di calcolo lo prenderebbe per una formula).",
+        "cannot begin with =, +, - or @ (a spreadsheet would take it for a formula).",
+    ),
+    "field_direction_control": (
+        "contiene un carattere invisibile che cambia la direzione del testo: riscrivere il nome.",
+        "contains an invisible character that changes the text direction: type the name again.",
+    ),
+    "field_control_character": (
+        "contiene un carattere di controllo invisibile: riscrivere il nome.",
+        "contains an invisible control character: type the name again.",
+    ),
     "field_too_many": ("troppi elementi (al massimo {limit}).", "too many (at most {limit})."),
     "field_invalid_year": (
         "«{value}» non è un anno di nascita di un figlio (tra {year} e 30 anni prima).",
@@ -174,6 +186,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "batch_skipped": ("Non emesse", "Not issued"),
     "batch_file_too_large": ("Il file supera 5 MB.", "The file is over 5 MB."),
     "batch_not_text": ("Il file non è un CSV di testo.", "The file is not a text CSV."),
+    "batch_cell_too_long": (
+        "una cella troppo lunga: il file non è un elenco di nuclei.",
+        "a cell too long: the file is not a list of households.",
+    ),
+    "batch_malformed_csv": (
+        "il file non è un CSV leggibile (virgolette non chiuse?).",
+        "the file is not a readable CSV (unclosed quotes?).",
+    ),
     "batch_missing_columns": ("mancano le colonne: {column}", "missing columns: {column}"),
     "batch_unknown_columns": ("colonne sconosciute: {column}", "unknown columns: {column}"),
     "batch_duplicate_ref": (
@@ -198,6 +218,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rules_isee": ("ISEE fino a {ceiling}", "ISEE up to {ceiling}"),
     "back": ("Indietro", "Back"),
     "not_found": ("Non trovato.", "Not found."),
+    "storage_disk_full": (
+        "Disco pieno: l'ultima operazione NON è stata registrata. Liberare spazio sul server dell'ufficio (o "
+        "chiamare l'assistenza), poi ripeterla; quanto già registrato è al sicuro.",
+        "Disk full: the last operation was NOT recorded. Free some space on the office server (or call "
+        "support), then repeat it; what was already recorded is safe.",
+    ),
+    "storage_database_damaged": (
+        "Database danneggiato: l'ultima operazione NON è stata registrata. Non emettere carte e chiamare "
+        "l'assistenza: il database va ripristinato dall'ultimo backup (docs/operations.md).",
+        "Database damaged: the last operation was NOT recorded. Do not issue cards and call support: the "
+        "database must be restored from the last backup (docs/operations.md).",
+    ),
+    "storage_disk_error": (
+        "Errore del disco: l'ultima operazione NON è stata registrata. Chiamare l'assistenza.",
+        "Disk error: the last operation was NOT recorded. Call support.",
+    ),
+    "storage_database_missing": (
+        "Database mancante: chiamare l'assistenza.",
+        "Database missing: call support.",
+    ),
 }
 
 t = Catalog(MESSAGES)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from cardsvc.database_health import storage_failure
 from cardsvc.euros import format_euros
 from cardsvc.validity import ROME
 
@@ -73,3 +75,13 @@ def init_error_pages(app: Flask) -> None:
         if exc.code == 404:
             message = t("not_found")
         return render_template("error.html", message=message), exc.code or 500
+
+    @app.errorhandler(sqlite3.DatabaseError)
+    def storage_page(exc: sqlite3.DatabaseError) -> tuple[str, int]:
+        """A full disk or a damaged database, in words and with what to do; the failed transaction was
+        rolled back."""
+        problem = storage_failure(exc)
+        if problem is None:
+            raise exc
+        current_app.logger.error("storage failure (%s) on %s: %s", problem, request.path, exc)
+        return render_template("error.html", message=t(f"storage_{problem}")), 503

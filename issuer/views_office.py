@@ -5,23 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    flash,
-    jsonify,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from cardsvc.core.timestamps import to_rfc3339
 from cardsvc.sqlite_transactions import write_transaction
 from cardsvc.validity import rome_year
+from cardsvc.web_health import health
 from cardsvc.web_login import TooManyAttempts, safe_next
 
 from . import audit, outbox, signing_keys
@@ -47,9 +37,7 @@ def year() -> int:
     return rome_year(now())
 
 
-@bp.get("/health")
-def health() -> Response:
-    return jsonify({"ok": True})
+bp.add_url_rule("/health", "health", health)  # the database checked now: 503 with the reason when bad
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -3,8 +3,9 @@
 ``scan`` verifies the text offline against the lists held, logs the scan (rejections with their reason)
 and recognises the same card scanned again within a few seconds as the same customer. ``redeem`` takes
 a scan, an offer and the amount typed, verifies the card again at that moment, applies the offer rules
-and records the redemption durably. Refusals raise :class:`CheckoutRefused` with a stable code that the
-screen turns into words.
+and records the redemption durably; the daily limit is counted inside the write transaction, so two
+tabs cannot both use a once-a-day offer. Refusals raise :class:`CheckoutRefused` with a stable code that
+the screen turns into words.
 """
 
 from __future__ import annotations
@@ -138,10 +139,12 @@ def redeem(
     if not 0 < amount <= MAX_AMOUNT_CENTS:
         raise CheckoutRefused("invalid_amount")
     cti = b64url(verdict.claims.cti)
-    try:
-        discount = discount_cents(
-            offer, amount, verdict.claims.minors, ledger.uses_today(db, cti, offer.id, now)
-        )
-    except OfferRefused as refused:
-        raise CheckoutRefused(refused.code) from None
-    return ledger.record_redemption(db, redemption_id, text, cti, offer.id, (amount, discount), now)
+    minors = verdict.claims.minors
+
+    def discount_for(used_today: int) -> int:
+        try:
+            return discount_cents(offer, amount, minors, used_today)
+        except OfferRefused as refused:
+            raise CheckoutRefused(refused.code) from None
+
+    return ledger.record_redemption(db, redemption_id, text, cti, offer.id, amount, now, discount_for)

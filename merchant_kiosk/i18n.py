@@ -80,7 +80,53 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error_already_voided": ("Operazione già annullata.", "Operation already voided."),
     "error_void_window_passed": ("Troppo tardi per annullare.", "Too late to void."),
     "error_day_already_closed": ("Giornata già chiusa.", "Day already closed."),
-    "error_no_image_code": ("Nessun codice trovato nell'immagine.", "No code found in the image."),
+    "error_no_code": (
+        "Nessun codice trovato nell'immagine: inquadrare da vicino il codice QR della carta, ben illuminato.",
+        "No code found in the image: frame the card's QR code closely, in good light.",
+    ),
+    "error_not_an_image": (
+        "Il file non è un'immagine: caricare una foto della carta (JPEG o PNG).",
+        "The file is not an image: upload a photo of the card (JPEG or PNG).",
+    ),
+    "error_image_too_large": (
+        "Immagine troppo grande: usare una foto di al massimo 12 megapixel.",
+        "Image too large: use a photo of at most 12 megapixels.",
+    ),
+    "error_several_codes": (
+        "Più di un codice nell'immagine: fotografare una carta alla volta.",
+        "More than one code in the image: photograph one card at a time.",
+    ),
+    "storage_disk_full": ("Disco pieno", "Disk full"),
+    "storage_database_damaged": ("Database danneggiato", "Database damaged"),
+    "storage_disk_error": ("Errore del disco", "Disk error"),
+    "storage_database_missing": ("Database mancante", "Database missing"),
+    "storage_not_recorded": (
+        "Quest'ultima operazione NON è stata registrata: non dare lo sconto finché non è registrato.",
+        "This last operation was NOT recorded: do not give the discount until it is recorded.",
+    ),
+    "storage_disk_full_todo": (
+        "Il disco del computer della cassa è pieno. Liberare spazio (o chiamare l'assistenza), poi ripetere "
+        "l'operazione.",
+        "The till computer's disk is full. Free some space (or call support), then repeat the operation.",
+    ),
+    "storage_database_damaged_todo": (
+        "Il file dei dati della cassa è danneggiato. Non usare la cassa per gli sconti e chiamare "
+        "l'assistenza: va ripristinato dall'ultima copia di sicurezza (docs/operations.md).",
+        "The till's data file is damaged. Do not use the till for discounts and call support: it must be "
+        "restored from the last backup (docs/operations.md).",
+    ),
+    "storage_disk_error_todo": (
+        "Il disco del computer della cassa non risponde. Chiamare l'assistenza.",
+        "The till computer's disk does not respond. Call support.",
+    ),
+    "storage_database_missing_todo": (
+        "Il file dei dati della cassa non c'è. Chiamare l'assistenza.",
+        "The till's data file is missing. Call support.",
+    ),
+    "storage_safe": (
+        "Le operazioni già registrate (con la ricevuta) sono al sicuro.",
+        "Operations already recorded (with a receipt) are safe.",
+    ),
     "till": ("Cassa", "Till"),
     "verify": ("Verifica", "Verify"),
     "recent": ("Ultime operazioni", "Latest operations"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -65,18 +66,27 @@ def _append(db: Database, fields: dict[str, Any], at: int, cti: str | None = Non
 
 
 def record_redemption(
-    db: Database, redemption_id: str, card: str, cti: str, offer_id: int, amounts: tuple[int, int], at: int
+    db: Database,
+    redemption_id: str,
+    card: str,
+    cti: str,
+    offer_id: int,
+    amount_cents: int,
+    at: int,
+    discount_for: Callable[[int], int],
 ) -> tuple[dict[str, Any], bool]:
     """Record a redemption under ``redemption_id``; returns it and whether it is new.
 
     The id comes with the form, so a second submission of the same form (a double click, a reload)
-    finds the first record instead of writing another.
+    finds the first record instead of writing another. ``discount_for`` turns the card's uses of the
+    offer today into the discount (or raises): it runs inside the write transaction, so two tabs sending
+    the same card at once cannot both see the offer unused.
     """
-    amount_cents, discount_cents = amounts
     with write_transaction(db):
         existing = get_record(db, redemption_id)
         if existing is not None:
             return existing, False
+        discount_cents = discount_for(uses_today(db, cti, offer_id, at))
         fields = {"id": redemption_id, "type": "redemption", "card": card, "offer_id": offer_id}
         fields |= {"amount_cents": amount_cents, "discount_cents": discount_cents}
         return _append(db, fields, at, cti), True

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, request, 
 from werkzeug.wrappers import Response as BaseResponse
 
 from cardsvc.core import QrError, read_card_qr
+from cardsvc.web_health import health
 
 from . import checkout, ledger
 from .checkout import CheckoutRefused, Scan
@@ -22,9 +23,7 @@ def index() -> tuple[str, int]:
     return page("index.html", recent=ledger.recent_redemptions(get_db(), 8))
 
 
-@bp.get("/health")
-def health() -> Response:
-    return jsonify({"ok": True})
+bp.add_url_rule("/health", "health", health)  # the database checked now: 503 with the reason when bad
 
 
 def _verdict_page(
@@ -59,8 +58,8 @@ def scan_photo() -> tuple[str, int]:
     upload = request.files.get("image")
     try:
         text = read_card_qr(upload.read() if upload else b"")
-    except QrError:
-        return page("index.html", 422, recent=ledger.recent_redemptions(get_db(), 8), error="no_image_code")
+    except QrError as unread:  # not an image, too large, no code, several codes: each in words
+        return page("index.html", 422, recent=ledger.recent_redemptions(get_db(), 8), error=unread.code)
     return _verdict_page(checkout.scan(get_db(), text, now(), current_app.config))
 
 
@@ -69,8 +68,8 @@ def scan_frame() -> Response:
     """A camera frame (the image bytes as the body): the card's text when one is in it."""
     try:
         return jsonify({"code": read_card_qr(request.get_data())})
-    except QrError as error:
-        return jsonify({"code": None, "reason": str(error)})
+    except QrError as unread:
+        return jsonify({"code": None, "reason": unread.code})
 
 
 @bp.post("/redeem")

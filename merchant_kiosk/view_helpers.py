@@ -1,16 +1,18 @@
 """What every till page shows and how it writes numbers and dates: euros with a decimal comma, dates
-and times in Rome, the sync status bar."""
+and times in Rome, the sync status bar; the error pages, a full disk and a damaged database in words."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, Response, current_app, render_template
+from flask import Flask, Response, current_app, render_template, request
 from sqlite_utils import Database
 from werkzeug.exceptions import HTTPException
 
 from cardsvc.core import from_rfc3339
+from cardsvc.database_health import storage_failure
 from cardsvc.euros import format_euros
 from cardsvc.validity import ROME
 
@@ -76,6 +78,16 @@ def init_error_pages(app: Flask) -> None:
         key = f"error_{exc.description}" if exc.description in ("csrf_failed", "not_loopback") else None
         message = t(key) if key else f"{exc.code} {exc.name}"
         return render_template("error.html", message=message), exc.code or 500
+
+    @app.errorhandler(sqlite3.DatabaseError)
+    def storage_page(exc: sqlite3.DatabaseError) -> tuple[str, int]:
+        """A full disk or a damaged database, in words and with what to do (the page reads nothing from
+        the database); the transaction that failed was rolled back, so nothing is half-recorded."""
+        problem = storage_failure(exc)
+        if problem is None:
+            raise exc
+        app.logger.error("storage failure (%s) on %s: %s", problem, request.path, exc)
+        return render_template("storage_error.html", problem=problem, posted=request.method == "POST"), 503
 
 
 def page(template: str, status_code: int = 200, **context: Any) -> tuple[str, int]:

@@ -13,7 +13,7 @@ from flask import Flask
 from ..euros import format_euros
 from ..keystore import instance_secret
 from ..web_security import configure_web
-from . import db, errors
+from . import db, errors, storage_errors
 from .settings import load_settings
 
 
@@ -24,6 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = instance_secret(Path(app.config["SECRET_KEY_FILE"]))
     configure_web(app)
     errors.init_app(app)
+    storage_errors.init_app(app)
     db.init_app(app)
     from ..web_csrf import csrf_token
     from . import report_views  # noqa: F401 - the report pages join the admin blueprint

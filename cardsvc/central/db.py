@@ -9,6 +9,7 @@ from sqlite_utils import Database
 
 from ..private_files import private_folder
 from ..sqlite_transactions import write_transaction
+from ..web_health import open_at_start
 from .schema import open_database
 
 __all__ = ["close_db", "get_db", "init_app", "write_transaction"]
@@ -29,5 +30,5 @@ def close_db(_exc: BaseException | None = None) -> None:
 
 def init_app(app: Flask) -> None:
     private_folder(Path(app.config["DATABASE"]).parent)
-    open_database(app.config["DATABASE"]).close()  # schema up to date before the first request
+    open_at_start(app, open_database)  # schema up to date and checked before the first request
     app.teardown_appcontext(close_db)

@@ -21,6 +21,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Il modulo è scaduto o non è valido: ricaricare la pagina e riprovare.",
         "The form has expired or is not valid: reload the page and try again.",
     ),
+    "storage_disk_full": (
+        "Disco pieno: nulla è stato registrato. Liberare spazio sul server, poi riprovare.",
+        "Disk full: nothing was stored. Free some space on the server, then try again.",
+    ),
+    "storage_database_damaged": (
+        "Database danneggiato: nulla è stato registrato. Ripristinare il database dall'ultimo backup "
+        "(docs/operations.md); le casse terranno le loro operazioni e le rimanderanno.",
+        "Database damaged: nothing was stored. Restore the database from the last backup "
+        "(docs/operations.md); the tills keep their records and send them again.",
+    ),
+    "storage_disk_error": (
+        "Errore del disco: nulla è stato registrato. Controllare il disco del server.",
+        "Disk error: nothing was stored. Check the server's disk.",
+    ),
     "forbidden": ("Il tuo ruolo non permette questa azione.", "Your role does not allow this."),
     "dashboard": ("Riepilogo", "Overview"),
     "comuni": ("Comuni e chiavi", "Comuni and keys"),

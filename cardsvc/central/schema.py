@@ -208,12 +208,13 @@ def m005_security(db: Database) -> None:
 
 
 def open_database(path: str) -> Database:
-    """Open (creating if needed, mode 0600) the central database in WAL mode with its schema up to date."""
+    """Open (creating if needed, mode 0600) the central database in WAL mode with its schema up to date;
+    every commit waits for the disk (``synchronous=FULL``)."""
     create_private_file(Path(path))
     db = Database(path)
     db.enable_wal()
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 10000")
-    db.execute("PRAGMA synchronous = NORMAL")
+    db.execute("PRAGMA synchronous = FULL")  # an accepted batch survives a power cut: tills never resend it
     migrations.apply(db)
     return db

@@ -7,6 +7,7 @@ import functools
 import json
 import os
 import shutil
+import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from ..core import CardNumberError, ClaimsError, JwsError, KeyFormatError, QrError, TimestampError
+from ..database_health import storage_failure
 from ..durations import DurationError
 from ..keystore import MIN_PASSPHRASE_LENGTH, PASSPHRASE_ENV, KeyFileError
 from ..network_home import NetworkHome, NetworkHomeError
@@ -71,6 +73,11 @@ def user_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except USER_ERRORS as exc:
             raise CommandError(str(exc)) from None
+        except sqlite3.DatabaseError as exc:  # a full disk or a damaged database, said as such
+            problem = storage_failure(exc)
+            if problem is None:
+                raise
+            raise CommandError(f"{problem.replace('_', ' ')}: {exc} (see docs/operations.md)") from None
 
     return wrapper  # type: ignore[return-value]
 

@@ -7,8 +7,16 @@ from typing import Any
 
 import click
 
+from ..database_health import check_database
 from ..keystore import PASSPHRASE_ENV
 from .common import CommandError, emit, exec_gunicorn, json_option, passphrase, refuse_exposed, user_errors
+
+STORAGE_WORDS = {
+    "disk_full": "disk full: free some space on the till computer",
+    "database_damaged": "database damaged: restore kiosk.db from the last backup (docs/operations.md)",
+    "disk_error": "disk error: check the till computer's disk",
+    "database_missing": "database missing",
+}
 
 
 def instance_option(fn: Any) -> Any:
@@ -102,7 +110,8 @@ def sync(instance: Path, as_json: bool) -> None:
 @json_option
 @user_errors
 def status(instance: Path, as_json: bool) -> None:
-    """Enrolment, last sync, pending records, list versions."""
+    """Enrolment, last sync, pending records, list versions, the database checked (exit status 1 when it
+    is damaged or its disk full)."""
     from merchant_kiosk import store
     from merchant_kiosk.identity import database_path
     from merchant_kiosk.schema import open_database
@@ -113,10 +122,16 @@ def status(instance: Path, as_json: bool) -> None:
         raise CommandError(f"{instance} holds no kiosk (run: familycard kiosk enroll)")
     from .common import now_seconds
 
+    health = check_database(database_path(instance))
+    if not health.ok:
+        words = STORAGE_WORDS.get(health.problem or "", health.problem or "")
+        emit(as_json, health.to_json(), [f"Database: {words} ({health.detail})"])
+        raise click.exceptions.Exit(1)
     db = open_database(database_path(instance))
     try:
         result = sync_status(db, now_seconds(), load_settings()["STALE_AFTER"])
         result |= {k: store.get(db, k) for k in ("kiosk_id", "trust_version", "revocation_version")}
+        result["database"] = "ok"
     finally:
         db.close()
     shop = (result["merchant"] or {}).get("name", "?")
@@ -124,5 +139,6 @@ def status(instance: Path, as_json: bool) -> None:
         f"Kiosk {result['kiosk_id']} ({shop})",
         f"Last sync: {result['last_sync_at'] or 'never'}; pending: {result['pending']}",
         f"Lists: trust v{result['trust_version']}, revocations v{result['revocation_version']}",
+        "Database: ok",
     ]
     emit(as_json, result, lines)

@@ -266,7 +266,14 @@ def _tills(
             try:
                 discount = discount_cents(offer, amount, card["minors"], 0)
                 ledger.record_redemption(
-                    db, ledger.new_id(), card["qr"], card["cti"], offer.id, (amount, discount), at
+                    db,
+                    ledger.new_id(),
+                    card["qr"],
+                    card["cti"],
+                    offer.id,
+                    amount,
+                    at,
+                    lambda _used, d=discount: d,
                 )
                 total += 1
             except OfferRefused:

@@ -1,5 +1,6 @@
 """A report's tables as CSV for spreadsheets: UTF-8 with a byte order mark (so Excel reads the accents),
-and either Italian conventions (``;`` between cells, decimal comma) or international ones."""
+and either Italian conventions (``;`` between cells, decimal comma) or international ones. No text cell
+can start a formula (``spreadsheet_safe``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import csv
 import io
 from typing import Any
 
+from ...spreadsheet_cells import spreadsheet_safe
 from .columns import TABLES, rows
 
 __all__ = ["TABLES", "table_csv"]
@@ -28,7 +30,7 @@ def table_csv(report: dict[str, Any], table: str, italian: bool = True) -> str:
     columns = TABLES[table]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if italian else ",", lineterminator="\r\n")
-    writer.writerow([column.csv for column in columns])
+    writer.writerow([spreadsheet_safe(column.csv) for column in columns])
     for row in rows(report, table):
-        writer.writerow([_cell(row, column.key, italian) for column in columns])
+        writer.writerow([spreadsheet_safe(_cell(row, column.key, italian)) for column in columns])
     return "\ufeff" + buffer.getvalue()

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from merchant_kiosk.chain_check import verify_ledger
 
 from cardsvc.cli import main
 from cardsvc.core.ledger_chain import ChainError
 from merchant_kiosk import create_app
 from merchant_kiosk.central_client import CentralUnavailable
+from merchant_kiosk.chain_check import verify_ledger
 from merchant_kiosk.schema import open_database
 from tests.functional.conftest import PASS, Central
 from tests.functional.kiosk.conftest import Till, in_process_transport

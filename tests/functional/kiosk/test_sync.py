@@ -184,7 +184,7 @@ def test_a_refused_record_is_kept_with_its_reason_and_not_resent(
     db = open_database(str(till.instance / "kiosk.db"))
     # A record the till's own checks would never write: a card from outside the network.
     ledger.record_redemption(
-        db, "e" * 24, vector("ACCEPTED"), "x", till.offers[0], (1000, 100), till.clock.now
+        db, "e" * 24, vector("ACCEPTED"), "x", till.offers[0], 1000, till.clock.now, lambda _used: 100
     )
     till.sync()
     rows = db.execute("select result, reason from ledger order by seq").fetchall()

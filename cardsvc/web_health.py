@@ -1,0 +1,41 @@
+"""``/health`` for the three web apps, and their check of the database at start (see
+``database_health``): 200 ``{"ok": true, "database": "ok"}``, or 503 with the problem named."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from flask import Flask, Response, current_app, jsonify
+from sqlite_utils import Database
+
+from .database_health import check_database, storage_failure
+
+
+def health() -> Response:
+    """The database checked now: 200 when it can be trusted, 503 with the reason otherwise."""
+    found = check_database(current_app.config["DATABASE"])
+    response = jsonify(found.to_json())
+    response.status_code = 200 if found.ok else 503
+    return response
+
+
+def check_at_start(app: Flask) -> None:
+    """Log the database's problem, if any, when the app starts; it still starts, so that its pages can
+    say what is wrong."""
+    found = check_database(app.config["DATABASE"])
+    if not found.ok:
+        app.logger.error("database %s: %s (%s)", app.config["DATABASE"], found.problem, found.detail)
+
+
+def open_at_start(app: Flask, open_database: Callable[[str], Database]) -> None:
+    """Open the app's database (applying its migrations) and check it; a storage failure is logged, not
+    fatal, so that the app's pages and ``/health`` can say what is wrong."""
+    try:
+        open_database(app.config["DATABASE"]).close()
+    except sqlite3.DatabaseError as error:
+        if storage_failure(error) is None:
+            raise
+        app.logger.error("database %s cannot be opened: %s", app.config["DATABASE"], error)
+        return
+    check_at_start(app)
