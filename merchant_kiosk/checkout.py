@@ -18,6 +18,7 @@ from sqlite_utils import Database
 
 from cardsvc.core import Verdict, VerdictCode, VerifierPolicy, verify_card
 from cardsvc.core.keys import b64url
+from cardsvc.core.ledger_chain import valid_record_id
 from cardsvc.euros import parse_euros
 
 from . import ledger, store
@@ -123,6 +124,8 @@ def redeem(
 ) -> tuple[dict[str, Any], bool]:
     """Record the discount of ``offer_id`` on the amount typed; returns the record and whether it is new
     (a second submission of the same form returns the first record)."""
+    if not valid_record_id(redemption_id):  # the central service's rule, so it never refuses the record
+        raise CheckoutRefused("invalid_form")
     existing = ledger.get_record(db, redemption_id)
     if existing is not None:
         return existing, False

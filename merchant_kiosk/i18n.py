@@ -68,6 +68,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Offer already used today with this card.",
     ),
     "error_unknown_offer": ("Offerta non disponibile.", "Offer not available."),
+    "error_invalid_form": (
+        "Modulo non valido: passare di nuovo la carta.",
+        "The form is not valid: scan the card again.",
+    ),
+    "chain_broken": (
+        "Il servizio centrale non accetta più le registrazioni di questa cassa (catena interrotta "
+        "alla n. {seq}, motivo {reason}). Le vendite restano salvate qui. Chiamare l'amministratore "
+        "della rete: verifica e riallinea la cassa {kiosk} dalla registrazione {record}.",
+        "The central service no longer takes this till's records (chain broken at no. {seq}, "
+        "reason {reason}). Sales stay saved here. Call the network administrator: they check and "
+        "re-anchor till {kiosk} from record {record}.",
+    ),
+    "till_restored": (
+        "Questa cassa sembra ripristinata da un backup: il servizio centrale ha {central} registrazioni, qui"
+        " ce ne sono {local}. Le vendite restano salvate qui. Chiamare l'amministratore della rete per"
+        " riallineare la cassa {kiosk}.",
+        "This till looks restored from a backup: the central service holds {central} records, this till"
+        " {local}. Sales stay saved here. Call the network administrator to re-anchor till {kiosk}.",
+    ),
+    "records_refused": (
+        "Registrazioni rifiutate dal servizio centrale: {count} (l'ultima: {reason}).",
+        "Records refused by the central service: {count} (the latest: {reason}).",
+    ),
     "error_scan_expired": (
         "Lettura scaduta: passare di nuovo la carta.",
         "Scan expired: scan the card again.",

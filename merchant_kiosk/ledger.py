@@ -143,20 +143,42 @@ def pending_count(db: Database) -> int:
     return int(db.execute("select count(*) from ledger where sent = 0").fetchone()[0])
 
 
+def last_seq(db: Database) -> int:
+    return int(db.execute("select coalesce(max(seq), 0) from ledger").fetchone()[0])
+
+
+def refusals(db: Database) -> dict[str, Any]:
+    """How many records the central service refused for good, and the latest one's reason."""
+    count = db.execute("select count(*) from ledger where result = 'rejected'").fetchone()[0]
+    latest = db.execute(
+        "select id, reason from ledger where result = 'rejected' order by seq desc limit 1"
+    ).fetchone()
+    return {"count": int(count), "latest": None if latest is None else {"id": latest[0], "reason": latest[1]}}
+
+
 ANSWERS = ("accepted", "duplicate", "rejected", "held")  # held: a late record kept for the network's review
+# A chain refusal is not final: the record stays pending, and is counted once the network re-anchors the
+# till's chain (see docs/operations.md).
+CHAIN_REFUSALS = ("chain_gap", "chain_fork", "chain_malformed", "after_chain_break")
+
+
+def chain_refused(result: Any) -> bool:
+    return (
+        isinstance(result, dict)
+        and result.get("status") == "rejected"
+        and result.get("reason") in CHAIN_REFUSALS
+    )
 
 
 def mark_answered(db: Database, results: list[dict[str, Any]]) -> int:
-    """Apply the central service's per-record answers: answered records are never sent again."""
+    """Apply the central service's per-record answers: answered records are never sent again; those the
+    chain refused stay pending."""
     answered = 0
     with write_transaction(db):
         for result in results:
-            if isinstance(result, dict) and result.get("status") in (
-                "accepted",
-                "duplicate",
-                "rejected",
-                "held",
-            ):
+            if chain_refused(result):
+                continue
+            if isinstance(result, dict) and result.get("status") in ANSWERS:
                 cursor = db.execute(
                     "update ledger set sent = 1, result = ?, reason = ? where id = ? and sent = 0",
                     [result["status"], result.get("reason"), result.get("id")],

@@ -28,11 +28,12 @@ def sync_once(
     """Push every pending record, then pull lists and offers; record the outcome either way."""
     store.put(db, "last_attempt_at", now())
     try:
-        pushed = _push(db, identity, client, now, batch_size)
+        pushed, chain_problem = _push(db, identity, client, now, batch_size)
         bundle = client.sync(
             int(store.get(db, "revocation_version", 0)), int(store.get(db, "trust_version", 0))
         )
         lists = apply_bundle(db, bundle)
+        store.put_many(db, {"chain_problem": chain_problem, "restored": _restored(db, bundle)})
     except (CentralUnavailable, CentralRefused, JwsError) as error:
         kind = "unavailable" if isinstance(error, CentralUnavailable) else "refused"
         with db.atomic():
@@ -46,19 +47,34 @@ def sync_once(
     return {"pushed": pushed, "pending": ledger.pending_count(db), **lists}
 
 
+def _restored(db: Database, bundle: dict[str, Any]) -> dict[str, int] | None:
+    """The central service holds more of this till's chain than the till itself: it was restored from a
+    backup (or its ledger replaced). New sales stay here until the network re-anchors the chain."""
+    central_seq, local_seq = bundle.get("last_seq"), ledger.last_seq(db)
+    if type(central_seq) is int and central_seq > local_seq:
+        return {"central_seq": central_seq, "local_seq": local_seq}
+    return None
+
+
 def _push(
     db: Database, identity: Identity, client: CentralClient, now: Callable[[], int], batch_size: int
-) -> int:
+) -> tuple[int, dict[str, Any] | None]:
+    """Send the pending records; returns how many were answered, and the chain refusal that stopped the
+    sending, if one did (the refused records stay pending)."""
     pushed = 0
     while True:
         records = ledger.pending(db, batch_size)
         if not records:
-            return pushed
+            return pushed, None
         batch = sign_batch(identity.kiosk_id, records, identity.device_key, to_rfc3339(now()))
         answer = client.upload(batch)
         results = answer.get("results", [])
-        ledger.mark_answered(db, results)
+        marked = ledger.mark_answered(db, results)
         answered = {r.get("id") for r in results}
         if not any(r["id"] in answered for r in records):
             raise CentralUnavailable("the central service answered for none of the records")
-        pushed += sum(1 for r in records if r["id"] in answered)
+        pushed += marked
+        refused = next((r for r in results if ledger.chain_refused(r)), None)
+        if refused is not None:
+            seq = next((r["seq"] for r in records if r["id"] == refused.get("id")), None)
+            return pushed, {"record_id": refused.get("id"), "seq": seq, "reason": refused.get("reason")}

@@ -48,10 +48,17 @@ def offer_terms(offer: Offer) -> str:
 
 
 def sync_status(db: Database, now: int, stale_after: int) -> dict[str, Any]:
-    """Last sync, pending records, whether the central service answered the last attempt."""
-    kv = store.get_many(db, "last_sync_at", "kiosk_id", "merchant", "online", "last_error")
+    """Last sync, pending records, whether the central service answered the last attempt, and what it
+    refused: records refused for good, a chain it no longer takes, a till restored from a backup."""
+    kv = store.get_many(
+        db, "last_sync_at", "kiosk_id", "merchant", "online", "last_error", "chain_problem", "restored"
+    )
     last_sync = kv["last_sync_at"]
     return {
+        "kiosk_id": kv["kiosk_id"],
+        "chain_problem": kv["chain_problem"],
+        "restored": kv["restored"],
+        "refused": ledger.refusals(db),
         "enrolled": kv["kiosk_id"] is not None,
         "merchant": kv["merchant"],
         "last_sync_at": last_sync,

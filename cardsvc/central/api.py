@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..core import to_rfc3339
-from . import card_events, enrolment, ingest, issuer_credentials, list_service, registry
+from . import card_events, chain_anchors, enrolment, ingest, issuer_credentials, list_service, registry
 from .anomalies import list_flags
 from .auth import (
     current_issuer_comune,
@@ -227,6 +227,29 @@ def create_kiosk() -> Response:
 def revoke_kiosk(kiosk_id: str) -> Response:
     kiosk = enrolment.revoke_kiosk(get_db(), kiosk_id, now())
     return jsonify({"kiosk_id": kiosk["id"], "status": kiosk["status"]})
+
+
+@bp.get("/admin/kiosks/<kiosk_id>/chain")
+@require_user("network_admin")
+def kiosk_chain(kiosk_id: str) -> Response:
+    return jsonify(chain_anchors.chain_state(get_db(), kiosk_id))
+
+
+@bp.post("/admin/kiosks/<kiosk_id>/reanchor")
+@require_user("network_admin")
+def reanchor_kiosk(kiosk_id: str) -> Response:
+    data, user = body(), current_user()
+    assert user is not None
+    decision = chain_anchors.reanchor(
+        get_db(),
+        kiosk_id,
+        data.get("from_record"),
+        data.get("reason"),
+        user["username"],
+        list_signer(),
+        now(),
+    )
+    return jsonify(decision)
 
 
 @bp.get("/admin/flags")

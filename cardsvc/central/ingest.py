@@ -26,7 +26,6 @@ the records to the chain and stores them.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -45,7 +44,7 @@ from ..core import (
 from ..core.cose_sign1 import UnsupportedAlgorithm
 from ..core.jws import canonical_json
 from ..core.keys import b64url, b64url_decode
-from ..core.ledger_chain import ChainError, batch_signature_valid, check_link, record_hash
+from ..core.ledger_chain import ChainError, batch_signature_valid, check_link, record_hash, valid_record_id
 from ..validity import ROME, end_of_day
 from .anomalies import check_void_ratio, raise_flag
 from .db import write_transaction
@@ -56,11 +55,11 @@ from .reports.summaries import mark_changed
 
 MAX_RECORDS = 2000
 MAX_CENTS = 100_000_000
-_RECORD_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+MAX_UNCHAINABLE_ID = 256  # a longer id, or none, cannot even be answered for
 _COLUMNS = (
     "id", "kiosk_id", "merchant_id", "seq", "record_hash", "type", "status", "reason", "cti", "card_istat",
     "shop_istat", "household", "minors", "offer_id", "amount_cents", "discount_cents", "voids", "voided",
-    "kiosk_time", "received_at",
+    "kiosk_time", "received_at", "epoch",
 )  # fmt: skip
 _INSERT = f"insert into redemptions ({', '.join(_COLUMNS)}) values ({', '.join('?' * len(_COLUMNS))})"
 
@@ -97,8 +96,10 @@ def ingest_batch(
                 db, "clock_skew", now, f"kiosk clock {sent_at - now:+d} s from the server's",
                 kiosk_id=kiosk["id"], merchant_id=kiosk["merchant_id"], subject=kiosk["id"],
             )  # fmt: skip
-        state = db.execute("select last_seq, last_hash from kiosks where id = ?", [kiosk["id"]]).fetchone()
-        context = _BatchContext(db, kiosk, prepared, now, settings)
+        state = db.execute(
+            "select last_seq, last_hash, epoch from kiosks where id = ?", [kiosk["id"]]
+        ).fetchone()
+        context = _BatchContext(db, {**kiosk, "epoch": state[2]}, prepared, now, settings)
         last_seq, last_hash = int(state[0] or 0), state[1] or "0" * 64
         broken = False
         for item in prepared:
@@ -152,10 +153,12 @@ def _prepare(record: Any, encoding: bytes, rules: _Rules) -> Prepared:
     if (
         not isinstance(record, dict)
         or not isinstance(record.get("id"), str)
-        or not _RECORD_ID.fullmatch(record["id"])
+        or not 0 < len(record["id"]) <= MAX_UNCHAINABLE_ID
     ):
         return Prepared({}, None, {}, "malformed_record")
     digest = record_hash(record, encoding)
+    if not valid_record_id(record["id"]):  # answered by its id and chained, so the till moves on
+        return Prepared(record, digest, {}, "malformed_record")
     try:
         return Prepared(record, digest, _content(record, rules), None)
     except RecordRejected as exc:
@@ -224,11 +227,13 @@ def _store(
         check_link(record, last_seq, last_hash)
     except ChainError as exc:
         seq = record.get("seq") if type(record.get("seq")) is int else None
+        prev = record.get("prev") if isinstance(record.get("prev"), str) else None
         db["ingest_rejections"].insert(
             {
                 "kiosk_id": kiosk["id"],
                 "record_id": record_id,
                 "seq": seq,
+                "prev": prev,
                 "reason": f"chain_{exc.code}",
                 "received_at": now,
             }
@@ -269,6 +274,7 @@ def _store(
         "household": ctx.households.get(content.get("cti", "")),
         "voided": 0,
         "received_at": now,
+        "epoch": kiosk["epoch"],
     }
     db.execute(_INSERT, [row[c] for c in _COLUMNS])
     ctx.known[record_id] = (item.hash, kiosk["id"])

@@ -72,6 +72,12 @@ PATHS: dict[str, dict[str, Any]] = {
         "post": op("Create a kiosk and its one-time enrolment code", ADMIN, True, "201")
     },
     "/api/v1/admin/kiosks/{kiosk_id}/revoke": {"post": op("Revoke a kiosk", ADMIN)},
+    "/api/v1/admin/kiosks/{kiosk_id}/chain": {
+        "get": op("A kiosk's chain position, its latest chain refusals and the anchors decided", ADMIN)
+    },
+    "/api/v1/admin/kiosks/{kiosk_id}/reanchor": {
+        "post": op("Re-anchor a kiosk's chain from a refused record (signed, audited decision)", ADMIN, True)
+    },
     "/api/v1/admin/flags": {"get": op("Anomaly flags with the records behind them", ADMIN)},
     "/api/v1/admin/totals": {"get": op("Accepted, unvoided redemption totals", ADMIN)},
 }

@@ -207,6 +207,36 @@ def m005_security(db: Database) -> None:
     create_login_tables(db)
 
 
+@migrations()
+def m006_chain_epochs(db: Database) -> None:
+    """Re-anchoring a kiosk's chain: each anchor starts a new epoch of its sequence numbers (a till restored
+    from a backup numbers again from its last record); chain refusals keep the record's link."""
+    db["kiosks"].add_column("epoch", int, not_null_default=0)
+    db["redemptions"].add_column("epoch", int, not_null_default=0)
+    for (name,) in db.execute(
+        "select name from sqlite_master where type = 'index' and tbl_name = 'redemptions' "
+        "and sql like '%kiosk_id%seq%' and sql not like '%epoch%'"
+    ).fetchall():
+        db.execute(f"drop index [{name}]")
+    db["redemptions"].create_index(["kiosk_id", "epoch", "seq"], unique=True)
+    db["ingest_rejections"].add_column("prev", str)
+    db["chain_anchors"].create(
+        {
+            "id": int,
+            "kiosk_id": str,
+            "epoch": int,
+            "seq": int,
+            "hash": str,
+            "from_record": str,
+            "reason": str,
+            "decided_by": str,
+            "decided_at": str,
+            "decision": str,  # the decision as a JWS signed with the list-signing key
+        },
+        pk="id",
+    )
+
+
 def open_database(path: str) -> Database:
     """Open (creating if needed, mode 0600) the central database in WAL mode with its schema up to date;
     every commit waits for the disk (``synchronous=FULL``)."""

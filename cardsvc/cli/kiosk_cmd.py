@@ -141,4 +141,24 @@ def status(instance: Path, as_json: bool) -> None:
         f"Lists: trust v{result['trust_version']}, revocations v{result['revocation_version']}",
         "Database: ok",
     ]
+    if result["refused"]["count"]:
+        latest = result["refused"]["latest"]
+        lines.append(f"Refused by the central service: {result['refused']['count']} (latest {latest['id']}: "
+                     f"{latest['reason']})")  # fmt: skip
+    if result["chain_problem"]:
+        problem = result["chain_problem"]
+        lines.append(
+            f"CHAIN BROKEN at record {problem['seq']} ({problem['reason']}): sales stay here, pending; the "
+            f"network administrator must check and re-anchor kiosk {result['kiosk_id']} from record "
+            f"{problem['record_id']}"
+        )
+    if result["restored"]:
+        restored = result["restored"]
+        lines.append(
+            f"RESTORED FROM A BACKUP? the central service holds {restored['central_seq']} records, this till "
+            f"{restored['local_seq']}: sales stay here, pending; ask the network administrator to re-anchor "
+            f"kiosk {result['kiosk_id']}"
+        )
     emit(as_json, result, lines)
+    if result["chain_problem"] or result["restored"]:
+        raise click.exceptions.Exit(1)

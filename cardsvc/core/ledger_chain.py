@@ -13,6 +13,7 @@ An upload batch is ``{"kiosk_id": …, "sent_at": <RFC 3339, kiosk clock>, "reco
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -21,6 +22,13 @@ from .jws import canonical_json
 from .keys import Verifier, b64url, b64url_decode
 
 GENESIS = "0" * 64
+
+
+RECORD_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # a record's id, at the till and centrally alike
+
+
+def valid_record_id(value: Any) -> bool:
+    return isinstance(value, str) and RECORD_ID.fullmatch(value) is not None
 
 
 class ChainError(ValueError):

@@ -18,13 +18,12 @@ from cardsvc.central.reports.months import parse_month
 from cardsvc.central.schema import open_database
 from cardsvc.central.vat import vat_check_digit
 from cardsvc.cli.central_cmd import instance_settings
-from cardsvc.core import parse_credential
-from cardsvc.core.keys import b64url
+from cardsvc.core import from_rfc3339
 from cardsvc.network_home import NetworkHome
 from tests.functional.central.report_auditor import insider_findings, recover
 from tests.functional.central.report_readers import pdf_text, read_csv, read_html, read_pdf
 from tests.functional.central.test_reports import SINCE, _rfc, report, rome
-from tests.functional.conftest import NOW, PASS, USER_PASSWORD, Central, bearer, run_cli
+from tests.functional.conftest import NOW, PASS, USER_PASSWORD, Central, bearer, issued_event, run_cli
 
 pytestmark = pytest.mark.functional
 COMUNI = {"108040": "Seveso", "108012": "Brugherio", "108034": "Muggiò", "108024": "Giussano"}
@@ -52,6 +51,8 @@ class Network:
     def __init__(self, central: Central, shops: dict[str, list[str]]) -> None:
         self.central = central
         self.tills: dict[tuple[str, str], Any] = {}
+        self.sent: dict[tuple[str, str], int] = {}
+        central.app.config["FIXED_NOW"] = SINCE  # the shops and offers are older than the months reported
         for n, (istat, categories) in enumerate(shops.items()):
             for m, category in enumerate(categories):
                 base = f"{n + 1:04d}{m + 1:06d}"
@@ -61,15 +62,14 @@ class Network:
                 )
                 central.offer(merchant)
                 self.tills[(istat, category)] = central.kiosk(merchant)
+        central.app.config["FIXED_NOW"] = NOW
         self.tokens = {istat: central.issuer_token(istat) for istat in COMUNI}
 
     def families(self, istat: str, count: int, issued: int) -> list[str]:
         cards = []
         for family in range(count):
             card = self.central.home.issue_card(istat, f"FAMIGLIA {family}", 2, PASS, issued).text
-            claims = parse_credential(card).claims
-            event = {"type": "issued", "cti": b64url(claims.cti), "istat": istat, "iat": claims.issued_at,
-                     "exp": claims.expires_at, "minors": 2, "household": f"{istat}{family:058d}"}  # fmt: skip
+            event = issued_event(card, f"{istat}{family:058d}")
             answer = self.central.post("/api/v1/card-events", {"events": [event]}, bearer(self.tokens[istat]))
             assert answer.json["results"][0]["status"] == "accepted", answer.json
             cards.append(card)
@@ -82,10 +82,18 @@ class Network:
                         discount_cents=(amount + n) // 10, at=_rfc(at + n * 60))  # fmt: skip
 
     def upload(self) -> None:
-        for till in self.tills.values():
-            if till.ledger:
-                answer = till.upload(till.ledger)
+        """Each till sends its new records an hour after each one, as a till that syncs does."""
+        for key, till in self.tills.items():
+            for record in till.ledger[self.sent.get(key, 0) :]:
+                sent_at = from_rfc3339(record["at"]) + 3600
+                self.central.app.config["FIXED_NOW"] = sent_at
+                try:
+                    answer = till.upload([record], sent_at)
+                finally:
+                    self.central.app.config["FIXED_NOW"] = NOW
                 assert answer.status_code == 200, answer.json
+                assert answer.json["results"][0]["status"] == "accepted", answer.json
+            self.sent[key] = len(till.ledger)
 
 
 def truth(central: Central, month: str) -> dict[str, Any]:
