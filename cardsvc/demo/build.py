@@ -34,6 +34,7 @@ from ..core.keys import public_key_from_pem
 from ..founding_comuni import FOUNDING_COMUNI, NETWORK_NAME
 from ..json_client import Transport
 from ..network_home import NetworkHome
+from ..private_files import private_folder
 from ..validity import rome_year
 from .data import households_csv, shops_for, vat_number
 
@@ -106,7 +107,7 @@ def _build(layout: Layout, secret: str, now: int, say: Callable[[str], None]) ->
 
     start = now - (HISTORY_DAYS + 60) * DAY
     home = NetworkHome.init(layout.network, NETWORK_NAME, secret, start)
-    office = open_office(str(_mkdir(layout.issuer) / "issuer.db"))
+    office = open_office(str(private_folder(layout.issuer) / "issuer.db"))
     pin_root(office, home.state["root_public_key"])
     put_setting(office, "central_url", CENTRAL_URL)
     for istat, name in FOUNDING_COMUNI.items():
