@@ -166,3 +166,8 @@ def test_a_retention_that_is_not_a_duration_is_refused(
     assert result.exit_code == 2, result.output
     assert "REJECTED_SCAN_RETENTION" in result.output and len(result.output.strip().splitlines()) == 1
     assert raw_files(till.instance) == before
+    monkeypatch.setattr("cardsvc.cli.common.os.execve", lambda *_args: pytest.fail("gunicorn was started"))
+    served = CliRunner().invoke(
+        main, ["kiosk", "serve", "--instance", str(till.instance)], env={"FAMILYCARD_PASSPHRASE": PASS}
+    )
+    assert served.exit_code == 2 and "REJECTED_SCAN_RETENTION" in served.output, served.output
