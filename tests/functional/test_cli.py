@@ -312,8 +312,11 @@ def test_demo_builds_the_whole_network_and_reuses_it(tmp_path: Path) -> None:
     assert (tmp_path / "demo" / "cards" / "seveso" / "fogli-A4.pdf").read_bytes().startswith(b"%PDF")
     assert not (tmp_path / "demo.building").exists()
     assert_no_answered_card_text_in_the_tills(tmp_path / "demo")
+    till_database = tmp_path / "demo" / "kiosk" / "kiosk.db"
+    till_database.chmod(0o644)  # as a demo built before instance files were private
     second = run("demo", "--home", str(tmp_path / "demo"), "--no-serve")
     assert second.exit_code == 0 and "Reusing" in second.output
+    assert till_database.stat().st_mode & 0o777 == 0o600
     assert len(ok("network", "show", "--home", str(tmp_path / "demo" / "network"))["issuers"]) == 7
 
 
