@@ -1,7 +1,8 @@
 """Talking to the central service from the office: send queued card events, fetch the trust list.
 
 Both run on demand ("Invia ora", ``familycard issuer push``) and in a background loop inside the served
-app, which backs off while the central service is unreachable. The central URL is set at
+app, which backs off while the central service is unreachable. Each background round also deletes the
+uploaded batch files older than ``BATCH_FILE_RETENTION``. The central URL is set at
 ``familycard issuer init``; with none, events wait in the outbox.
 """
 
@@ -18,7 +19,9 @@ from cardsvc.json_client import CentralRefused, CentralUnavailable, Transport, u
 from cardsvc.retry_loop import RetryLoop
 
 from .outbox import EventClient, pending, push_all
+from .retention import delete_old_batch_files
 from .schema import open_database
+from .settings import retention_periods
 from .signing_keys import import_trust_list, setting
 
 _loops: dict[str, RetryLoop] = {}
@@ -68,9 +71,11 @@ def start_background_push(app: Flask) -> RetryLoop | None:
         return _loops[key]
 
     def round_once() -> dict[str, Any]:
+        now = int(app.config["CLOCK"]())
+        delete_old_batch_files(app.config["INSTANCE_PATH"], now, retention_periods(app.config)[1])
         db = open_database(app.config["DATABASE"])
         try:
-            return sync_office(db, transport_for(app.config), int(app.config["CLOCK"]()))
+            return sync_office(db, transport_for(app.config), now)
         finally:
             db.close()
 

@@ -126,6 +126,14 @@ def old_batch_files(instance: Path, now: int, keep: Duration = BATCH_FILE_RETENT
     return sorted(p for p in found if p.is_file() and p.stat().st_mtime < cutoff)
 
 
+def delete_old_batch_files(instance: Path, now: int, keep: Duration = BATCH_FILE_RETENTION) -> int:
+    """Delete what :func:`old_batch_files` finds (the served office does it every background round)."""
+    found = old_batch_files(instance, now, keep)
+    for path in found:
+        path.unlink(missing_ok=True)
+    return len(found)
+
+
 def purge(
     db: Database,
     instance: Path,

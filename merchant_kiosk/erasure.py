@@ -14,6 +14,8 @@ write-ahead log, so that no earlier copy of a page stays in ``kiosk.db-wal``.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlite_utils import Database
 
@@ -68,12 +70,25 @@ def erase_old_scans(db: Database, now: int, rejected_kept: Duration, scan_valid_
     return int(rejected + accepted)
 
 
-def erase_due(db: Database, now: int, rejected_kept: Duration, scan_valid_for: int) -> int:
-    """One erasure round (after each sync attempt, answered or not); the number of texts erased."""
+@contextmanager
+def _overwriting(db: Database) -> Iterator[None]:
+    """Freed bytes overwritten with zeros, then the write-ahead log checkpointed and truncated (with a
+    reader busy, the next round truncates it)."""
     db.execute("PRAGMA secure_delete = ON")
     try:
-        erased = erase_answered(db, now) + erase_old_scans(db, now, rejected_kept, scan_valid_for)
+        yield
     finally:
         db.execute("PRAGMA secure_delete = OFF")
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # with a reader busy, the next round truncates it
-    return erased
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def erase_after_answers(db: Database, now: int) -> int:
+    """The erasure a sync's answers allow, run by ``sync_once`` whoever calls it."""
+    with _overwriting(db):
+        return erase_answered(db, now)
+
+
+def erase_due(db: Database, now: int, rejected_kept: Duration, scan_valid_for: int) -> int:
+    """One erasure round (after each sync attempt, answered or not); the number of texts erased."""
+    with _overwriting(db):
+        return erase_answered(db, now) + erase_old_scans(db, now, rejected_kept, scan_valid_for)

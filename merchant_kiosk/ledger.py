@@ -2,8 +2,10 @@
 
 Every write takes the write lock (``BEGIN IMMEDIATE``), links the record after the last one (sequence
 number and the previous record's hash), inserts it and commits with ``synchronous=FULL`` before it
-returns: only then does the screen say "recorded". Records are never changed or deleted; a void is a
-record of its own. The view ``live_redemptions`` is the redemptions no void cancels.
+returns: only then does the screen say "recorded". Records are never deleted, and changed only when a
+redemption's card text is erased once the central service has answered for it (``erasure``; the hash
+kept beside the record keeps the chain checkable, ``chain_check``); a void is a record of its own.
+The view ``live_redemptions`` is the redemptions no void cancels.
 """
 
 from __future__ import annotations

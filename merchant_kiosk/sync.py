@@ -4,7 +4,8 @@
 ``background`` runs it in a ``RetryLoop`` inside the served app: every ``SYNC_INTERVAL`` seconds while all is
 well, and with exponential back-off and jitter while the central service is unreachable. Records are
 marked answered only from the central service's per-record answers, so nothing is dropped unless it was
-acknowledged and nothing acknowledged is sent again.
+acknowledged and nothing acknowledged is sent again. Once the answers are in, the answered records
+lose their card text (``erasure``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from cardsvc.core.ledger_chain import sign_batch
 
 from . import ledger, store
 from .central_client import CentralClient, CentralRefused, CentralUnavailable
+from .erasure import erase_after_answers
 from .identity import Identity, apply_bundle
 
 
@@ -29,6 +31,7 @@ def sync_once(
     store.put(db, "last_attempt_at", now())
     try:
         pushed, chain_problem = _push(db, identity, client, now, batch_size)
+        erase_after_answers(db, now())  # answered records need their card text no more
         bundle = client.sync(
             int(store.get(db, "revocation_version", 0)), int(store.get(db, "trust_version", 0))
         )

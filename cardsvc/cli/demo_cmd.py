@@ -24,7 +24,7 @@ from .common import now_seconds, passphrase, user_errors
 @user_errors
 def demo(home: Path, serve: bool) -> None:
     """The seven founding comuni with shops, families, cards, tills and months of use; then serve them."""
-    from ..demo.build import SUMMARY, Layout, build
+    from ..demo.build import SUMMARY, Layout, bring_up_to_date, build
     from ..demo.serve import PARTS, stop, wait_for_interrupt
     from ..demo.serve import serve as start
 
@@ -33,6 +33,7 @@ def demo(home: Path, serve: bool) -> None:
     if (home / SUMMARY).exists():
         summary = json.loads((home / SUMMARY).read_text())
         click.echo(f"Reusing the demo network in {home}")
+        bring_up_to_date(layout, now_seconds())
     else:
         click.echo(f"Building the demo network in {home} (about a minute)…")
         summary = build(home, secret, now_seconds(), click.echo)

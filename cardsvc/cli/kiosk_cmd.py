@@ -74,6 +74,13 @@ def serve(instance: Path, bind: str) -> None:
     if not bind.startswith(("127.", "localhost:", "[::1]:")):
         raise CommandError("--bind: the till listens on the loopback address only (127.0.0.1:PORT)")
     refuse_exposed(instance / "kiosk.db")
+    from cardsvc.durations import DurationError
+    from merchant_kiosk.settings import load_settings, rejected_scan_retention
+
+    try:  # a bad setting is one line here, not a worker's traceback
+        rejected_scan_retention(load_settings({"INSTANCE": str(instance)}))
+    except DurationError as error:
+        raise CommandError(str(error)) from None
     secret = passphrase()  # asked here, on the terminal, not inside gunicorn
     env = {"FAMILYCARD_KIOSK_INSTANCE": str(instance), "FAMILYCARD_KIOSK_BIND": bind, PASSPHRASE_ENV: secret}
     exec_gunicorn("merchant_kiosk.gunicorn_conf", env)

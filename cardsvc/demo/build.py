@@ -34,6 +34,7 @@ from ..core.keys import public_key_from_pem
 from ..founding_comuni import FOUNDING_COMUNI, NETWORK_NAME
 from ..json_client import Transport
 from ..network_home import NetworkHome
+from ..private_files import make_private, private_folder
 from ..validity import rome_year
 from .data import households_csv, shops_for, vat_number
 
@@ -73,6 +74,10 @@ class Layout:
     def till(self, merchant_id: int) -> Path:
         return self.root / "tills" / f"shop-{merchant_id}"
 
+    def till_folders(self) -> list[Path]:
+        folder = self.root / "tills"
+        return [p for p in folder.iterdir() if p.is_dir()] if folder.is_dir() else []
+
 
 def in_process(client: Any) -> Transport:
     """The central service's calls answered by its test client: setup needs no server running yet."""
@@ -100,13 +105,33 @@ def build(target: Path, secret: str, now: int, say: Callable[[str], None]) -> di
     return summary
 
 
+def bring_up_to_date(layout: Layout, now: int) -> None:
+    """A demo built by an earlier version, reused: its instance folders made private and its tills'
+    answered records rid of their card texts, as a current build leaves them."""
+    from merchant_kiosk.erasure import erase_after_answers
+    from merchant_kiosk.identity import database_path
+    from merchant_kiosk.schema import open_database
+
+    tills = [layout.kiosk, *sorted(layout.till_folders())]
+    for folder in (layout.central, layout.issuer, *tills):
+        if folder.is_dir():
+            make_private(folder)
+    for folder in tills:
+        if Path(database_path(folder)).exists():
+            db = open_database(database_path(folder))
+            try:
+                erase_after_answers(db, now)
+            finally:
+                db.close()
+
+
 def _build(layout: Layout, secret: str, now: int, say: Callable[[str], None]) -> dict[str, Any]:
     from issuer.schema import open_database as open_office
     from issuer.signing_keys import generate_key, import_trust_list, pin_root, put_setting
 
     start = now - (HISTORY_DAYS + 60) * DAY
     home = NetworkHome.init(layout.network, NETWORK_NAME, secret, start)
-    office = open_office(str(_mkdir(layout.issuer) / "issuer.db"))
+    office = open_office(str(private_folder(layout.issuer) / "issuer.db"))
     pin_root(office, home.state["root_public_key"])
     put_setting(office, "central_url", CENTRAL_URL)
     for istat, name in FOUNDING_COMUNI.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import stat
@@ -310,9 +311,26 @@ def test_demo_builds_the_whole_network_and_reuses_it(tmp_path: Path) -> None:
     assert verified.exit_code == 0 and "ACCEPTED" in verified.output, verified.output
     assert (tmp_path / "demo" / "cards" / "seveso" / "fogli-A4.pdf").read_bytes().startswith(b"%PDF")
     assert not (tmp_path / "demo.building").exists()
+    assert_no_answered_card_text_in_the_tills(tmp_path / "demo")
+    till_database = tmp_path / "demo" / "kiosk" / "kiosk.db"
+    till_database.chmod(0o644)  # as a demo built before instance files were private
     second = run("demo", "--home", str(tmp_path / "demo"), "--no-serve")
     assert second.exit_code == 0 and "Reusing" in second.output
+    assert till_database.stat().st_mode & 0o777 == 0o600
     assert len(ok("network", "show", "--home", str(tmp_path / "demo" / "network"))["issuers"]) == 7
+
+
+def assert_no_answered_card_text_in_the_tills(demo: Path) -> None:
+    """Every till synced all its records: no file of any till holds a card's text or holder's name."""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(demo / "issuer" / "issuer.db")) as office:
+        cards = office.execute("select qr, holder from cards").fetchall()
+    tills = list(demo.rglob("kiosk.db"))
+    assert len(cards) > 200 and len(tills) == 28
+    for till in tills:
+        data = b"".join(p.read_bytes() for p in till.parent.iterdir() if p.is_file())
+        assert not [holder for qr, holder in cards if qr.encode() in data or holder.encode() in data], till
 
 
 def test_sign_trust_list_for_the_central_service(home: Path, tmp_path: Path) -> None:

@@ -181,3 +181,37 @@ def test_bad_input_is_one_line_and_changes_nothing(
     assert result.exit_code == 2, result.output
     assert message in result.output and len(result.output.strip().splitlines()) == 1
     assert snapshot(office) == before
+
+
+def test_the_page_refuses_to_erase_a_household_with_a_valid_card(office: Desk) -> None:
+    household = office.register(reference_person="Ugo Attivo")
+    office.issue(household, office.guardians(household)[0])
+    refused = office.post(f"/households/{household}/erase")
+    assert refused.status_code == 303 and refused.headers["Location"].endswith(f"/households/{household}")
+    page = office.client.get(f"/households/{household}").get_data(as_text=True)
+    assert "revocarla" in page and "Ugo Attivo" in page
+    assert office.post("/households/9999/erase").status_code == 404
+
+
+def test_the_served_office_deletes_old_batch_files_in_its_background_round(
+    office: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from issuer import background
+
+    batches = office.instance / "batches"
+    batches.mkdir(mode=0o700, exist_ok=True)
+    for name, age in (("old.csv", 31 * DAY), ("new.csv", DAY)):
+        (batches / name).write_text("riferimento;referente\n")
+        os.utime(batches / name, (NOW - age, NOW - age))
+    rounds: list[object] = []
+    monkeypatch.setattr(background, "_loops", {})
+    monkeypatch.setattr(background, "RetryLoop", lambda _name, run, *_args: rounds.append(run) or _Idle())
+    office.app.config["PUSH_IN_BACKGROUND"] = True
+    background.start_background_push(office.app)
+    rounds[0]()  # type: ignore[operator]
+    assert sorted(p.name for p in batches.iterdir()) == ["new.csv"]
+
+
+class _Idle:
+    def start(self) -> None:
+        pass
