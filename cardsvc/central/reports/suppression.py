@@ -4,8 +4,9 @@ back: no published figure may stand on fewer than five households.
 A cell (:mod:`.linked`) with one to four households behind it is hidden (*primary* suppression): its
 figures are withheld and shown as "< 5". The month's published figures are one linked system of sums, so
 more cells are hidden (*complementary* suppression) until the visible cells and the sums determine no
-hidden one: while some hidden cell is determined, the cheapest visible cell (the fewest households) of a
-sum it takes part in is hidden too. The network's own rows are hidden only when nothing else will do.
+hidden one: while some hidden cell is determined (a bridge of the graph of hidden cells), the cheapest
+visible cells (the fewest households) that close a cycle of hidden cells through it are hidden too. The
+network's own rows are hidden only when nothing else will do.
 
 Insiders know more than the public: a comune's office knows its own card figures, a shop alone in its
 category knows that cell, a shop alone in its comune knows that comune's row, categories and flow column
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .linked import NETWORK, NETWORK_CARDS, Cell, Freedom, System, follows, linked_system
+from .linked import NETWORK, NETWORK_CARDS, Cell, System, determined, follows, linked_system, protection
 
 MINIMUM = 5
 VALUES = ("redemptions", "spend_cents", "discount_cents", "households")
@@ -62,56 +63,40 @@ def hidden_cells(system: System, insiders: list[tuple[set[Cell], set[Cell]]]) ->
     primary = {cell for cell, size in system.size.items() if 0 < size < MINIMUM}
     hidden = set(primary)
     own = [mine | follows(system, known) for known, mine in insiders]  # what each knows without the report
-    cache: dict[tuple[Cell, ...], Any] = {}
-    while (
-        exposed := _exposed(Freedom(system, hidden, cache), system, hidden, primary, insiders, own)
-    ) is not None:
-        partner = _partner(system, exposed, hidden)
-        if partner is None:
-            break  # everything that could be hidden is
-        hidden.add(partner)
+    unprotectable: set[tuple[Cell, frozenset[Cell]]] = set()
+    while (exposed := _exposed(system, hidden, primary, insiders, own, unprotectable)) is not None:
+        cell, avoid = exposed
+        more = protection(system, cell, hidden, set(avoid))
+        if more is None:
+            unprotectable.add(exposed)  # the sums' shape alone gives it away to that reader
+        else:
+            hidden.update(more)
     return hidden
 
 
 def _exposed(
-    freedom: Freedom,
     system: System,
     hidden: set[Cell],
     primary: set[Cell],
     insiders: list[tuple[set[Cell], set[Cell]]],
     own: list[set[Cell]],
-) -> Cell | None:
-    """A hidden cell the public can work out, or a small one an insider can; None when there is none."""
-    found = freedom.determined()
-    if found:
-        return min(found, key=lambda cell: (system.size[cell], cell))
-    for (known, _mine), theirs in zip(insiders, own, strict=True):
-        if known & hidden:
-            small = [cell for cell in freedom.determined(known & hidden) if cell in primary - theirs]
-            if small:
-                return min(small, key=lambda cell: (system.size[cell], cell))
-    return None
-
-
-def _partner(system: System, exposed: Cell, hidden: set[Cell]) -> Cell | None:
-    """The visible cell to hide with ``exposed``: the cheapest of the sums it takes part in, else of any
-    sum with a hidden cell; the network's rows last."""
-    sums = [system.sums[n] for n in system.of(exposed)]
-    wider = [s for s in system.sums if hidden & {s[0], *s[1]}]
-    for group in (sums, wider):
-        candidates = {
+    unprotectable: set[tuple[Cell, frozenset[Cell]]],
+) -> tuple[Cell, frozenset[Cell]] | None:
+    """A hidden cell the public can work out, or a small one an insider can, with the cells that
+    reader knows; None when there is none."""
+    readers = [(frozenset[Cell](), set(system.size), set[Cell]())]  # the public: every hidden cell
+    readers += [(frozenset(known), primary, theirs) for (known, _), theirs in zip(insiders, own, strict=True)]
+    for known, concern, theirs in readers:
+        if known and not known & hidden:
+            continue  # it knows nothing hidden: it sees what the public sees
+        found = [
             cell
-            for total, parts in group
-            for cell in (total, *parts)
-            if cell not in hidden and system.size[cell] > 0 and cell not in (NETWORK, NETWORK_CARDS)
-        }
-        if candidates:
-            return min(candidates, key=lambda cell: (system.size[cell], cell))
-    network = NETWORK_CARDS if exposed[0] == "cards" else NETWORK
-    if network not in hidden:
-        return network
-    rest = {cell for total, parts in wider for cell in (total, *parts) if cell not in hidden}
-    return min(rest, key=lambda cell: (system.size[cell], cell)) if rest else None
+            for cell in (determined(system, hidden, known) & concern) - theirs
+            if (cell, known) not in unprotectable
+        ]
+        if found:
+            return min(found, key=lambda cell: (system.size[cell], cell)), known
+    return None
 
 
 def insiders(figures: dict[str, Any]) -> list[tuple[set[Cell], set[Cell]]]:
