@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from cardsvc.central.reports.figures import month_figures  # noqa: E402
 from cardsvc.central.reports.linked import linked_system  # noqa: E402
-from cardsvc.central.reports.suppression import MINIMUM, hidden_cells, insiders  # noqa: E402
+from cardsvc.central.reports.suppression import hidden_cells, insiders  # noqa: E402
 from cardsvc.central.schema import open_database  # noqa: E402
 
 
@@ -35,7 +35,7 @@ def main(instance: str) -> None:
         started = time.perf_counter()
         hidden = hidden_cells(system, insiders(figures))
         took = time.perf_counter() - started
-        small = sum(1 for size in system.size.values() if 0 < size < MINIMUM)
+        small = len(system.small)
         print(f"{name}  {len(system.size):5d}  {small:5d}  {len(hidden):6d}  {took:7.3f}")
 
 

@@ -38,6 +38,7 @@ Node = tuple[str, ...]
 NETWORK: Cell = ("network",)
 NETWORK_CARDS: Cell = ("network_cards",)
 FAMILIES, SHOPS, CARDS_IN, CARDS_OUT = ("families",), ("shops",), ("cards in",), ("cards out",)
+MINIMUM = 5
 AVOID_NETWORK = 10**9  # the network's rows are hidden only when nothing else protects a cell
 AVOID_ZERO = 10**6  # a row of zeros hidden only when nothing else does
 
@@ -49,9 +50,14 @@ class System:
 
     size: dict[Cell, int] = field(default_factory=dict)
     ends: dict[Cell, tuple[Node, Node]] = field(default_factory=dict)
+    small: set[Cell] = field(default_factory=set)
 
-    def add(self, cell: Cell, size: int, start: Node, end: Node) -> None:
+    def add(self, cell: Cell, size: int, start: Node, end: Node, one_shop: int = 0) -> None:
+        """A cell; small when one to four households stand behind it, or behind what is left of it
+        once the shop that alone served most of its households takes its own figures out."""
         self.size[cell], self.ends[cell] = size, (start, end)
+        if 0 < size < MINIMUM or 0 < size - one_shop < MINIMUM:
+            self.small.add(cell)
 
     def at(self) -> dict[Node, list[tuple[Node, Cell]]]:
         """Each node's edges, with the node at their other end."""
@@ -65,22 +71,29 @@ class System:
 def linked_system(figures: dict[str, Any]) -> System:
     """The system of a month's unsuppressed figures (``figures.month_figures``)."""
     system = System()
-    system.add(NETWORK, int(figures["network"]["households"]), SHOPS, FAMILIES)
+    system.add(NETWORK, int(figures["network"]["households"]), SHOPS, FAMILIES, _one(figures["network"]))
     system.add(NETWORK_CARDS, _card_households(figures["network"]), CARDS_OUT, CARDS_IN)
     for row in figures["by_family_comune"]:
         istat = row["istat"]
-        system.add(("family", istat), int(row["households"]), FAMILIES, ("family comune", istat))
+        system.add(("family", istat), int(row["households"]), FAMILIES, ("family comune", istat), _one(row))
         system.add(("cards", istat), _card_households(row), CARDS_IN, CARDS_OUT)
     for row in figures["by_shop_comune"]:
         istat = row["istat"]
-        system.add(("shop", istat), int(row["households"]), ("shop comune", istat), ("categories", istat))
+        system.add(
+            ("shop", istat), int(row["households"]), ("shop comune", istat), ("categories", istat), _one(row)
+        )
     for row in figures["flow"]:
         cell = ("flow", row["from"], row["to"])
-        system.add(cell, int(row["households"]), ("family comune", row["from"]), ("shop comune", row["to"]))
+        ends = ("family comune", row["from"]), ("shop comune", row["to"])
+        system.add(cell, int(row["households"]), *ends, _one(row))
     for row in figures["by_category"]:
         cell = ("category", row["istat"], row["category"])
-        system.add(cell, int(row["households"]), ("categories", row["istat"]), SHOPS)
+        system.add(cell, int(row["households"]), ("categories", row["istat"]), SHOPS, _one(row))
     return system
+
+
+def _one(row: dict[str, Any]) -> int:
+    return int(row.get("one_shop") or 0)
 
 
 def _card_households(row: dict[str, Any]) -> int:
@@ -163,17 +176,16 @@ def _price(system: System, cell: Cell, hidden: set[Cell]) -> int:
     return system.size[cell] if system.size[cell] > 0 else AVOID_ZERO
 
 
-def follows(system: System, known: set[Cell]) -> set[Cell]:
+def follows(system: System, known: set[Cell], at: dict[Node, list[tuple[Node, Cell]]]) -> set[Cell]:
     """The cells that the ``known`` ones give through the sums alone, without any published figure: a
-    node whose edges are all known but one gives that one."""
-    at = system.at()
+    node whose edges are all known but one gives that one. ``at``: the system's edges by node."""
     found = set(known)
-    changed = True
-    while changed:
-        changed = False
-        for edges in at.values():
-            missing = [cell for _other, cell in edges if cell not in found]
-            if len(missing) == 1:
-                found.add(missing[0])
-                changed = True
+    waiting = [node for cell in known for node in system.ends[cell]]
+    while waiting:
+        node = waiting.pop()
+        missing = [(other, cell) for other, cell in at[node] if cell not in found]
+        if len(missing) == 1:
+            other, cell = missing[0]
+            found.add(cell)
+            waiting.append(other)
     return found

@@ -19,12 +19,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from .linked import NETWORK, NETWORK_CARDS, Cell, System, determined, follows, linked_system, protection
+from .linked import (
+    MINIMUM,
+    NETWORK,
+    NETWORK_CARDS,
+    Cell,
+    System,
+    determined,
+    follows,
+    linked_system,
+    protection,
+)
 
-MINIMUM = 5
 VALUES = ("redemptions", "spend_cents", "discount_cents", "households")
 CARD_VALUES = ("active_cards", "households_with_card", "new_cards", "revoked_cards")
-INTERNAL = ("card_households", "shops")  # what suppression reads but is never published
+INTERNAL = ("card_households", "shops", "one_shop")  # what suppression reads but is never published
 SHOP_VALUES = (*VALUES, "shops_with_redemptions")
 
 
@@ -60,11 +69,10 @@ def suppress(figures: dict[str, Any]) -> dict[str, Any]:
 
 def hidden_cells(system: System, insiders: list[tuple[set[Cell], set[Cell]]]) -> set[Cell]:
     """The small cells and the complementary ones chosen to protect them."""
-    primary = {cell for cell, size in system.size.items() if 0 < size < MINIMUM}
-    hidden = set(primary)
-    own = [mine | follows(system, known) for known, mine in insiders]  # what each knows without the report
+    hidden = set(system.small)
     unprotectable: set[tuple[Cell, frozenset[Cell]]] = set()
-    while (exposed := _exposed(system, hidden, primary, insiders, own, unprotectable)) is not None:
+    readers = _Readers(system, insiders)
+    while (exposed := readers.exposed(hidden, unprotectable)) is not None:
         cell, avoid = exposed
         more = protection(system, cell, hidden, set(avoid))
         if more is None:
@@ -74,29 +82,39 @@ def hidden_cells(system: System, insiders: list[tuple[set[Cell], set[Cell]]]) ->
     return hidden
 
 
-def _exposed(
-    system: System,
-    hidden: set[Cell],
-    primary: set[Cell],
-    insiders: list[tuple[set[Cell], set[Cell]]],
-    own: list[set[Cell]],
-    unprotectable: set[tuple[Cell, frozenset[Cell]]],
-) -> tuple[Cell, frozenset[Cell]] | None:
-    """A hidden cell the public can work out, or a small one an insider can, with the cells that
-    reader knows; None when there is none."""
-    readers = [(frozenset[Cell](), set(system.size), set[Cell]())]  # the public: every hidden cell
-    readers += [(frozenset(known), primary, theirs) for (known, _), theirs in zip(insiders, own, strict=True)]
-    for known, concern, theirs in readers:
-        if known and not known & hidden:
-            continue  # it knows nothing hidden: it sees what the public sees
-        found = [
-            cell
-            for cell in (determined(system, hidden, known) & concern) - theirs
-            if (cell, known) not in unprotectable
-        ]
+class _Readers:
+    """The public and the insiders, each with what it knows and what it knows without the report."""
+
+    def __init__(self, system: System, insiders: list[tuple[set[Cell], set[Cell]]]) -> None:
+        self.system, self.insiders = system, insiders
+        self.at = system.at()
+        self.own: dict[int, set[Cell]] = {}
+
+    def _theirs(self, n: int) -> set[Cell]:
+        if n not in self.own:
+            known, mine = self.insiders[n]
+            self.own[n] = mine | follows(self.system, known, self.at)
+        return self.own[n]
+
+    def exposed(
+        self, hidden: set[Cell], unprotectable: set[tuple[Cell, frozenset[Cell]]]
+    ) -> tuple[Cell, frozenset[Cell]] | None:
+        """A hidden cell the public can work out, or a small one an insider can, with the cells that
+        reader knows; None when there is none."""
+        size = self.system.size
+        public = frozenset[Cell]()
+        found = [c for c in determined(self.system, hidden) if (c, public) not in unprotectable]
         if found:
-            return min(found, key=lambda cell: (system.size[cell], cell)), known
-    return None
+            return min(found, key=lambda cell: (size[cell], cell)), public
+        for n, (known, _mine) in enumerate(self.insiders):
+            if not known & hidden:
+                continue  # it knows nothing hidden: it sees what the public sees
+            reader = frozenset(known)
+            small = determined(self.system, hidden, known) & self.system.small
+            found = [c for c in small - self._theirs(n) if (c, reader) not in unprotectable]
+            if found:
+                return min(found, key=lambda cell: (size[cell], cell)), reader
+        return None
 
 
 def insiders(figures: dict[str, Any]) -> list[tuple[set[Cell], set[Cell]]]:

@@ -208,3 +208,27 @@ def stands_on_few(truth: dict[str, Any], found: Recovered) -> bool:
     else:
         count = row.get("households")
     return count is None or 0 < int(count) < 5
+
+
+Visit = tuple[str, str, str, Any, Any]  # family comune, shop comune, category, shop, household
+
+
+def merchant_findings(published: dict[str, Any], visits: list[Visit]) -> list[tuple[Any, Cell]]:
+    """The cells whose other shops' part a shop can read (the cell, published or recovered, less the
+    shop's own figures, which its statement and its till give it) where that part stands on one to four
+    families. ``visits``: every redemption of the month."""
+    families: dict[Cell, dict[Any, set[Any]]] = {}
+    for home, comune, category, shop, household in visits:
+        cells = [("network",), ("family", home), ("shop", comune), ("category", comune, category)]
+        for cell in [*cells, ("flow", home, comune)]:
+            families.setdefault(cell, {}).setdefault(household, set()).add(shop)
+    shown = {cell for cell, row in _cells(published).items() if row.get("redemptions") is not None}
+    shown |= {found.cell for found in recover(published) if found.measure == "redemptions"}
+    found = []
+    for cell in sorted(shown & families.keys()):
+        shops = set().union(*families[cell].values())
+        for shop in sorted(shops, key=str):
+            others = sum(1 for used in families[cell].values() if used - {shop})
+            if 0 < others < 5:
+                found.append((shop, cell))
+    return found

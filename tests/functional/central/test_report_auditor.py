@@ -14,14 +14,14 @@ from cardsvc.central import create_app
 from cardsvc.central.reports.columns import TABLES, rows
 from cardsvc.central.reports.csv_export import table_csv
 from cardsvc.central.reports.figures import month_figures
-from cardsvc.central.reports.months import parse_month
+from cardsvc.central.reports.months import month_bounds, parse_month
 from cardsvc.central.schema import open_database
 from cardsvc.central.vat import vat_check_digit
 from cardsvc.cli.central_cmd import instance_settings
 from cardsvc.core import parse_credential
 from cardsvc.core.keys import b64url
 from cardsvc.network_home import NetworkHome
-from tests.functional.central.report_auditor import insider_findings, recover
+from tests.functional.central.report_auditor import insider_findings, merchant_findings, recover
 from tests.functional.central.report_readers import pdf_text, read_csv, read_html, read_pdf
 from tests.functional.central.test_reports import SINCE, _rfc, report, rome
 from tests.functional.conftest import NOW, PASS, USER_PASSWORD, Central, bearer, run_cli
@@ -95,11 +95,25 @@ def truth(central: Central, month: str) -> dict[str, Any]:
 
 def assert_nothing_recovered(central: Central, month: str) -> dict[str, Any]:
     """No hidden figure is determined by the report, for the public; none of one to four families for
-    any insider."""
+    any insider, nor any other shops' part of a cell that a shop can read by taking out its own."""
     published = report(central, month)
     assert recover(published) == []
     assert insider_findings(published, truth(central, month)) == []
+    assert merchant_findings(published, visits(central, month)) == []
     return published
+
+
+def visits(central: Central, month: str) -> list[Any]:
+    """Every redemption of the month: the family's comune, the shop's comune and category, the shop,
+    the household (read here, apart from the report's own queries)."""
+    start, end = month_bounds(*parse_month(month))
+    db = open_database(str(central.instance / "central.db"))
+    return db.execute(
+        "select r.card_istat, r.shop_istat, m.category, r.merchant_id, coalesce(r.household, r.cti) "
+        "from redemptions r join merchants m on m.id = r.merchant_id where r.type = 'redemption' "
+        "and r.status = 'accepted' and r.voided = 0 and r.kiosk_time >= ? and r.kiosk_time < ?",
+        [start, end],
+    ).fetchall()
 
 
 def hidden(published: dict[str, Any], table: str) -> set[Any]:
