@@ -106,8 +106,8 @@ def heavy_figures(db: Database, year: int, month: int) -> dict[str, Any]:
         {"from": a, "to": b, **_measures(rest)}
         for a, b, *rest in db.execute(f"select card_istat, shop_istat, {MEASURES} {LIVE} group by 1, 2", span)
     ]
-    one_shop = {
-        "network": _one_shop(db, [], span).get((), 0),
+    one_shop: dict[str, dict[tuple[Any, ...], int]] = {
+        "network": _one_shop(db, [], span),
         "family": _one_shop(db, ["card_istat"], span),
         "shop": _one_shop(db, ["shop_istat"], span),
         "category": _one_shop(db, ["r.shop_istat", "m.category"], span),
@@ -123,7 +123,7 @@ def heavy_figures(db: Database, year: int, month: int) -> dict[str, Any]:
         row["one_shop"] = one_shop["flow"].get((row["from"], row["to"]), 0)
     return {
         "network": _measures(db.execute(f"select {MEASURES} {LIVE}", span).fetchone()),
-        "network_one_shop": one_shop["network"],
+        "network_one_shop": one_shop["network"].get((), 0),
         "by_family": by_family,
         "by_shop": by_shop,
         "by_category": categories,

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
+__all__ = ["MINIMUM", "VALUES", "hidden_cells", "insiders", "is_small", "suppress"]
+
 from .linked import (
     MINIMUM,
     NETWORK,
