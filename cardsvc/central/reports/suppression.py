@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["MINIMUM", "VALUES", "hidden_cells", "insiders", "is_small", "suppress"]
+__all__ = ["MINIMUM", "VALUES", "hidden_cells", "insiders", "suppress"]
 
 from .linked import (
     MINIMUM,
@@ -37,10 +37,6 @@ VALUES = ("redemptions", "spend_cents", "discount_cents", "households")
 CARD_VALUES = ("active_cards", "households_with_card", "new_cards", "revoked_cards")
 INTERNAL = ("card_households", "shops", "one_shop")  # what suppression reads but is never published
 SHOP_VALUES = (*VALUES, "shops_with_redemptions")
-
-
-def is_small(row: dict[str, Any], key: str = "households") -> bool:
-    return 0 < int(row[key]) < MINIMUM
 
 
 def suppress(figures: dict[str, Any]) -> dict[str, Any]:
