@@ -2,11 +2,14 @@
 back: no published figure may stand on fewer than five households.
 
 A cell (:mod:`.linked`) with one to four households behind it is hidden (*primary* suppression): its
-figures are withheld and shown as "< 5". The month's published figures are one linked system of sums, so
-more cells are hidden (*complementary* suppression) until the visible cells and the sums determine no
-hidden one: while some hidden cell is determined (a bridge of the graph of hidden cells), the cheapest
-visible cells (the fewest households) that close a cycle of hidden cells through it are hidden too. The
-network's own rows are hidden only when nothing else will do.
+figures are withheld and shown as "< 5". So is a cell whose households, less those that only one shop
+served in it, are one to four: that shop, taking its own figures out, would read the others'.
+
+The month's published figures are one linked system of sums, so more cells are hidden (*complementary*
+suppression) until the visible cells and the sums determine no hidden one: while some hidden cell is
+determined (a bridge of the graph of hidden cells), the cheapest visible cells (the fewest households)
+that close a cycle of hidden cells through it are hidden too. The network's own rows are hidden only
+when nothing else will do.
 
 Insiders know more than the public: a comune's office knows its own card figures, a shop alone in its
 category knows that cell, a shop alone in its comune knows that comune's row, categories and flow column
@@ -18,8 +21,6 @@ functions.
 from __future__ import annotations
 
 from typing import Any
-
-__all__ = ["MINIMUM", "VALUES", "hidden_cells", "insiders", "suppress"]
 
 from .linked import (
     MINIMUM,
@@ -33,6 +34,7 @@ from .linked import (
     protection,
 )
 
+__all__ = ["MINIMUM", "VALUES", "hidden_cells", "insiders", "suppress"]
 VALUES = ("redemptions", "spend_cents", "discount_cents", "households")
 CARD_VALUES = ("active_cards", "households_with_card", "new_cards", "revoked_cards")
 INTERNAL = ("card_households", "shops", "one_shop")  # what suppression reads but is never published

@@ -15,7 +15,9 @@ hide. Relations:
 - the trend's entry for the month is the network's row.
 
 An *insider* knows some hidden figures besides: a comune's office knows its own card figures, a shop
-that is alone in its category (or in its comune) knows that cell. ``recover(report, known)`` takes them.
+that is alone in its category (or in its comune) knows that cell (or the comune's row, categories and
+flow column). ``recover(report, known)`` takes them. And every shop knows its own share of every cell:
+``merchant_findings`` reads each published cell less one shop's share.
 """
 
 from __future__ import annotations
@@ -26,9 +28,8 @@ from typing import Any
 
 import numpy as np
 
-Cell = tuple[
-    str, ...
-]  # ("network",), ("family", istat), ("shop", istat), ("category", istat, c), ("flow", a, b)
+# ("network",), ("trend",), ("family", istat), ("shop", istat), ("category", istat, c), ("flow", a, b)
+Cell = tuple[str, ...]
 ADDITIVE = ("redemptions", "spend_cents", "discount_cents")
 CARDS = ("active_cards", "households_with_card", "new_cards", "revoked_cards")
 MEASURES = (*ADDITIVE, "households", *CARDS)
