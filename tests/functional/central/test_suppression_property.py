@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cardsvc.central.reports.report import publish
 from tests.functional.central.report_auditor import insider_findings, merchant_findings, recover
 
+pytestmark = pytest.mark.functional
 COMUNI = ("A", "B", "C", "D")
 CATEGORIES = ("alimentari", "farmacia", "sport")
 
