@@ -3,7 +3,8 @@
 Run: ``.venv/bin/python bench/hidden_cells.py var/demo/central`` (any central instance folder). For every
 month with redemptions it prints the cells of the month's linked system (rows of every
 table, with a family comune's card figures as a cell of their own), the small cells (one to four
-households) and the cells the report hides in all, and the time the suppression took.
+households), the cells small for a shop (one to four households once the shop that alone served most of
+them takes its own figures out), the cells the report hides in all, and the time the suppression took.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def main(instance: str) -> None:
     months = sorted({m for (m,) in db.execute("select month from report_changes")})
     months += [m for (m,) in db.execute("select distinct month from report_summaries") if m not in months]
     now = int(time.time())
-    print("month    cells  small  hidden  seconds")
+    print("month    cells  small  for_a_shop  hidden  seconds")
     for name in sorted(set(months)):
         figures = month_figures(db, int(name[:4]), int(name[5:]), now)
         if not figures["network"]["households"]:
@@ -36,7 +37,8 @@ def main(instance: str) -> None:
         hidden = hidden_cells(system, insiders(figures))
         took = time.perf_counter() - started
         small = sum(1 for size in system.size.values() if 0 < size < MINIMUM)
-        print(f"{name}  {len(system.size):5d}  {small:5d}  {len(hidden):6d}  {took:7.3f}")
+        shops = len(system.small) - small
+        print(f"{name}  {len(system.size):5d}  {small:5d}  {shops:10d}  {len(hidden):6d}  {took:7.3f}")
 
 
 if __name__ == "__main__":

@@ -106,14 +106,53 @@ def heavy_figures(db: Database, year: int, month: int) -> dict[str, Any]:
         {"from": a, "to": b, **_measures(rest)}
         for a, b, *rest in db.execute(f"select card_istat, shop_istat, {MEASURES} {LIVE} group by 1, 2", span)
     ]
+    one_shop: dict[str, dict[tuple[Any, ...], int]] = {
+        "network": _one_shop(db, [], span),
+        "family": _one_shop(db, ["card_istat"], span),
+        "shop": _one_shop(db, ["shop_istat"], span),
+        "category": _one_shop(db, ["r.shop_istat", "m.category"], span),
+        "flow": _one_shop(db, ["card_istat", "shop_istat"], span),
+    }
+    for istat, row in by_family.items():
+        row["one_shop"] = one_shop["family"].get((istat,), 0)
+    for istat, row in by_shop.items():
+        row["one_shop"] = one_shop["shop"].get((istat,), 0)
+    for row in categories:
+        row["one_shop"] = one_shop["category"].get((row["istat"], row["category"]), 0)
+    for row in flow:
+        row["one_shop"] = one_shop["flow"].get((row["from"], row["to"]), 0)
     return {
         "network": _measures(db.execute(f"select {MEASURES} {LIVE}", span).fetchone()),
+        "network_one_shop": one_shop["network"].get((), 0),
         "by_family": by_family,
         "by_shop": by_shop,
         "by_category": categories,
         "flow": flow,
         "cards": _cards_by_comune(db, start, end),
     }
+
+
+def _one_shop(db: Database, keys: list[str], span: list[int]) -> dict[tuple[Any, ...], int]:
+    """For each cell (grouped by ``keys``), the most of its households that one shop alone served in it.
+
+    A shop knows its own figures (its statement, its till), so a published cell less the shop's own is
+    the other shops' part, which stands on the cell's households less those only that shop served.
+    """
+    joined = any(key.startswith(("r.", "m.")) for key in keys)
+    source, family, shop = (LIVE_R, "coalesce(r.household, r.cti)", "r.merchant_id") if joined else (
+        LIVE, FAMILY, "merchant_id")  # fmt: skip
+    names = [f"k{n}" for n in range(len(keys))]
+    chosen = "".join(f"{key} as {name}, " for key, name in zip(keys, names, strict=True))
+    alone = (
+        f"select {chosen}{family} as h, min({shop}) as shop {source} "
+        f"group by {''.join(k + ', ' for k in keys)}{family} having count(distinct {shop}) = 1"
+    )
+    grouped = "".join(name + ", " for name in names)
+    sql = (
+        f"select {grouped}max(n) from (select {grouped}shop, count(*) as n from ({alone}) "
+        f"group by {grouped}shop)" + (f" group by {', '.join(names)}" if names else "")
+    )
+    return {tuple(row[:-1]): int(row[-1] or 0) for row in db.execute(sql, span)}
 
 
 def month_figures(
@@ -149,7 +188,12 @@ def month_figures(
         "period": {"from": to_rfc3339(start), "to": to_rfc3339(end), "label": period_label(start, end)},
         "cutoff": to_rfc3339(min(now, end, heavy.get("computed_at", now))),
         "generated_at": to_rfc3339(now),
-        "network": {**heavy["network"], **_sum_cards(cards), "open_flags": sum(flags.values())},
+        "network": {
+            **heavy["network"],
+            **_sum_cards(cards),
+            "open_flags": sum(flags.values()),
+            "one_shop": heavy.get("network_one_shop", 0),
+        },
         "by_family_comune": family_rows,
         "by_shop_comune": shop_rows,
         "by_category": heavy["by_category"],

@@ -15,61 +15,85 @@ view and a merchant's statement show the same cells or the shop's own figures), 
 its cell. Families are not additive across the flow or the categories (a family shops in several
 comuni), but where they are (the family comuni; a group of one) the sums above already say so.
 
-:func:`determined` finds the hidden cells that the visible ones and the sums determine: a hidden cell is
-determined exactly when its unit vector lies in the row space of the sums restricted to the hidden
-cells, that is when every solution of the homogeneous system leaves it unchanged.
+**The sums are a circulation.** Draw each cell as an edge of a graph: the network from the shops' side
+to the families' side, a family comune from there to the comune's node, a flow pair from the family
+comune to the shop comune, a shop comune from there to its categories' node, a category from there back
+to the shops' side; and the card figures as parallel edges between two nodes. Every sum above is then
+"what comes into a node goes out of it". So the hidden cells can change together, unseen, exactly
+along cycles of hidden edges, and a hidden cell is determined by the visible ones exactly when it lies
+on no such cycle: when it is a *bridge* of the graph of hidden cells (:func:`determined`, linear in the
+number of cells). This is the rank condition of the linear system, found without matrices.
 """
 
 from __future__ import annotations
 
+import heapq
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 Cell = tuple[str, ...]
+Node = tuple[str, ...]
 NETWORK: Cell = ("network",)
 NETWORK_CARDS: Cell = ("network_cards",)
-TOLERANCE = 1e-9
+FAMILIES, SHOPS, CARDS_IN, CARDS_OUT = ("families",), ("shops",), ("cards in",), ("cards out",)
+MINIMUM = 5
+AVOID_NETWORK = 10**9  # the network's rows are hidden only when nothing else protects a cell
+AVOID_ZERO = 10**6  # a row of zeros hidden only when nothing else does
 
 
 @dataclass
 class System:
-    """The month's cells, the sums between them (each a total and its parts), and each cell's size:
-    the households behind it, by which a cell is small and the cheapest cell to hide is chosen."""
+    """The month's cells as edges (``ends``) and each cell's size: the households behind it, by which
+    a cell is small and the cheapest cells to hide are chosen."""
 
     size: dict[Cell, int] = field(default_factory=dict)
-    sums: list[tuple[Cell, list[Cell]]] = field(default_factory=list)
+    ends: dict[Cell, tuple[Node, Node]] = field(default_factory=dict)
+    small: set[Cell] = field(default_factory=set)
 
-    def of(self, cell: Cell) -> list[int]:
-        """The indices of the sums a cell takes part in."""
-        return [n for n, (total, parts) in enumerate(self.sums) if cell == total or cell in parts]
+    def add(self, cell: Cell, size: int, start: Node, end: Node, one_shop: int = 0) -> None:
+        """A cell; small when one to four households stand behind it, or behind what is left of it
+        once the shop that alone served most of its households takes its own figures out."""
+        self.size[cell], self.ends[cell] = size, (start, end)
+        if 0 < size < MINIMUM or 0 < size - one_shop < MINIMUM:
+            self.small.add(cell)
+
+    def at(self) -> dict[Node, list[tuple[Node, Cell]]]:
+        """Each node's edges, with the node at their other end."""
+        found: dict[Node, list[tuple[Node, Cell]]] = defaultdict(list)
+        for cell, (a, b) in self.ends.items():
+            found[a].append((b, cell))
+            found[b].append((a, cell))
+        return found
 
 
 def linked_system(figures: dict[str, Any]) -> System:
     """The system of a month's unsuppressed figures (``figures.month_figures``)."""
     system = System()
-    families = [row["istat"] for row in figures["by_family_comune"]]
-    shops = [row["istat"] for row in figures["by_shop_comune"]]
-    system.size[NETWORK] = int(figures["network"]["households"])
-    system.size[NETWORK_CARDS] = _card_households(figures["network"])
+    system.add(NETWORK, int(figures["network"]["households"]), SHOPS, FAMILIES, _one(figures["network"]))
+    system.add(NETWORK_CARDS, _card_households(figures["network"]), CARDS_OUT, CARDS_IN)
     for row in figures["by_family_comune"]:
-        system.size[("family", row["istat"])] = int(row["households"])
-        system.size[("cards", row["istat"])] = _card_households(row)
+        istat = row["istat"]
+        system.add(("family", istat), int(row["households"]), FAMILIES, ("family comune", istat), _one(row))
+        system.add(("cards", istat), _card_households(row), CARDS_IN, CARDS_OUT)
     for row in figures["by_shop_comune"]:
-        system.size[("shop", row["istat"])] = int(row["households"])
-    categories = [("category", r["istat"], r["category"]) for r in figures["by_category"]]
-    flows = [("flow", r["from"], r["to"]) for r in figures["flow"]]
-    for cell, row in zip(categories + flows, figures["by_category"] + figures["flow"], strict=True):
-        system.size[cell] = int(row["households"])
-    system.sums.append((NETWORK, [("family", i) for i in families]))
-    system.sums.append((NETWORK, [("shop", j) for j in shops]))
-    system.sums.append((NETWORK_CARDS, [("cards", i) for i in families]))
-    system.sums += [(("family", i), [f for f in flows if f[1] == i]) for i in families]
-    system.sums += [(("shop", j), [f for f in flows if f[2] == j]) for j in shops]
-    system.sums += [(("shop", j), [c for c in categories if c[1] == j]) for j in shops]
+        istat = row["istat"]
+        system.add(
+            ("shop", istat), int(row["households"]), ("shop comune", istat), ("categories", istat), _one(row)
+        )
+    for row in figures["flow"]:
+        cell = ("flow", row["from"], row["to"])
+        ends = ("family comune", row["from"]), ("shop comune", row["to"])
+        system.add(cell, int(row["households"]), *ends, _one(row))
+    for row in figures["by_category"]:
+        cell = ("category", row["istat"], row["category"])
+        system.add(cell, int(row["households"]), ("categories", row["istat"]), SHOPS, _one(row))
     return system
+
+
+def _one(row: dict[str, Any]) -> int:
+    return int(row.get("one_shop") or 0)
 
 
 def _card_households(row: dict[str, Any]) -> int:
@@ -77,93 +101,91 @@ def _card_households(row: dict[str, Any]) -> int:
     return max(int(row.get("card_households") or 0), int(row["households_with_card"]))
 
 
-class Freedom:
-    """How the hidden cells can move without changing anything published: for each group of hidden
-    cells that the sums link, an orthonormal basis of the row space of the sums over those cells.
-
-    A hidden cell is determined when its unit vector lies in that row space (its leverage is one). An
-    insider who knows some hidden cells ``K`` besides adds the equations ``x_K = known``: with ``M``
-    the projector on the free directions, cell ``j`` is then determined when
-    ``M[j,j] - M[j,K] M[K,K]⁺ M[K,j]`` is zero. ``cache`` keeps the bases of groups between calls.
-    """
-
-    def __init__(self, system: System, hidden: set[Cell], cache: dict[tuple[Cell, ...], Any]) -> None:
-        self.groups = []
-        for cells, sums in _groups(system, hidden):
-            key = tuple(cells)
-            if key not in cache:
-                cache[key] = _row_space(cells, sums)
-            self.groups.append((cells, cache[key]))
-
-    def determined(self, known: set[Cell] | frozenset[Cell] = frozenset()) -> list[Cell]:
-        """The hidden cells other than ``known`` that the visible ones, the ``known`` ones and the sums
-        determine."""
-        found = []
-        for cells, basis in self.groups:
-            index = [n for n, cell in enumerate(cells) if cell in known]
-            free = 1.0 - (basis**2).sum(axis=0)  # M[j, j]
-            if index:
-                columns = -basis.T @ basis[:, index]  # M[:, K] = I[:, K] - B^T B[:, K]
-                columns[index, range(len(index))] += 1.0
-                gram = np.linalg.pinv(columns[index, :], hermitian=True)
-                free = free - np.einsum("jk,kl,jl->j", columns, gram, columns)
-            found += [cell for n, cell in enumerate(cells) if free[n] < 1e-7 and cell not in known]
-        return found
-
-
-def _row_space(cells: list[Cell], sums: list[tuple[Cell, list[Cell]]]) -> Any:
-    index = {cell: n for n, cell in enumerate(cells)}
-    matrix = np.zeros((max(len(sums), 1), len(cells)))
-    for row, (total, parts) in enumerate(sums):
-        for cell, sign in ((total, -1.0), *((part, 1.0) for part in parts)):
-            if cell in index:
-                matrix[row, index[cell]] += sign
-    _, singular, basis = np.linalg.svd(matrix, full_matrices=False)
-    rank = int((singular > TOLERANCE * max(1.0, float(singular.max(initial=0.0)))).sum())
-    return basis[:rank]
-
-
-def determined(system: System, hidden: set[Cell], known: Iterable[Cell] = ()) -> list[Cell]:
+def determined(system: System, hidden: set[Cell], known: Iterable[Cell] = ()) -> set[Cell]:
     """The hidden cells (other than the ``known`` ones) that the visible cells, the ``known`` ones and
-    the sums determine."""
-    return Freedom(system, hidden, {}).determined(set(known) & hidden)
+    the sums determine: the bridges of the graph of the other hidden cells (Tarjan, without recursion)."""
+    edges = hidden - set(known)
+    at: dict[Node, list[tuple[Node, Cell]]] = defaultdict(list)
+    for cell in edges:
+        a, b = system.ends[cell]
+        at[a].append((b, cell))
+        at[b].append((a, cell))
+    order: dict[Node, int] = {}
+    low: dict[Node, int] = {}
+    bridges: set[Cell] = set()
+    for root in at:
+        if root in order:
+            continue
+        order[root] = low[root] = len(order)
+        stack: list[tuple[Node, Cell | None, Any]] = [(root, None, iter(at[root]))]
+        while stack:
+            node, via, rest = stack[-1]
+            for other, cell in rest:
+                if cell == via:
+                    continue
+                if other in order:
+                    low[node] = min(low[node], order[other])
+                else:
+                    order[other] = low[other] = len(order)
+                    stack.append((other, cell, iter(at[other])))
+                    break
+            else:
+                stack.pop()
+                if stack and via is not None:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                    if low[node] > order[parent]:
+                        bridges.add(via)
+    return bridges
 
 
-def follows(system: System, known: set[Cell]) -> set[Cell]:
-    """The cells that the ``known`` ones give through sums alone, without any published figure: a sum
-    whose cells are all known but one gives that one."""
+def protection(system: System, cell: Cell, hidden: set[Cell], avoid: set[Cell]) -> list[Cell] | None:
+    """The cheapest visible cells whose hiding puts ``cell`` on a cycle of hidden cells (so no longer
+    determined): a shortest path between its ends, other than itself and the ``avoid`` ones, where a
+    hidden cell costs nothing and a visible one its households. None when there is no such path."""
+    start, goal = system.ends[cell]
+    at = system.at()
+    best: dict[Node, int] = {start: 0}
+    came: dict[Node, tuple[Node, Cell]] = {}
+    queue: list[tuple[int, Node]] = [(0, start)]
+    while queue:
+        cost, node = heapq.heappop(queue)
+        if node == goal:
+            path, step = [], goal
+            while step != start:
+                step, edge = came[step]
+                path.append(edge)
+            return [edge for edge in path if edge not in hidden]
+        if cost > best[node]:
+            continue
+        for other, edge in at[node]:
+            if edge == cell or edge in avoid:
+                continue
+            more = cost + _price(system, edge, hidden)
+            if more < best.get(other, more + 1):
+                best[other], came[other] = more, (node, edge)
+                heapq.heappush(queue, (more, other))
+    return None
+
+
+def _price(system: System, cell: Cell, hidden: set[Cell]) -> int:
+    if cell in hidden:
+        return 0
+    if cell in (NETWORK, NETWORK_CARDS):
+        return AVOID_NETWORK
+    return system.size[cell] if system.size[cell] > 0 else AVOID_ZERO
+
+
+def follows(system: System, known: set[Cell], at: dict[Node, list[tuple[Node, Cell]]]) -> set[Cell]:
+    """The cells that the ``known`` ones give through the sums alone, without any published figure: a
+    node whose edges are all known but one gives that one. ``at``: the system's edges by node."""
     found = set(known)
-    changed = True
-    while changed:
-        changed = False
-        for total, parts in system.sums:
-            missing = [cell for cell in (total, *parts) if cell not in found]
-            if len(missing) == 1:
-                found.add(missing[0])
-                changed = True
+    waiting = [node for cell in known for node in system.ends[cell]]
+    while waiting:
+        node = waiting.pop()
+        missing = [(other, cell) for other, cell in at[node] if cell not in found]
+        if len(missing) == 1:
+            other, cell = missing[0]
+            found.add(cell)
+            waiting.append(other)
     return found
-
-
-def _groups(system: System, unknown: set[Cell]) -> list[tuple[list[Cell], list[tuple[Cell, list[Cell]]]]]:
-    """The unknown cells split into groups that no sum links, each with the sums that touch it."""
-    parent = {cell: cell for cell in unknown}
-
-    def root(cell: Cell) -> Cell:
-        while parent[cell] != cell:
-            parent[cell] = parent[parent[cell]]
-            cell = parent[cell]
-        return cell
-
-    touching = []
-    for total, parts in system.sums:
-        cells = [c for c in (total, *parts) if c in unknown]
-        if cells:
-            touching.append(((total, parts), cells))
-            for cell in cells[1:]:
-                parent[root(cell)] = root(cells[0])
-    groups: dict[Cell, tuple[list[Cell], list[tuple[Cell, list[Cell]]]]] = {}
-    for cell in sorted(unknown):
-        groups.setdefault(root(cell), ([], []))[0].append(cell)
-    for equation, cells in touching:
-        groups[root(cells[0])][1].append(equation)
-    return list(groups.values())

@@ -8,12 +8,13 @@ matplotlib PNGs at 150 dpi.
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -22,7 +23,7 @@ from . import charts
 from .columns import TABLES, Column
 
 STYLES = getSampleStyleSheet()
-HEADER = ParagraphStyle("header", fontName="Helvetica-Bold", fontSize=7, leading=8, textColor=colors.white)
+HEADER_WIDTH = 12  # characters a header line holds before it wraps
 SUPPRESSED = "< 5"
 FLOWS_PER_COMUNE = 10  # a comune's section lists the comuni its families spend most in
 
@@ -42,12 +43,14 @@ def _table(
     columns: Sequence[Column], rows: list[dict[str, Any]], names: dict[str, str] | None = None
 ) -> Table:
     """A table with the columns' labels as its header (wrapped to fit) and a row per row."""
-    header = [Paragraph(column.label, HEADER) for column in columns]
+    header = ["\n".join(textwrap.wrap(column.label, HEADER_WIDTH)) for column in columns]
     body = [[_value(row, column.key, names or {}) for column in columns] for row in rows]
     table = Table([header, *body], repeatRows=1)
     table.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7, 8),
+                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
                 ("FONT", (0, 1), (-1, -1), "Helvetica", 7),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0b5394")),
                 ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),

@@ -2,10 +2,14 @@
 back: no published figure may stand on fewer than five households.
 
 A cell (:mod:`.linked`) with one to four households behind it is hidden (*primary* suppression): its
-figures are withheld and shown as "< 5". The month's published figures are one linked system of sums, so
-more cells are hidden (*complementary* suppression) until the visible cells and the sums determine no
-hidden one: while some hidden cell is determined, the cheapest visible cell (the fewest households) of a
-sum it takes part in is hidden too. The network's own rows are hidden only when nothing else will do.
+figures are withheld and shown as "< 5". So is a cell whose households, less those that only one shop
+served in it, are one to four: that shop, taking its own figures out, would read the others'.
+
+The month's published figures are one linked system of sums, so more cells are hidden (*complementary*
+suppression) until the visible cells and the sums determine no hidden one: while some hidden cell is
+determined (a bridge of the graph of hidden cells), the cheapest visible cells (the fewest households)
+that close a cycle of hidden cells through it are hidden too. The network's own rows are hidden only
+when nothing else will do.
 
 Insiders know more than the public: a comune's office knows its own card figures, a shop alone in its
 category knows that cell, a shop alone in its comune knows that comune's row, categories and flow column
@@ -18,17 +22,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from .linked import NETWORK, NETWORK_CARDS, Cell, Freedom, System, follows, linked_system
+from .linked import (
+    MINIMUM,
+    NETWORK,
+    NETWORK_CARDS,
+    Cell,
+    System,
+    determined,
+    follows,
+    linked_system,
+    protection,
+)
 
-MINIMUM = 5
+__all__ = ["MINIMUM", "VALUES", "hidden_cells", "insiders", "suppress"]
 VALUES = ("redemptions", "spend_cents", "discount_cents", "households")
 CARD_VALUES = ("active_cards", "households_with_card", "new_cards", "revoked_cards")
-INTERNAL = ("card_households", "shops")  # what suppression reads but is never published
+INTERNAL = ("card_households", "shops", "one_shop")  # what suppression reads but is never published
 SHOP_VALUES = (*VALUES, "shops_with_redemptions")
-
-
-def is_small(row: dict[str, Any], key: str = "households") -> bool:
-    return 0 < int(row[key]) < MINIMUM
 
 
 def suppress(figures: dict[str, Any]) -> dict[str, Any]:
@@ -59,59 +69,52 @@ def suppress(figures: dict[str, Any]) -> dict[str, Any]:
 
 def hidden_cells(system: System, insiders: list[tuple[set[Cell], set[Cell]]]) -> set[Cell]:
     """The small cells and the complementary ones chosen to protect them."""
-    primary = {cell for cell, size in system.size.items() if 0 < size < MINIMUM}
-    hidden = set(primary)
-    own = [mine | follows(system, known) for known, mine in insiders]  # what each knows without the report
-    cache: dict[tuple[Cell, ...], Any] = {}
-    while (
-        exposed := _exposed(Freedom(system, hidden, cache), system, hidden, primary, insiders, own)
-    ) is not None:
-        partner = _partner(system, exposed, hidden)
-        if partner is None:
-            break  # everything that could be hidden is
-        hidden.add(partner)
+    hidden = set(system.small)
+    unprotectable: set[tuple[Cell, frozenset[Cell]]] = set()
+    readers = _Readers(system, insiders)
+    while (exposed := readers.exposed(hidden, unprotectable)) is not None:
+        cell, avoid = exposed
+        more = protection(system, cell, hidden, set(avoid))
+        if more is None:
+            unprotectable.add(exposed)  # the sums' shape alone gives it away to that reader
+        else:
+            hidden.update(more)
     return hidden
 
 
-def _exposed(
-    freedom: Freedom,
-    system: System,
-    hidden: set[Cell],
-    primary: set[Cell],
-    insiders: list[tuple[set[Cell], set[Cell]]],
-    own: list[set[Cell]],
-) -> Cell | None:
-    """A hidden cell the public can work out, or a small one an insider can; None when there is none."""
-    found = freedom.determined()
-    if found:
-        return min(found, key=lambda cell: (system.size[cell], cell))
-    for (known, _mine), theirs in zip(insiders, own, strict=True):
-        if known & hidden:
-            small = [cell for cell in freedom.determined(known & hidden) if cell in primary - theirs]
-            if small:
-                return min(small, key=lambda cell: (system.size[cell], cell))
-    return None
+class _Readers:
+    """The public and the insiders, each with what it knows and what it knows without the report."""
 
+    def __init__(self, system: System, insiders: list[tuple[set[Cell], set[Cell]]]) -> None:
+        self.system, self.insiders = system, insiders
+        self.at = system.at()
+        self.own: dict[int, set[Cell]] = {}
 
-def _partner(system: System, exposed: Cell, hidden: set[Cell]) -> Cell | None:
-    """The visible cell to hide with ``exposed``: the cheapest of the sums it takes part in, else of any
-    sum with a hidden cell; the network's rows last."""
-    sums = [system.sums[n] for n in system.of(exposed)]
-    wider = [s for s in system.sums if hidden & {s[0], *s[1]}]
-    for group in (sums, wider):
-        candidates = {
-            cell
-            for total, parts in group
-            for cell in (total, *parts)
-            if cell not in hidden and system.size[cell] > 0 and cell not in (NETWORK, NETWORK_CARDS)
-        }
-        if candidates:
-            return min(candidates, key=lambda cell: (system.size[cell], cell))
-    network = NETWORK_CARDS if exposed[0] == "cards" else NETWORK
-    if network not in hidden:
-        return network
-    rest = {cell for total, parts in wider for cell in (total, *parts) if cell not in hidden}
-    return min(rest, key=lambda cell: (system.size[cell], cell)) if rest else None
+    def _theirs(self, n: int) -> set[Cell]:
+        if n not in self.own:
+            known, mine = self.insiders[n]
+            self.own[n] = mine | follows(self.system, known, self.at)
+        return self.own[n]
+
+    def exposed(
+        self, hidden: set[Cell], unprotectable: set[tuple[Cell, frozenset[Cell]]]
+    ) -> tuple[Cell, frozenset[Cell]] | None:
+        """A hidden cell the public can work out, or a small one an insider can, with the cells that
+        reader knows; None when there is none."""
+        size = self.system.size
+        public = frozenset[Cell]()
+        found = [c for c in determined(self.system, hidden) if (c, public) not in unprotectable]
+        if found:
+            return min(found, key=lambda cell: (size[cell], cell)), public
+        for n, (known, _mine) in enumerate(self.insiders):
+            if not known & hidden:
+                continue  # it knows nothing hidden: it sees what the public sees
+            reader = frozenset(known)
+            small = determined(self.system, hidden, known) & self.system.small
+            found = [c for c in small - self._theirs(n) if (c, reader) not in unprotectable]
+            if found:
+                return min(found, key=lambda cell: (size[cell], cell)), reader
+        return None
 
 
 def insiders(figures: dict[str, Any]) -> list[tuple[set[Cell], set[Cell]]]:

@@ -15,7 +15,9 @@ hide. Relations:
 - the trend's entry for the month is the network's row.
 
 An *insider* knows some hidden figures besides: a comune's office knows its own card figures, a shop
-that is alone in its category (or in its comune) knows that cell. ``recover(report, known)`` takes them.
+that is alone in its category (or in its comune) knows that cell (or the comune's row, categories and
+flow column). ``recover(report, known)`` takes them. And every shop knows its own share of every cell:
+``merchant_findings`` reads each published cell less one shop's share.
 """
 
 from __future__ import annotations
@@ -26,9 +28,8 @@ from typing import Any
 
 import numpy as np
 
-Cell = tuple[
-    str, ...
-]  # ("network",), ("family", istat), ("shop", istat), ("category", istat, c), ("flow", a, b)
+# ("network",), ("trend",), ("family", istat), ("shop", istat), ("category", istat, c), ("flow", a, b)
+Cell = tuple[str, ...]
 ADDITIVE = ("redemptions", "spend_cents", "discount_cents")
 CARDS = ("active_cards", "households_with_card", "new_cards", "revoked_cards")
 MEASURES = (*ADDITIVE, "households", *CARDS)
@@ -208,3 +209,27 @@ def stands_on_few(truth: dict[str, Any], found: Recovered) -> bool:
     else:
         count = row.get("households")
     return count is None or 0 < int(count) < 5
+
+
+Visit = tuple[str, str, str, Any, Any]  # family comune, shop comune, category, shop, household
+
+
+def merchant_findings(published: dict[str, Any], visits: list[Visit]) -> list[tuple[Any, Cell]]:
+    """The cells whose other shops' part a shop can read (the cell, published or recovered, less the
+    shop's own figures, which its statement and its till give it) where that part stands on one to four
+    families. ``visits``: every redemption of the month."""
+    families: dict[Cell, dict[Any, set[Any]]] = {}
+    for home, comune, category, shop, household in visits:
+        cells = [("network",), ("family", home), ("shop", comune), ("category", comune, category)]
+        for cell in [*cells, ("flow", home, comune)]:
+            families.setdefault(cell, {}).setdefault(household, set()).add(shop)
+    shown = {cell for cell, row in _cells(published).items() if row.get("redemptions") is not None}
+    shown |= {found.cell for found in recover(published) if found.measure == "redemptions"}
+    found = []
+    for cell in sorted(shown & families.keys()):
+        shops = set().union(*families[cell].values())
+        for shop in sorted(shops, key=str):
+            others = sum(1 for used in families[cell].values() if used - {shop})
+            if 0 < others < 5:
+                found.append((shop, cell))
+    return found

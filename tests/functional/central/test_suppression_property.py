@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cardsvc.central.reports.report import publish
-from tests.functional.central.report_auditor import insider_findings, recover
+from tests.functional.central.report_auditor import insider_findings, merchant_findings, recover
 
+pytestmark = pytest.mark.functional
 COMUNI = ("A", "B", "C", "D")
 CATEGORIES = ("alimentari", "farmacia", "sport")
 
@@ -31,7 +33,7 @@ def figures_of(families: list[dict[str, Any]]) -> dict[str, Any]:
     """The month's unsuppressed figures, in the shape ``figures.month_figures`` gives them."""
     zero = {"redemptions": 0, "spend_cents": 0, "discount_cents": 0}
     sums: dict[tuple[str, ...], dict[str, int]] = defaultdict(lambda: dict(zero))
-    households: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    households: dict[tuple[str, ...], dict[int, set[Any]]] = defaultdict(lambda: defaultdict(set))
     shops: dict[tuple[str, ...], set[tuple[str, str, int]]] = defaultdict(set)
     card_keys = ("active_cards", "households_with_card", "new_cards", "revoked_cards", "card_households")
     cards = {comune: dict.fromkeys(card_keys, 0) for comune in COMUNI}
@@ -49,11 +51,14 @@ def figures_of(families: list[dict[str, Any]]) -> dict[str, Any]:
                 sums[key]["redemptions"] += 1
                 sums[key]["spend_cents"] += amount
                 sums[key]["discount_cents"] += amount // 10
-                households[key].add(n)
+                households[key][n].add((comune, category, which))
                 shops[key].add((comune, category, which))
 
     def row(key: tuple[str, ...]) -> dict[str, Any]:
-        return {**sums.get(key, zero), "households": len(households.get(key, ()))}
+        used = households.get(key, {})
+        alone = [next(iter(s)) for s in used.values() if len(s) == 1]
+        one_shop = max((alone.count(shop) for shop in set(alone)), default=0)
+        return {**sums.get(key, zero), "households": len(used), "one_shop": one_shop}
 
     network = row(("network",)) | {k: sum(c[k] for c in cards.values()) for k in card_keys}
     family_rows = [
@@ -88,3 +93,7 @@ def test_no_hidden_figure_is_recovered(families: list[dict[str, Any]]) -> None:
     published = publish(truth, trend)
     assert recover(published) == []
     assert insider_findings(published, truth) == []
+    visits = [
+        (f["comune"], shop[0], shop[1], shop, n) for n, f in enumerate(families) for shop, _ in f["visits"]
+    ]
+    assert merchant_findings(published, visits) == []
