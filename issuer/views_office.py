@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from cardsvc.core.timestamps import to_rfc3339
 from cardsvc.sqlite_transactions import write_transaction
 from cardsvc.validity import rome_year
 from cardsvc.web_health import health
-from cardsvc.web_login import TooManyAttempts, safe_next
+from cardsvc.web_login_view import login_page
 
 from . import audit, outbox, signing_keys
 from .auth import check_login, current_operator, log_in, log_out, login_required
@@ -41,21 +41,8 @@ bp.add_url_rule("/health", "health", health)  # the database checked now: 503 wi
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | tuple[str, int] | BaseResponse:
-    if request.method == "POST":
-        try:
-            found = check_login(request.form.get("username", ""), request.form.get("password", ""))
-        except TooManyAttempts as refused:
-            flash(t("too_many_logins", minutes=-(-refused.retry_after // 60)), "error")
-            page = make_response(render_template("login.html"), 429)
-            page.headers["Retry-After"] = str(refused.retry_after)
-            return page
-        if found is None:
-            flash(t("bad_login"), "error")
-            return render_template("login.html"), 401
-        log_in(found)
-        return redirect(safe_next(request.args.get("next"), url_for("office.home")))
-    return render_template("login.html")
+def login() -> str | BaseResponse:
+    return login_page(check_login, log_in, "login.html", "office.home", t)
 
 
 @bp.post("/logout")

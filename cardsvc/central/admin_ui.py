@@ -18,7 +18,6 @@ from flask import (
     current_app,
     flash,
     g,
-    make_response,
     redirect,
     render_template,
     request,
@@ -28,7 +27,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from ..core import to_rfc3339
 from ..web_csrf import check_csrf
-from ..web_login import TooManyAttempts, safe_next
+from ..web_login_view import login_page
 from . import enrolment, issuer_credentials, list_service, registry
 from .anomalies import list_flags
 from .auth import check_password, current_user, log_in, log_out, may_manage_merchant, may_see_comune
@@ -90,20 +89,7 @@ def user() -> dict[str, Any]:
 
 @bp.route("/admin/login", methods=["GET", "POST"])
 def login() -> str | BaseResponse:
-    if request.method == "POST":
-        try:
-            found = check_password(request.form.get("username", ""), request.form.get("password", ""))
-        except TooManyAttempts as refused:
-            flash(t("too_many_logins", minutes=-(-refused.retry_after // 60)), "error")
-            response = make_response(render_template("admin/login.html"), 429)
-            response.headers["Retry-After"] = str(refused.retry_after)
-            return response
-        if found is None:
-            flash(t("bad_login"), "error")
-            return render_template("admin/login.html"), 401  # type: ignore[return-value]
-        log_in(found)
-        return redirect(safe_next(request.args.get("next"), url_for("admin.dashboard")))
-    return render_template("admin/login.html")
+    return login_page(check_password, log_in, "admin/login.html", "admin.dashboard", t)
 
 
 @bp.post("/admin/logout")
