@@ -74,11 +74,8 @@ def erase_old_scans(db: Database, now: int, rejected_kept: Duration, scan_valid_
 def _overwriting(db: Database) -> Iterator[None]:
     """Freed bytes overwritten with zeros, then the write-ahead log checkpointed and truncated (with a
     reader busy, the next round truncates it)."""
-    db.execute("PRAGMA secure_delete = ON")
-    try:
-        yield
-    finally:
-        db.execute("PRAGMA secure_delete = OFF")
+    db.execute("PRAGMA secure_delete = ON")  # the till's connections have it on already
+    yield
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 

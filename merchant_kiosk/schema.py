@@ -77,8 +77,12 @@ def relaxed_durability(db: Database) -> Iterator[Database]:
 
 
 def connect(path: str) -> Database:
-    """A connection to an existing, migrated ledger: WAL, ``synchronous=FULL``, waits for the lock."""
-    return connect_durable(path)
+    """A connection to an existing, migrated ledger: WAL, ``synchronous=FULL``, waits for the lock, and
+    ``secure_delete``: bytes freed by any write (a page split moving a row that still holds a card's
+    text, a row rewritten) are overwritten, so an erased text leaves no copy behind."""
+    db = connect_durable(path)
+    db.execute("PRAGMA secure_delete = ON")
+    return db
 
 
 def open_database(path: str) -> Database:

@@ -171,3 +171,21 @@ def test_a_retention_that_is_not_a_duration_is_refused(
         main, ["kiosk", "serve", "--instance", str(till.instance)], env={"FAMILYCARD_PASSPHRASE": PASS}
     )
     assert served.exit_code == 2 and "REJECTED_SCAN_RETENTION" in served.output, served.output
+
+
+def test_a_till_that_syncs_often_leaves_no_copy_in_freed_space(
+    make_till: Callable[..., Till], central: Central
+) -> None:
+    """Rows written between syncs move when pages split; the bytes they leave behind are overwritten too
+    (``secure_delete`` on every connection of the till, not only during erasure)."""
+    till = make_till()
+    names = [f"FAMIGLIA BIANCHI {n:03d}" for n in range(140)]
+    cards = [central.card(holder=name) for name in names]
+    for start in range(0, 140, 10):  # fourteen rounds: sales, then a sync
+        for card in cards[start : start + 10]:
+            till.clock.now += 30
+            assert till.redeem(card, "20").status_code == 303
+        assert till.sync()["pending"] == 0
+    data = raw_files(till.instance)
+    assert [name for name in names if name.encode() in data] == []
+    assert [n for n, card in enumerate(cards) if card.encode() in data] == []
