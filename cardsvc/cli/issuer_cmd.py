@@ -238,7 +238,7 @@ def import_csv(
             for c in result.cards
         ]
         write_private_file(sheets, printing.pdf_bytes(printing.sheet_images(images)))
-    summary = {
+    summary: dict[str, Any] = {
         "households_new": result.households_new,
         "households_known": result.households_known,
         "cards": [c["number"] for c in result.cards],
@@ -284,7 +284,7 @@ def purge(
     finally:
         db.close()
     verb = ("Erased" if apply else "Would erase", "Deleted" if apply else "Would delete")
-    result = {
+    result: dict[str, Any] = {
         "applied": plan.applied,
         "households": [
             {"id": h.id, "istat": h.istat, "ended_at": to_rfc3339(h.ended_at), "cards": h.cards}

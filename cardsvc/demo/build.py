@@ -135,7 +135,7 @@ def _build(layout: Layout, secret: str, now: int, say: Callable[[str], None]) ->
     pin_root(office, home.state["root_public_key"])
     put_setting(office, "central_url", CENTRAL_URL)
     for istat, name in FOUNDING_COMUNI.items():
-        office["comuni"].insert({"istat": istat, "name": name, "min_minors": 1})
+        office.table("comuni").insert({"istat": istat, "name": name, "min_minors": 1})
         _kid, pem = generate_key(office, layout.issuer, istat, secret, start)
         home.add_comune(istat, name, secret, start, public_key_from_pem(pem))
     import_trust_list(office, home.state["trust_list"])
@@ -298,7 +298,7 @@ def _tills(
                     offer.id,
                     amount,
                     at,
-                    lambda _used, d=discount: d,
+                    _fixed_discount(discount),
                 )
                 total += 1
             except OfferRefused:
@@ -308,9 +308,19 @@ def _tills(
                 synced_at = min(at + 3600, now)
                 central.config["FIXED_NOW"] = synced_at
                 client_for_till = CentralClient(CENTRAL_URL, transport, identity.token)
-                sync_once(db, identity, client_for_till, lambda moment=synced_at: moment, 500)
+                sync_once(db, identity, client_for_till, _clock_at(synced_at), 500)
         db.close()
     return total
+
+
+def _fixed_discount(discount: int) -> Callable[[int], int]:
+    """The discount a till records, already worked out."""
+    return lambda _used: discount
+
+
+def _clock_at(moment: int) -> Callable[[], int]:
+    """A clock stopped at ``moment``."""
+    return lambda: moment
 
 
 def _samples(layout: Layout, office: Any) -> dict[str, str]:
