@@ -57,7 +57,7 @@ def main() -> None:
         instance.mkdir()
         db = open_database(str(instance / "issuer.db"))
         pin_root(db, home.state["root_public_key"])
-        db["comuni"].insert({"istat": "108040", "name": "Seveso", "min_minors": 1})
+        db.table("comuni").insert({"istat": "108040", "name": "Seveso", "min_minors": 1})
         _kid, pem = generate_key(db, instance, "108040", PASS, now - 3600)
         home.rotate_key("108040", PASS, now - 3600, public_key_from_pem(pem))
         import_trust_list(db, home.sign_trust_list(PASS, now - 3600))

@@ -13,7 +13,9 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import nacl.bindings
 import nacl.signing
@@ -77,7 +79,7 @@ def build_world(
     return trust, state, texts, raw
 
 
-def rate(fn, items) -> float:
+def rate(fn: Callable[[Any], object], items: Sequence[Any]) -> float:
     start = time.perf_counter()
     for item in items:
         fn(item)
@@ -111,7 +113,7 @@ def main() -> None:
 
     verify_keys = {pk: nacl.signing.VerifyKey(pk) for _, _, pk in raw}
     combined = [(sig + msg, pk) for sig, msg, pk in raw]
-    bare_candidates = {
+    bare_candidates: dict[str, tuple[Callable[[Any], object], Sequence[Any]]] = {
         "VerifyKey.verify": (lambda r: verify_keys[r[2]].verify(r[1], r[0]), raw),
         "crypto_sign_open": (lambda c: nacl.bindings.crypto_sign_open(c[0], c[1]), combined),
     }

@@ -76,8 +76,8 @@ class JsonClient:
             status, raw = self.transport(method, self.base_url + path, headers, body)
         except CentralUnavailable:
             raise
-        except Exception as error:  # a transport's own failure is an unavailable service
-            raise CentralUnavailable(str(error)) from None
+        except Exception as failure:  # a transport's own failure is an unavailable service
+            raise CentralUnavailable(str(failure)) from None
         if 300 <= status < 400:
             raise CentralRefused(status, "redirect", "the answer was a redirect, not followed")
         try:

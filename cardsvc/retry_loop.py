@@ -26,7 +26,7 @@ class RetryLoop(threading.Thread):
     def next_delay(self) -> float:
         if self.failures == 0:
             return self.interval
-        base = min(self.max_backoff, 2 ** min(self.failures, 16))
+        base = min(self.max_backoff, 2.0 ** min(self.failures, 16))
         return base * random.uniform(0.5, 1.0)
 
     def run(self) -> None:

@@ -27,6 +27,11 @@ class Catalog:
         self.messages = messages
 
     def __call__(self, key: str, **values: object) -> str:
+        """The message in the page's language."""
+        return self.in_language(language(), key, **values)
+
+    def in_language(self, lang: str, key: str, **values: object) -> str:
+        """The message in ``lang``, outside any request too (the command line, files)."""
         italian, english = self.messages[key]
-        text = english if language() == "en" else italian
+        text = english if lang == "en" else italian
         return text.format(**values) if values else text

@@ -73,13 +73,15 @@ class LoginPolicy:
 
 def create_login_tables(db: Database) -> None:
     """The tables this module keeps: failed-login counters and sessions."""
-    db["login_failures"].create({"key": str, "count": int, "first_at": int}, pk="key", if_not_exists=True)
-    db["web_sessions"].create(
+    db.table("login_failures").create(
+        {"key": str, "count": int, "first_at": int}, pk="key", if_not_exists=True
+    )
+    db.table("web_sessions").create(
         {"id_hash": str, "subject": str, "created_at": int, "last_seen_at": int},
         pk="id_hash",
         if_not_exists=True,
     )
-    db["web_sessions"].create_index(["subject"], if_not_exists=True)
+    db.table("web_sessions").create_index(["subject"], if_not_exists=True)
 
 
 def password_problem(password: str) -> str | None:

@@ -11,7 +11,7 @@ def record_action(
     db: Database, operator: str, istat: str, action: str, subject: str, detail: str, now: int
 ) -> None:
     """Add an audit line inside the caller's transaction."""
-    db["audit"].insert(
+    db.table("audit").insert(
         {
             "at": now,
             "operator": operator,

@@ -75,7 +75,7 @@ def current_operator() -> dict[str, Any] | None:
         rows = list(get_db()["operators"].rows_where("username = ?", [username])) if username else []
         operator = rows[0] if rows else None
         if operator is not None:
-            operator["comune"] = get_db()["comuni"].get(operator["istat"])
+            operator["comune"] = get_db().table("comuni").get(operator["istat"])
     g.operator = operator
     return operator
 

@@ -77,7 +77,7 @@ def cards_of(db: Database, household_id: int) -> list[dict[str, Any]]:
 
 
 def _queue(db: Database, istat: str, event: dict[str, Any], now: int) -> None:
-    db["outbox"].insert({"istat": istat, "event": json.dumps(event), "created_at": now, "attempts": 0})
+    db.table("outbox").insert({"istat": istat, "event": json.dumps(event), "created_at": now, "attempts": 0})
 
 
 def _sign_new(
@@ -107,7 +107,7 @@ def _sign_new(
         "status": "active",
         **row,
     }
-    db["cards"].insert(card)
+    db.table("cards").insert(card)
     event = {"type": "issued", "cti": card["cti"], "istat": istat, "card": text}
     _queue(
         db,
@@ -119,7 +119,7 @@ def _sign_new(
 
 
 def _end(db: Database, card: dict[str, Any], status: str, reason: str, now: int) -> None:
-    db["cards"].update(card["cti"], {"status": status, "reason": reason, "ended_at": now})
+    db.table("cards").update(card["cti"], {"status": status, "reason": reason, "ended_at": now})
     event = {
         "type": "revoked",
         "cti": card["cti"],
@@ -131,7 +131,9 @@ def _end(db: Database, card: dict[str, Any], status: str, reason: str, now: int)
 
 
 def _guardian(household: dict[str, Any], guardian_id: int) -> dict[str, Any]:
-    guardian = next((g for g in household["guardians"] if g["id"] == guardian_id), None)
+    guardian: dict[str, Any] | None = next(
+        (g for g in household["guardians"] if g["id"] == guardian_id), None
+    )
     if guardian is None:
         raise CardRefused("unknown_guardian")
     return guardian

@@ -7,7 +7,8 @@ share it. The reference person is the first guardian; each guardian may hold a c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
@@ -31,7 +32,7 @@ class FieldError:
     field: str
     code: str  # required | too_long | formula_start | direction_control | control_character | invalid_year
     # | too_many | invalid_amount | invalid_yes_no
-    values: dict[str, object] = field(default_factory=dict)
+    values: dict[str, object] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -138,9 +139,9 @@ def save_household(
     }
     if household_id is None:
         row |= {"created_at": to_rfc3339(now), "ref": ref}
-        household_id = int(db["households"].insert(row).last_pk)  # type: ignore[arg-type]
+        household_id = int(db.table("households").insert(row).last_pk)  # type: ignore[arg-type]
     else:
-        db["households"].update(household_id, row)
+        db.table("households").update(household_id, row)
     names = [data.reference_person, *data.other_guardians]
     existing = list(
         db.execute("select id from guardians where household_id = ? order by position", [household_id])
@@ -152,7 +153,7 @@ def save_household(
                 [name, position, existing[position][0]],
             )
         else:
-            db["guardians"].insert({"household_id": household_id, "name": name, "position": position})
+            db.table("guardians").insert({"household_id": household_id, "name": name, "position": position})
     for (stale,) in existing[len(names) :]:
         if not db.execute("select 1 from cards where guardian_id = ?", [stale]).fetchone():
             db.execute("delete from guardians where id = ?", [stale])
@@ -162,7 +163,7 @@ def save_household(
             )  # kept for its card history
     db.execute("delete from minors where household_id = ?", [household_id])
     for born in data.birth_years:
-        db["minors"].insert({"household_id": household_id, "birth_year": born})
+        db.table("minors").insert({"household_id": household_id, "birth_year": born})
     return household_id
 
 

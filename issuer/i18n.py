@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from cardsvc.euros import format_euros
 from cardsvc.web_i18n import Catalog, language
 
@@ -243,7 +245,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
 t = Catalog(MESSAGES)
 
 
-def describe(prefix: str, code: str, values: dict[str, object]) -> str:
-    """The message for a refusal code with its values, amounts in cents written as euros."""
+def describe(prefix: str, code: str, values: dict[str, object], lang: str | None = None) -> str:
+    """The message for a refusal code with its values, amounts in cents written as euros; in ``lang``, else
+    in the page's language."""
     shown = {k: format_euros(v) if k == "ceiling" and isinstance(v, int) else v for k, v in values.items()}
-    return t(f"{prefix}_{code}", **shown)
+    key = f"{prefix}_{code}"
+    return t(key, **shown) if lang is None else t.in_language(lang, key, **shown)
+
+
+def batch_error_text(error: Any, lang: str | None = None) -> str:
+    """A CSV row error in words: the batch's own codes, or the household field's."""
+    if f"batch_{error.code}" in MESSAGES:
+        return describe("batch", error.code, {**error.values, "column": error.column}, lang)
+    return describe("field", error.code, error.values, lang)

@@ -60,12 +60,12 @@ def push_comune(db: Database, istat: str, base_url: str, token: str, transport: 
             for row, result in zip(batch, results, strict=True):
                 status = result.get("status") if isinstance(result, dict) else None
                 if status in ("accepted", "duplicate"):
-                    db["outbox"].update(
+                    db.table("outbox").update(
                         row["id"], {"sent_at": now, "result": status, "attempts": row["attempts"] + 1}
                     )
                 else:
                     reason = str(result.get("reason", "")) if isinstance(result, dict) else "no answer"
-                    db["outbox"].update(row["id"], {"result": "rejected", "reason": reason})
+                    db.table("outbox").update(row["id"], {"result": "rejected", "reason": reason})
                 answered += 1
     return answered
 

@@ -19,8 +19,8 @@ migrations = Migrations("familycard-issuer")
 
 @migrations()
 def m001_initial(db: Database) -> None:
-    db["settings"].create({"key": str, "value": str}, pk="key")
-    db["comuni"].create(
+    db.table("settings").create({"key": str, "value": str}, pk="key")
+    db.table("comuni").create(
         {
             "istat": str,
             "name": str,
@@ -30,11 +30,11 @@ def m001_initial(db: Database) -> None:
         },
         pk="istat",
     )
-    db["operators"].create(
+    db.table("operators").create(
         {"username": str, "password_hash": str, "istat": str, "language": str, "created_at": str},
         pk="username",
     )
-    db["households"].create(
+    db.table("households").create(
         {
             "id": int,
             "istat": str,
@@ -48,12 +48,12 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["households"].create_index(["istat", "ref"], unique=True)
-    db["guardians"].create({"id": int, "household_id": int, "name": str, "position": int}, pk="id")
-    db["guardians"].create_index(["household_id"])
-    db["minors"].create({"id": int, "household_id": int, "birth_year": int}, pk="id")
-    db["minors"].create_index(["household_id"])
-    db["cards"].create(
+    db.table("households").create_index(["istat", "ref"], unique=True)
+    db.table("guardians").create({"id": int, "household_id": int, "name": str, "position": int}, pk="id")
+    db.table("guardians").create_index(["household_id"])
+    db.table("minors").create({"id": int, "household_id": int, "birth_year": int}, pk="id")
+    db.table("minors").create_index(["household_id"])
+    db.table("cards").create(
         {
             "cti": str,  # base64url
             "number": str,
@@ -73,10 +73,10 @@ def m001_initial(db: Database) -> None:
         },
         pk="cti",
     )
-    db["cards"].create_index(["household_id"])
-    db["cards"].create_index(["guardian_id", "status"])
-    db["cards"].create_index(["number"], unique=True)
-    db["outbox"].create(
+    db.table("cards").create_index(["household_id"])
+    db.table("cards").create_index(["guardian_id", "status"])
+    db.table("cards").create_index(["number"], unique=True)
+    db.table("outbox").create(
         {
             "id": int,
             "istat": str,
@@ -90,13 +90,13 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["outbox"].create_index(["sent_at"])
-    db["audit"].create(
+    db.table("outbox").create_index(["sent_at"])
+    db.table("audit").create(
         {"id": int, "at": int, "operator": str, "istat": str, "action": str, "subject": str, "detail": str},
         pk="id",
     )
-    db["audit"].create_index(["istat", "at"])
-    db["issuer_keys"].create(
+    db.table("audit").create_index(["istat", "at"])
+    db.table("issuer_keys").create(
         {"kid": str, "istat": str, "file": str, "status": str, "created_at": int, "retired_at": int}, pk="kid"
     )
 

@@ -9,7 +9,7 @@ from cardsvc.durations import Duration, parse_duration
 from cardsvc.settings_table import Setting, load
 from cardsvc.web_login import WEB_SETTINGS
 
-SETTINGS = (
+SETTINGS: tuple[Setting, ...] = (
     Setting("INSTANCE", "var/issuer", "Folder of the office's database, signing keys and secrets."),
     Setting("VALIDITY_MONTHS", 12, "Months a new card is valid."),
     Setting("RENEW_DAYS", 60, "Days before expiry from which a card can be renewed."),

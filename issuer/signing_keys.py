@@ -70,7 +70,7 @@ def generate_key(db: Database, instance: Path, istat: str, passphrase: str, now:
     kid = b64url(kid_for(raw_public_key(key)))
     relative = f"keys/issuer-{istat}-{kid}.pem"
     write_private_key(instance / relative, key, passphrase)
-    db["issuer_keys"].insert(
+    db.table("issuer_keys").insert(
         {"kid": kid, "istat": istat, "file": relative, "status": "local", "created_at": now}
     )
     return kid, public_pem(key)

@@ -14,7 +14,7 @@ from cardsvc.euros import format_euros
 from cardsvc.validity import ROME
 
 from .cards import Office
-from .i18n import MESSAGES, describe, t
+from .i18n import batch_error_text, describe, t
 
 
 def office() -> Office:
@@ -43,13 +43,6 @@ def moment(value: int | None) -> str:
 def refusal_text(refused: Any) -> str:
     values = {k: day(v) if k == "date" else v for k, v in refused.values.items()}
     return describe("refused", refused.code, values)
-
-
-def batch_error_text(error: Any) -> str:
-    """A CSV row error in words: the batch's own codes, or the household field's."""
-    if f"batch_{error.code}" in MESSAGES:
-        return describe("batch", error.code, {**error.values, "column": error.column})
-    return describe("field", error.code, error.values)
 
 
 def skipped_text(code: str, holder: str) -> str:

@@ -118,7 +118,7 @@ def _work(app: Flask, job: Job, path: Path, username: str) -> None:
                 db, office(), username, job.istat, rows, lambda: int(app.config["CLOCK"]()), progress
             )
             if result.cards:
-                comune = db["comuni"].get(job.istat)["name"]
+                comune = db.table("comuni").get(job.istat)["name"]
                 images = [
                     printing.card_image(
                         printing.PrintedCard(comune, c["holder"], c["number"], c["expires_at"], c["qr"])

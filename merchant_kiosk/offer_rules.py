@@ -45,7 +45,7 @@ class Offer:
             amount_cents=item.get("amount_cents"),
             cap_cents=item.get("cap_cents"),
             min_spend_cents=int(item.get("min_spend_cents") or 0),
-            min_minors=int(item.get("min_minors") if item.get("min_minors") is not None else 1),
+            min_minors=int(item["min_minors"]) if item.get("min_minors") is not None else 1,
             daily_limit=item.get("daily_limit"),
             description=str(item.get("description") or ""),
         )

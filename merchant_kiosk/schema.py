@@ -16,8 +16,8 @@ migrations = Migrations("familycard-kiosk")
 
 @migrations()
 def m001_ledger(db: Database) -> None:
-    db["kv"].create({"key": str, "value": str}, pk="key")
-    db["ledger"].create(
+    db.table("kv").create({"key": str, "value": str}, pk="key")
+    db.table("ledger").create(
         {
             "seq": int,
             "id": str,
@@ -37,30 +37,30 @@ def m001_ledger(db: Database) -> None:
         },
         pk="seq",
     )
-    db["ledger"].create_index(["id"], unique=True)
-    db["ledger"].create_index(["sent"])
-    db["ledger"].create_index(["cti", "day"])
-    db["ledger"].create_index(["voids"])
-    db["ledger"].create_index(["day"])
+    db.table("ledger").create_index(["id"], unique=True)
+    db.table("ledger").create_index(["sent"])
+    db.table("ledger").create_index(["cti", "day"])
+    db.table("ledger").create_index(["voids"])
+    db.table("ledger").create_index(["day"])
     db.execute(
         "create view live_redemptions as select * from ledger r where r.type = 'redemption' "
         "and not exists (select 1 from ledger v where v.type = 'void' and v.voids = r.id)"
     )
-    db["revocations"].create({"cti": str, "revoked_at": int, "reason": str}, pk="cti")
-    db["offers"].create({"id": int, "json": str}, pk="id")
-    db["scans"].create(
+    db.table("revocations").create({"cti": str, "revoked_at": int, "reason": str}, pk="cti")
+    db.table("offers").create({"id": int, "json": str}, pk="id")
+    db.table("scans").create(
         {"id": str, "at": int, "text": str, "verdict": str, "cti": str, "minors": int, "detail": str}, pk="id"
     )
-    db["scans"].create_index(["at"])
-    db["scans"].create_index(["cti", "at"])
+    db.table("scans").create_index(["at"])
+    db.table("scans").create_index(["cti", "at"])
 
 
 @migrations()
 def m002_erasure(db: Database) -> None:
     """Card texts are erased once no longer needed (``erasure``): a redemption keeps its number of
     minors beside the record, and when its text was erased."""
-    db["ledger"].add_column("minors", int)
-    db["ledger"].add_column("erased_at", int)
+    db.table("ledger").add_column("minors", int)
+    db.table("ledger").add_column("erased_at", int)
     db.execute("create index ledger_unerased on ledger (seq) where type = 'redemption' and erased_at is null")
     db.execute("create index scans_with_text on scans (at) where text is not null")
 

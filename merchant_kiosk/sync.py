@@ -1,6 +1,7 @@
 """Sync with the central service: push unsent ledger records in signed batches, pull lists and offers.
 
-``sync_once`` does one round and records the outcome (last success, last error) for the screen.
+``sync_once`` does one round and records the outcome (last success, last error) for the screen;
+``sync_status`` reads it back for the screen and ``familycard kiosk status``.
 ``background`` runs it in a ``RetryLoop`` inside the served app: every ``SYNC_INTERVAL`` seconds while all is
 well, and with exponential back-off and jitter while the central service is unreachable. Records are
 marked answered only from the central service's per-record answers, so nothing is dropped unless it was
@@ -81,3 +82,25 @@ def _push(
         if refused is not None:
             seq = next((r["seq"] for r in records if r["id"] == refused.get("id")), None)
             return pushed, {"record_id": refused.get("id"), "seq": seq, "reason": refused.get("reason")}
+
+
+def sync_status(db: Database, now: int, stale_after: int) -> dict[str, Any]:
+    """Last sync, pending records, whether the central service answered the last attempt, and what it
+    refused: records refused for good, a chain it no longer takes, a till restored from a backup."""
+    kv = store.get_many(
+        db, "last_sync_at", "kiosk_id", "merchant", "online", "last_error", "chain_problem", "restored"
+    )
+    last_sync = kv["last_sync_at"]
+    return {
+        "kiosk_id": kv["kiosk_id"],
+        "chain_problem": kv["chain_problem"],
+        "restored": kv["restored"],
+        "refused": ledger.refusals(db),
+        "enrolled": kv["kiosk_id"] is not None,
+        "merchant": kv["merchant"],
+        "last_sync_at": last_sync,
+        "online": bool(kv["online"]),
+        "last_error": kv["last_error"],
+        "pending": ledger.pending_count(db),
+        "stale": last_sync is None or now - int(last_sync) > stale_after,
+    }

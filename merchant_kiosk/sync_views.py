@@ -12,7 +12,7 @@ from .central_client import CentralRefused, CentralUnavailable
 from .db import get_db, now
 from .i18n import t
 from .identity import NotEnrolled
-from .view_helpers import sync_status
+from .sync import sync_status
 
 bp = Blueprint("sync", __name__)
 

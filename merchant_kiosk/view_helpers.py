@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from flask import Flask, Response, current_app, render_template, request
-from sqlite_utils import Database
 from werkzeug.exceptions import HTTPException
 
 from cardsvc.core import from_rfc3339
@@ -16,10 +15,10 @@ from cardsvc.database_health import storage_failure
 from cardsvc.euros import format_euros
 from cardsvc.validity import ROME
 
-from . import ledger, store
 from .db import get_db, now
 from .i18n import t, verdict_message
 from .offer_rules import Offer
+from .sync import sync_status
 
 
 def local_time(moment: int | str | None, with_date: bool = True) -> str:
@@ -45,28 +44,6 @@ def offer_terms(offer: Offer) -> str:
     if offer.min_spend_cents:
         terms += " · " + t("min_spend_short", amount=format_euros(offer.min_spend_cents))
     return terms
-
-
-def sync_status(db: Database, now: int, stale_after: int) -> dict[str, Any]:
-    """Last sync, pending records, whether the central service answered the last attempt, and what it
-    refused: records refused for good, a chain it no longer takes, a till restored from a backup."""
-    kv = store.get_many(
-        db, "last_sync_at", "kiosk_id", "merchant", "online", "last_error", "chain_problem", "restored"
-    )
-    last_sync = kv["last_sync_at"]
-    return {
-        "kiosk_id": kv["kiosk_id"],
-        "chain_problem": kv["chain_problem"],
-        "restored": kv["restored"],
-        "refused": ledger.refusals(db),
-        "enrolled": kv["kiosk_id"] is not None,
-        "merchant": kv["merchant"],
-        "last_sync_at": last_sync,
-        "online": bool(kv["online"]),
-        "last_error": kv["last_error"],
-        "pending": ledger.pending_count(db),
-        "stale": last_sync is None or now - int(last_sync) > stale_after,
-    }
 
 
 def template_helpers() -> dict[str, Any]:

@@ -246,7 +246,7 @@ def issuers() -> str:
     if request.method == "POST":
         try:
             created = issuer_credentials.create(db, request.form.get("istat", ""), now())
-            created["comune"] = db["comuni"].get(created["istat"])["name"]
+            created["comune"] = db.table("comuni").get(created["istat"])["name"]
         except ApiError as error:
             flash(error.message, "error")
     return render_template(

@@ -47,9 +47,9 @@ def raise_flag(
     if open_flag is not None:
         known = json.loads(open_flag[1])
         merged = known + [r for r in records if r not in known]
-        db["flags"].update(open_flag[0], {"records": json.dumps(merged), "detail": detail})
+        db.table("flags").update(open_flag[0], {"records": json.dumps(merged), "detail": detail})
         return
-    db["flags"].insert(
+    db.table("flags").insert(
         {
             "kind": kind,
             "kiosk_id": kiosk_id,

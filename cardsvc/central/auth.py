@@ -121,10 +121,13 @@ def require_user(*roles: str) -> Callable[[F], F]:
 
 
 def may_see_comune(user: dict[str, Any], istat: str | None) -> bool:
-    return user["role"] == "network_admin" or (user["role"] == "comune_officer" and user["istat"] == istat)
+    return bool(
+        user["role"] == "network_admin" or (user["role"] == "comune_officer" and user["istat"] == istat)
+    )
 
 
 def may_manage_merchant(user: dict[str, Any], merchant_id: int) -> bool:
-    return user["role"] == "network_admin" or (
-        user["role"] == "merchant_manager" and user["merchant_id"] == merchant_id
+    return bool(
+        user["role"] == "network_admin"
+        or (user["role"] == "merchant_manager" and user["merchant_id"] == merchant_id)
     )

@@ -69,8 +69,11 @@ def apply_events(db: Database, istat: str, events: Any, trust: TrustList, now: i
 
 def _verified_card(event: dict[str, Any], istat: str, trust: TrustList) -> tuple[str, int, int, int]:
     """cti, iat, exp and minors of the event's card, once its signature and comune are checked."""
+    card = event.get("card")
     try:
-        parsed = parse_credential(event.get("card"))
+        if not isinstance(card, str):
+            raise TypeError("card must be text")
+        parsed = parse_credential(card)
     except (CredentialFormatError, UnsupportedAlgorithm, TypeError):
         raise ValueError("card must be the card's signed text (FC1…)") from None
     listed = trust.lookup(parsed.sign1.kid)
@@ -106,7 +109,7 @@ def _apply(db: Database, istat: str, event: Any, trust: TrustList, now: int) -> 
             raise ValueError("the card belongs to another comune")
         if existing:
             return {"cti": cti, "status": "duplicate"}
-        db["cards"].insert(
+        db.table("cards").insert(
             {
                 "cti": cti,
                 "istat": istat,
@@ -133,7 +136,7 @@ def _apply(db: Database, istat: str, event: Any, trust: TrustList, now: int) -> 
         revoked_at = _int(event, "revoked_at", EARLIEST, now + MAX_AHEAD)
         if not existing:
             raise ValueError("unknown card: its issued event must come first")
-        db["cards"].update(cti, {"revoked_at": revoked_at, "reason": reason})
+        db.table("cards").update(cti, {"revoked_at": revoked_at, "reason": reason})
         added = revoke_card(db, cti, istat, revoked_at, reason)
         mark_changed(db, [min(revoked_at, now)], until=now)
         return {"cti": cti, "status": "accepted" if added else "duplicate"}

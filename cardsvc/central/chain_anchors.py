@@ -105,7 +105,7 @@ def reanchor(
             "update kiosks set last_seq = ?, last_hash = ?, epoch = ? where id = ?",
             [seq, prev, epoch, kiosk_id],
         )
-        db["chain_anchors"].insert({**decision, "decision": jws.sign(decision, signer, DECISION_TYPE)})
+        db.table("chain_anchors").insert({**decision, "decision": jws.sign(decision, signer, DECISION_TYPE)})
         db.execute(
             "update flags set status = 'closed' "
             "where kind = 'chain_break' and status = 'open' and kiosk_id = ?",

@@ -25,7 +25,7 @@ def create_kiosk(db: Database, merchant_id: int, name: str, now: int, code_ttl: 
     name = name.strip() or "Cassa"
     kiosk_id = "k_" + secrets.token_hex(8)
     code = new_enrolment_code()
-    db["kiosks"].insert(
+    db.table("kiosks").insert(
         {
             "id": kiosk_id,
             "merchant_id": merchant_id,
@@ -90,5 +90,7 @@ def revoke_kiosk(db: Database, kiosk_id: str, now: int) -> dict[str, Any]:
     rows = list(db["kiosks"].rows_where("id = ?", [kiosk_id]))
     if not rows:
         raise ApiError(404, "unknown_kiosk", f"no kiosk {kiosk_id}")
-    db["kiosks"].update(kiosk_id, {"status": "revoked", "revoked_at": to_rfc3339(now), "code_hash": None})
+    db.table("kiosks").update(
+        kiosk_id, {"status": "revoked", "revoked_at": to_rfc3339(now), "code_hash": None}
+    )
     return {**rows[0], "status": "revoked"}

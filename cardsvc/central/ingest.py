@@ -228,7 +228,7 @@ def _store(
     except ChainError as exc:
         seq = record.get("seq") if type(record.get("seq")) is int else None
         prev = record.get("prev") if isinstance(record.get("prev"), str) else None
-        db["ingest_rejections"].insert(
+        db.table("ingest_rejections").insert(
             {
                 "kiosk_id": kiosk["id"],
                 "record_id": record_id,

@@ -21,7 +21,7 @@ def create(db: Database, istat: str, now: int) -> dict[str, Any]:
         raise ApiError(400, "unknown_comune", f"comune {istat!r} is not in the network")
     token = new_token()
     credential_id = (
-        db["issuer_credentials"]
+        db.table("issuer_credentials")
         .insert({"istat": istat, "token_hash": secret_hash(token), "created_at": to_rfc3339(now)})
         .last_pk
     )
@@ -39,5 +39,5 @@ def revoke(db: Database, credential_id: int, now: int) -> dict[str, Any]:
     if row is None:
         raise ApiError(404, "unknown_credential", f"no issuer credential {credential_id}")
     if row[0] is None:
-        db["issuer_credentials"].update(credential_id, {"revoked_at": to_rfc3339(now)})
+        db.table("issuer_credentials").update(credential_id, {"revoked_at": to_rfc3339(now)})
     return next(c for c in listed(db) if c["id"] == credential_id)

@@ -31,7 +31,7 @@ def network_value(db: Database, key: str) -> str | None:
 
 
 def set_network_value(db: Database, key: str, value: str) -> None:
-    db["network"].upsert({"key": key, "value": value}, pk="key")
+    db.table("network").upsert({"key": key, "value": value}, pk="key")
 
 
 def root_verifier(db: Database) -> Verifier:
@@ -83,7 +83,7 @@ def import_trust_list(db: Database, token: str, now: int) -> TrustList:
             "the trust list names a list-signing key this service does not hold",
         )
     with db.atomic():
-        db["trust_lists"].insert(
+        db.table("trust_lists").insert(
             {
                 "version": trust.version,
                 "issued_at": to_rfc3339(trust.issued_at),
@@ -92,9 +92,9 @@ def import_trust_list(db: Database, token: str, now: int) -> TrustList:
             }
         )
         for issuer in trust.issuers:
-            db["comuni"].upsert({"istat": issuer.istat, "name": issuer.comune}, pk="istat")
+            db.table("comuni").upsert({"istat": issuer.istat, "name": issuer.comune}, pk="istat")
             item = issuer.to_json()
-            db["issuer_keys"].upsert(
+            db.table("issuer_keys").upsert(
                 {k: item[k] for k in ("kid", "istat", "public_key", "valid_from", "valid_until", "status")},
                 pk="kid",
             )
@@ -110,7 +110,7 @@ def revoke_card(db: Database, cti: str, istat: str, revoked_at: int, reason: str
     """Add a card to the revocation list; False when it was already there."""
     if db.execute("select 1 from revocations where cti = ?", [cti]).fetchone():
         return False
-    db["revocations"].insert({"cti": cti, "istat": istat, "revoked_at": revoked_at, "reason": reason})
+    db.table("revocations").insert({"cti": cti, "istat": istat, "revoked_at": revoked_at, "reason": reason})
     return True
 
 

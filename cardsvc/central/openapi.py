@@ -12,9 +12,9 @@ from flask import Blueprint, Response, jsonify
 bp = Blueprint("openapi", __name__)
 
 ERROR = {"$ref": "#/components/schemas/Error"}
-KIOSK = [{"kiosk": []}]
-ISSUER = [{"issuer": []}]
-ADMIN = [{"basic": []}]
+KIOSK: list[dict[str, list[str]]] = [{"kiosk": []}]
+ISSUER: list[dict[str, list[str]]] = [{"issuer": []}]
+ADMIN: list[dict[str, list[str]]] = [{"basic": []}]
 
 
 def op(

@@ -66,7 +66,7 @@ def create_merchant(db: Database, data: dict[str, Any], now: int) -> dict[str, A
         "category": category,
         "created_at": to_rfc3339(now),
     }
-    merchant_id = db["merchants"].insert(row).last_pk
+    merchant_id = db.table("merchants").insert(row).last_pk
     return {"id": merchant_id, **row}
 
 
@@ -113,8 +113,8 @@ def create_offer(db: Database, merchant_id: int, data: dict[str, Any], now: int)
         raise ApiError(400, "invalid_offer", "a percent offer needs percent")
     if kind == "fixed" and row["amount_cents"] is None:
         raise ApiError(400, "invalid_offer", "a fixed offer needs amount_cents")
-    offer_id = db["offers"].insert(row).last_pk
-    db["offer_status_history"].insert({"offer_id": offer_id, "status": row["status"], "at": now})
+    offer_id = db.table("offers").insert(row).last_pk
+    db.table("offer_status_history").insert({"offer_id": offer_id, "status": row["status"], "at": now})
     return {"id": offer_id, **row}
 
 
@@ -133,8 +133,8 @@ def move_offer(db: Database, offer_id: int, status: str, actor: str, now: int) -
         raise ApiError(409, "invalid_transition", f"an offer cannot go from {offer['status']} to {status}")
     if allowed != actor and actor != "network":
         raise ApiError(403, "forbidden", f"only the network can move an offer to {status}")
-    db["offers"].update(offer_id, {"status": status, "updated_at": to_rfc3339(now)})
-    db["offer_status_history"].insert({"offer_id": offer_id, "status": status, "at": now})
+    db.table("offers").update(offer_id, {"status": status, "updated_at": to_rfc3339(now)})
+    db.table("offer_status_history").insert({"offer_id": offer_id, "status": status, "at": now})
     return get_offer(db, offer_id)
 
 

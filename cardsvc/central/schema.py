@@ -15,15 +15,17 @@ migrations = Migrations("familycard-central")
 
 @migrations()
 def m001_registry(db: Database) -> None:
-    db["network"].create({"key": str, "value": str}, pk="key")
-    db["comuni"].create({"istat": str, "name": str}, pk="istat")
-    db["issuer_keys"].create(
+    db.table("network").create({"key": str, "value": str}, pk="key")
+    db.table("comuni").create({"istat": str, "name": str}, pk="istat")
+    db.table("issuer_keys").create(
         {"kid": str, "istat": str, "public_key": str, "valid_from": str, "valid_until": str, "status": str},
         pk="kid",
         foreign_keys=[("istat", "comuni", "istat")],
     )
-    db["trust_lists"].create({"version": int, "issued_at": str, "jws": str, "imported_at": str}, pk="version")
-    db["merchants"].create(
+    db.table("trust_lists").create(
+        {"version": int, "issued_at": str, "jws": str, "imported_at": str}, pk="version"
+    )
+    db.table("merchants").create(
         {
             "id": int,
             "name": str,
@@ -36,8 +38,8 @@ def m001_registry(db: Database) -> None:
         pk="id",
         foreign_keys=[("istat", "comuni", "istat")],
     )
-    db["merchants"].create_index(["vat"], unique=True)
-    db["offers"].create(
+    db.table("merchants").create_index(["vat"], unique=True)
+    db.table("offers").create(
         {
             "id": int,
             "merchant_id": int,
@@ -57,7 +59,7 @@ def m001_registry(db: Database) -> None:
         pk="id",
         foreign_keys=[("merchant_id", "merchants", "id")],
     )
-    db["kiosks"].create(
+    db.table("kiosks").create(
         {
             "id": str,
             "merchant_id": int,
@@ -77,14 +79,14 @@ def m001_registry(db: Database) -> None:
         pk="id",
         foreign_keys=[("merchant_id", "merchants", "id")],
     )
-    db["kiosks"].create_index(["token_hash"], unique=True)
-    db["issuer_credentials"].create(
+    db.table("kiosks").create_index(["token_hash"], unique=True)
+    db.table("issuer_credentials").create(
         {"id": int, "istat": str, "token_hash": str, "created_at": str, "revoked_at": str},
         pk="id",
         foreign_keys=[("istat", "comuni", "istat")],
     )
-    db["issuer_credentials"].create_index(["token_hash"], unique=True)
-    db["users"].create(
+    db.table("issuer_credentials").create_index(["token_hash"], unique=True)
+    db.table("users").create(
         {
             "username": str,
             "password_hash": str,
@@ -100,7 +102,7 @@ def m001_registry(db: Database) -> None:
 
 @migrations()
 def m002_cards_and_redemptions(db: Database) -> None:
-    db["cards"].create(
+    db.table("cards").create(
         {
             "cti": str,
             "istat": str,
@@ -114,12 +116,12 @@ def m002_cards_and_redemptions(db: Database) -> None:
         },
         pk="cti",
     )
-    db["cards"].create_index(["istat"])
-    db["revocations"].create(
+    db.table("cards").create_index(["istat"])
+    db.table("revocations").create(
         {"version": int, "cti": str, "istat": str, "revoked_at": int, "reason": str}, pk="version"
     )
-    db["revocations"].create_index(["cti"], unique=True)
-    db["redemptions"].create(
+    db.table("revocations").create_index(["cti"], unique=True)
+    db.table("redemptions").create(
         {
             "id": str,
             "kiosk_id": str,
@@ -144,14 +146,14 @@ def m002_cards_and_redemptions(db: Database) -> None:
         },
         pk="id",
     )
-    db["redemptions"].create_index(["kiosk_id", "seq"], unique=True)
-    db["redemptions"].create_index(["cti", "kiosk_time"])
-    db["redemptions"].create_index(["kiosk_time"])
-    db["ingest_rejections"].create(
+    db.table("redemptions").create_index(["kiosk_id", "seq"], unique=True)
+    db.table("redemptions").create_index(["cti", "kiosk_time"])
+    db.table("redemptions").create_index(["kiosk_time"])
+    db.table("ingest_rejections").create(
         {"id": int, "kiosk_id": str, "record_id": str, "seq": int, "reason": str, "received_at": int},
         pk="id",
     )
-    db["flags"].create(
+    db.table("flags").create(
         {
             "id": int,
             "kind": str,
@@ -167,7 +169,7 @@ def m002_cards_and_redemptions(db: Database) -> None:
         },
         pk="id",
     )
-    db["flags"].create_index(["kind", "status", "detail_key"])
+    db.table("flags").create_index(["kind", "status", "detail_key"])
 
 
 @migrations()
@@ -179,14 +181,14 @@ def m003_report_index(db: Database) -> None:
         "(kiosk_time, card_istat, shop_istat, merchant_id, household, cti, amount_cents, discount_cents) "
         "where type = 'redemption' and status = 'accepted' and voided = 0"
     )
-    db["cards"].create_index(["iat"])
+    db.table("cards").create_index(["iat"])
 
 
 @migrations()
 def m004_report_summaries(db: Database) -> None:
     """Month summaries kept for the reports, and each month's change version (``reports.summaries``)."""
-    db["report_changes"].create({"month": str, "version": int}, pk="month")
-    db["report_summaries"].create(
+    db.table("report_changes").create({"month": str, "version": int}, pk="month")
+    db.table("report_summaries").create(
         {"month": str, "version": int, "computed_at": str, "network": str, "figures": str}, pk="month"
     )
 
@@ -197,13 +199,13 @@ def m005_security(db: Database) -> None:
     last use, failed logins for throttling, and server-side web sessions that logout ends."""
     from ..core.timestamps import from_rfc3339
 
-    db["offer_status_history"].create({"offer_id": int, "status": str, "at": int})
-    db["offer_status_history"].create_index(["offer_id", "at"])
+    db.table("offer_status_history").create({"offer_id": int, "status": str, "at": int})
+    db.table("offer_status_history").create_index(["offer_id", "at"])
     for offer in db["offers"].rows:
-        db["offer_status_history"].insert(
+        db.table("offer_status_history").insert(
             {"offer_id": offer["id"], "status": offer["status"], "at": from_rfc3339(offer["created_at"])}
         )
-    db["issuer_credentials"].add_column("last_used_at", str)
+    db.table("issuer_credentials").add_column("last_used_at", str)
     create_login_tables(db)
 
 
@@ -211,16 +213,16 @@ def m005_security(db: Database) -> None:
 def m006_chain_epochs(db: Database) -> None:
     """Re-anchoring a kiosk's chain: each anchor starts a new epoch of its sequence numbers (a till restored
     from a backup numbers again from its last record); chain refusals keep the record's link."""
-    db["kiosks"].add_column("epoch", int, not_null_default=0)
-    db["redemptions"].add_column("epoch", int, not_null_default=0)
+    db.table("kiosks").add_column("epoch", int, not_null_default=0)
+    db.table("redemptions").add_column("epoch", int, not_null_default=0)
     for (name,) in db.execute(
         "select name from sqlite_master where type = 'index' and tbl_name = 'redemptions' "
         "and sql like '%kiosk_id%seq%' and sql not like '%epoch%'"
     ).fetchall():
         db.execute(f"drop index [{name}]")
-    db["redemptions"].create_index(["kiosk_id", "epoch", "seq"], unique=True)
-    db["ingest_rejections"].add_column("prev", str)
-    db["chain_anchors"].create(
+    db.table("redemptions").create_index(["kiosk_id", "epoch", "seq"], unique=True)
+    db.table("ingest_rejections").add_column("prev", str)
+    db.table("chain_anchors").create(
         {
             "id": int,
             "kiosk_id": str,

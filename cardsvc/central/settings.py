@@ -11,7 +11,7 @@ from typing import Any
 from ..settings_table import Setting, load
 from ..web_login import WEB_SETTINGS
 
-SETTINGS = (
+SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE", "var/central/central.db", "SQLite database file (WAL mode)."),
     Setting(
         "LIST_SIGNING_KEY", "var/central/keys/list-signing.pem", "Encrypted PEM of the list-signing key."

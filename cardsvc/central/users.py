@@ -46,5 +46,5 @@ def create_user(
         "language": language,
         "created_at": to_rfc3339(now),
     }
-    db["users"].insert(row)
+    db.table("users").insert(row)
     return row

@@ -9,15 +9,7 @@ from typing import Any
 
 import click
 
-from ..keystore import write_file_atomically
-from ..private_files import make_private, private_folder
 from .common import CommandError, emit, exec_gunicorn, json_option, now_seconds, refuse_exposed, user_errors
-
-INSTANCE_FILES = {
-    "DATABASE": "central.db",
-    "LIST_SIGNING_KEY": "keys/list-signing.pem",
-    "SECRET_KEY_FILE": "secret_key",
-}
 
 
 def instance_option(fn: Any) -> Any:
@@ -31,14 +23,15 @@ def instance_option(fn: Any) -> Any:
 
 
 def instance_settings(instance: Path) -> dict[str, str]:
-    return {name: str(instance / file) for name, file in INSTANCE_FILES.items()}
+    from ..central.setup import instance_settings as settings
+
+    return settings(instance)
 
 
 def open_db(instance: Path) -> Any:
-    from ..central.schema import open_database
+    from ..central.setup import open_instance_database
 
-    private_folder(instance)
-    return open_database(str(instance / INSTANCE_FILES["DATABASE"]))
+    return open_instance_database(instance)
 
 
 @click.group()
@@ -58,52 +51,25 @@ def central() -> None:
 @user_errors
 def init(instance: Path, network_home: Path, as_json: bool) -> None:
     """Pin the root key, import the trust list and revocations, install the list-signing key."""
-    from ..central import list_service
-    from ..core.keys import b64url_decode
-    from ..network_home import NetworkHome
-
-    home = NetworkHome(network_home)
-    db = open_db(instance)
-    pinned = list_service.network_value(db, "root_public_key")
-    if pinned is not None and pinned != home.state["root_public_key"]:
-        raise CommandError("this central service is pinned to another network's root key")
-    key_target = instance / INSTANCE_FILES["LIST_SIGNING_KEY"]
-    if not key_target.exists():
-        key_target.parent.mkdir(parents=True, exist_ok=True)
-        os.chmod(key_target.parent, 0o700)
-        write_file_atomically(
-            key_target, (network_home / "keys" / "list-signing.pem").read_bytes(), mode=0o600, overwrite=False
-        )
-    with db.atomic():
-        list_service.set_network_value(db, "root_public_key", home.state["root_public_key"])
-        list_service.set_network_value(db, "list_signing_public_key", home.state["list_signing_public_key"])
     from ..central.errors import ApiError
+    from ..central.setup import SetupRefused, init_central
 
     try:
-        trust = list_service.import_trust_list(db, home.state["trust_list"], now_seconds())
+        done = init_central(instance, network_home, now_seconds())
+    except SetupRefused as exc:
+        raise CommandError(str(exc)) from None
     except ApiError as exc:
         raise CommandError(exc.message) from None
-    with db.atomic():
-        for entry in home.state["revocations"]:
-            list_service.revoke_card(db, entry["cti"], "", _seconds(entry["revoked_at"]), entry["reason"])
-    b64url_decode(home.state["root_public_key"])
-    make_private(instance)
     result = {
-        "instance": str(instance),
-        "trust_list_version": trust.version,
-        "comuni": len({i.istat for i in trust.issuers}),
+        "instance": str(done.instance),
+        "trust_list_version": done.trust_list_version,
+        "comuni": done.comuni,
     }
     emit(
         as_json,
         result,
-        [f"Central service in {instance}: trust list v{trust.version}, {result['comuni']} comuni"],
+        [f"Central service in {instance}: trust list v{done.trust_list_version}, {done.comuni} comuni"],
     )
-
-
-def _seconds(text: str) -> int:
-    from ..core import from_rfc3339
-
-    return from_rfc3339(text)
 
 
 @central.command("import-trust-list")
@@ -164,6 +130,8 @@ def add_user(
 @click.option("--workers", type=click.IntRange(1, 32), default=2, show_default=True)
 def serve(instance: Path, bind: str, workers: int) -> None:
     """Serve the central service with gunicorn; refused while other users can read its database."""
+    from ..central.setup import INSTANCE_FILES
+
     refuse_exposed(instance / INSTANCE_FILES["DATABASE"])
     env = {f"FAMILYCARD_CENTRAL_{k}": v for k, v in instance_settings(instance).items()}
     env.update(FAMILYCARD_CENTRAL_BIND=bind, FAMILYCARD_CENTRAL_WORKERS=str(workers))

@@ -211,7 +211,7 @@ def import_csv(
     from issuer import printing
     from issuer.batch import apply_batch, parse_batch
     from issuer.cards import Office
-    from issuer.view_helpers import batch_error_text
+    from issuer.i18n import batch_error_text
 
     from ..keystore import instance_secret
     from ..validity import rome_year
@@ -220,10 +220,7 @@ def import_csv(
     comune = db["comuni"].get(istat_of(db, istat))
     rows, errors = parse_batch(csv_file.read_bytes(), rome_year(now_seconds()))
     if errors:
-        from flask import Flask
-
-        with Flask(__name__).test_request_context():  # the messages' language (Italian)
-            lines = [f"line {e.line}, {e.column}: {batch_error_text(e)}" for e in errors]
+        lines = [f"line {e.line}, {e.column}: {batch_error_text(e, 'it')}" for e in errors]
         raise CommandError(f"{len(errors)} errors, nothing stored: " + " | ".join(lines))
     office = Office(instance, passphrase(), instance_secret(instance / "pseudonym_key").encode())
     with click.progressbar(length=len(rows), label="Issuing", file=sys.stderr) as bar:
@@ -238,7 +235,7 @@ def import_csv(
             for c in result.cards
         ]
         write_private_file(sheets, printing.pdf_bytes(printing.sheet_images(images)))
-    summary = {
+    summary: dict[str, Any] = {
         "households_new": result.households_new,
         "households_known": result.households_known,
         "cards": [c["number"] for c in result.cards],
@@ -284,7 +281,7 @@ def purge(
     finally:
         db.close()
     verb = ("Erased" if apply else "Would erase", "Deleted" if apply else "Would delete")
-    result = {
+    result: dict[str, Any] = {
         "applied": plan.applied,
         "households": [
             {"id": h.id, "istat": h.istat, "ended_at": to_rfc3339(h.ended_at), "cards": h.cards}

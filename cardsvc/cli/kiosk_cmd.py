@@ -123,7 +123,7 @@ def status(instance: Path, as_json: bool) -> None:
     from merchant_kiosk.identity import database_path
     from merchant_kiosk.schema import open_database
     from merchant_kiosk.settings import load_settings
-    from merchant_kiosk.view_helpers import sync_status
+    from merchant_kiosk.sync import sync_status
 
     if not Path(database_path(instance)).exists():
         raise CommandError(f"{instance} holds no kiosk (run: familycard kiosk enroll)")

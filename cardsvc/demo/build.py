@@ -1,4 +1,4 @@
-"""Build the demo network in a folder, with the code and commands operators use, in this order:
+"""Build the demo network in a folder, with the services operators' commands call, in this order:
 
 1. the network folder (root and list-signing keys) and one comune office shared by the seven comuni,
    whose own signing keys the network publishes in its trust list;
@@ -15,11 +15,9 @@ aside and moved into place only when complete, so a second run finds it whole or
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,9 +25,9 @@ from typing import Any
 import click
 
 from ..central import create_app as create_central
-from ..cli.central_cmd import add_user, instance_settings
-from ..cli.central_cmd import init as central_init
-from ..cli.issuer_cmd import add_operator
+from ..central.setup import init_central, instance_settings, open_instance_database
+from ..central.users import create_user
+from ..core import to_rfc3339
 from ..core.keys import public_key_from_pem
 from ..founding_comuni import FOUNDING_COMUNI, NETWORK_NAME
 from ..json_client import Transport
@@ -39,7 +37,6 @@ from ..validity import rome_year
 from .data import households_csv, shops_for, vat_number
 
 DEMO_PASSWORD = "demo-password-2026"
-PASSWORD_ENV = "FAMILYCARD_USER_PASSWORD"
 CENTRAL_URL = "http://127.0.0.1:8700"
 DAY = 86_400
 FAMILIES_PER_COMUNE = 30
@@ -94,8 +91,7 @@ def build(target: Path, secret: str, now: int, say: Callable[[str], None]) -> di
     aside = target.with_name(target.name + ".building")
     shutil.rmtree(aside, ignore_errors=True)
     layout = Layout(aside)
-    with _demo_logins():
-        summary = _build(layout, secret, now, say)
+    summary = _build(layout, secret, now, say)
     if target.exists():
         shutil.rmtree(target)  # an older demo without its summary: replaced whole
     aside.rename(target)
@@ -135,18 +131,22 @@ def _build(layout: Layout, secret: str, now: int, say: Callable[[str], None]) ->
     pin_root(office, home.state["root_public_key"])
     put_setting(office, "central_url", CENTRAL_URL)
     for istat, name in FOUNDING_COMUNI.items():
-        office["comuni"].insert({"istat": istat, "name": name, "min_minors": 1})
+        office.table("comuni").insert({"istat": istat, "name": name, "min_minors": 1})
         _kid, pem = generate_key(office, layout.issuer, istat, secret, start)
         home.add_comune(istat, name, secret, start, public_key_from_pem(pem))
     import_trust_list(office, home.state["trust_list"])
     say(f"Network {NETWORK_NAME!r}: 7 comuni, their keys made in the comune office and published")
 
-    context = click.get_current_context()
-    context.invoke(central_init, instance=layout.central, network_home=layout.network, as_json=False)
-    context.invoke(add_user, instance=layout.central, username="admin", role="network_admin", istat=None,
-                   merchant_id=None, language="it", as_json=False)  # fmt: skip
-    context.invoke(add_user, instance=layout.central, username="tavolo-seveso", role="comune_officer",
-                   istat="108040", merchant_id=None, language="it", as_json=False)  # fmt: skip
+    done = init_central(layout.central, layout.network, now)
+    say(f"Central service in {done.instance}: trust list v{done.trust_list_version}, {done.comuni} comuni")
+    users = open_instance_database(layout.central)
+    try:
+        create_user(users, "admin", DEMO_PASSWORD, "network_admin", now)
+        say("User admin (network_admin) created")
+        create_user(users, "tavolo-seveso", DEMO_PASSWORD, "comune_officer", now, istat="108040")
+        say("User tavolo-seveso (comune_officer) created")
+    finally:
+        users.close()
     central = create_central(instance_settings(layout.central))
     client = central.test_client()
     admin = _admin(client)
@@ -155,7 +155,7 @@ def _build(layout: Layout, secret: str, now: int, say: Callable[[str], None]) ->
     central.config["FIXED_NOW"] = now
     say(f"Central service: {len(shops)} shops with published offers in {len(FOUNDING_COMUNI)} comuni")
 
-    cards = _families(layout, office, client, secret, start, now, context)
+    cards = _families(layout, office, client, secret, start, now, say)
     say(f"Comune office: {len(cards)} cards for {FAMILIES_PER_COMUNE * 7} families, card events sent")
 
     served = _tills(layout, shops, cards, central, secret, now)
@@ -163,20 +163,6 @@ def _build(layout: Layout, secret: str, now: int, say: Callable[[str], None]) ->
     say(f"Tills: {len(shops)} enrolled, {served} redemptions over {HISTORY_DAYS} days, synced")
     samples = _samples(layout, office)
     return {"password": DEMO_PASSWORD, "served_shop": shops[0]["name"], "cards": samples}
-
-
-@contextmanager
-def _demo_logins() -> Iterator[None]:
-    """The commands that make logins read the password from the environment: the demo's, for a while."""
-    before = os.environ.get(PASSWORD_ENV)
-    os.environ[PASSWORD_ENV] = DEMO_PASSWORD
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ[PASSWORD_ENV]
-        else:
-            os.environ[PASSWORD_ENV] = before
 
 
 def _mkdir(path: Path) -> Path:
@@ -214,9 +200,10 @@ def _shops(admin: Callable[[str, str, Any], Any]) -> list[dict[str, Any]]:
 
 
 def _families(
-    layout: Layout, office: Any, client: Any, secret: str, start: int, now: int, context: Any
+    layout: Layout, office: Any, client: Any, secret: str, start: int, now: int, say: Callable[[str], None]
 ) -> list[dict[str, Any]]:
     """Families of every comune registered from a CSV file and their cards issued; events sent."""
+    from issuer.auth import add_operator
     from issuer.background import sync_office
     from issuer.batch import apply_batch, parse_batch
     from issuer.cards import Office, revoke
@@ -231,9 +218,8 @@ def _families(
         token = admin("POST", "/api/v1/admin/issuer-credentials", {"istat": istat})["token"]
         office["comuni"].update(istat, {"central_token": token})
         name = FOUNDING_COMUNI[istat].split()[0].lower().replace("ò", "o")
-        context.invoke(
-            add_operator, instance=layout.issuer, username=f"ufficio-{name}", istat=istat, as_json=False
-        )
+        add_operator(office, f"ufficio-{name}", DEMO_PASSWORD, istat, to_rfc3339(now))
+        say(f"Operator ufficio-{name} for comune {istat}")
         rows, errors = parse_batch(
             households_csv(istat, FAMILIES_PER_COMUNE, rome_year(now), seed), rome_year(now)
         )
@@ -298,7 +284,7 @@ def _tills(
                     offer.id,
                     amount,
                     at,
-                    lambda _used, d=discount: d,
+                    _fixed_discount(discount),
                 )
                 total += 1
             except OfferRefused:
@@ -308,9 +294,19 @@ def _tills(
                 synced_at = min(at + 3600, now)
                 central.config["FIXED_NOW"] = synced_at
                 client_for_till = CentralClient(CENTRAL_URL, transport, identity.token)
-                sync_once(db, identity, client_for_till, lambda moment=synced_at: moment, 500)
+                sync_once(db, identity, client_for_till, _clock_at(synced_at), 500)
         db.close()
     return total
+
+
+def _fixed_discount(discount: int) -> Callable[[int], int]:
+    """The discount a till records, already worked out."""
+    return lambda _used: discount
+
+
+def _clock_at(moment: int) -> Callable[[], int]:
+    """A clock stopped at ``moment``."""
+    return lambda: moment
 
 
 def _samples(layout: Layout, office: Any) -> dict[str, str]:

@@ -12,6 +12,7 @@ import matplotlib
 matplotlib.use("Agg")  # no display: files only
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from .columns import label
 
@@ -79,7 +80,7 @@ def flow_heatmap(report: dict[str, Any], kind: str = "svg") -> bytes:
     figure, axes = plt.subplots(figsize=(0.5 * size + 2.5, 0.45 * size + 1.5))
     image = axes.imshow(grid, cmap="Blues")
     for i, j in hidden:
-        axes.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor=GREY))
+        axes.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///", edgecolor=GREY))
         axes.text(j, i, "<5", ha="center", va="center", fontsize=7, color="#555555")
     for i in range(size):
         for j in range(size):
