@@ -244,3 +244,41 @@ def test_valid_requests_still_work(central: Central) -> None:
     sync = central.client.get("/api/v1/kiosk/sync?since=0&trust_version=0", headers=bearer(kiosk.token))
     assert sync.status_code == 200
     assert to_rfc3339(NOW) == sync.json["server_time"]
+
+
+def test_admin_page_numbers(central: Central) -> None:
+    merchant = central.merchant()
+    central.offer(merchant)
+    client = central.client
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/admin/login").get_data(as_text=True))
+    assert token
+    form = {"csrf_token": token.group(1), "username": "admin", "password": "a-long-password-1"}
+    assert client.post("/admin/login", data=form).status_code in (302, 303)
+    token = re.search(
+        r'name="csrf_token" value="([^"]+)"', client.get("/admin/kiosks").get_data(as_text=True)
+    )
+    assert token
+    for value in (HUGE, "١"):
+        response = client.post("/admin/kiosks", data={"csrf_token": token.group(1), "merchant_id": value})
+        assert response.status_code == 200
+    assert (
+        central.app.test_client().get("/api/v1/admin/merchants", headers=central.admin()).status_code == 200
+    )
+    for path in (f"/admin/offers/{HUGE}/status", f"/admin/issuers/{HUGE}/revoke"):
+        assert client.post(path, data={"csrf_token": token.group(1)}).status_code == 404
+    for query in (f"merchant={HUGE}", "merchant=١", "month=٢٠٢٦-01", "month=9999-12"):
+        assert client.get(f"/admin/statement?{query}").status_code < 500, query
+        assert client.get(f"/admin/reports?{query}").status_code < 500, query
+
+
+def test_admin_page_names(central: Central) -> None:
+    from cardsvc.central.errors import ApiError
+    from cardsvc.central.registry import create_merchant
+
+    with central.app.app_context():
+        from cardsvc.central.db import get_db
+
+        for name in ("Bar\x00", BIDI, "x" * 1000):
+            data = {"name": name, "vat": "01234567897", "istat": "108040", "category": "farmacia"}
+            with pytest.raises(ApiError):
+                create_merchant(get_db(), data, NOW)
