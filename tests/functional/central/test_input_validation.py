@@ -282,3 +282,12 @@ def test_admin_page_names(central: Central) -> None:
             data = {"name": name, "vat": "01234567897", "istat": "108040", "category": "farmacia"}
             with pytest.raises(ApiError):
                 create_merchant(get_db(), data, NOW)
+
+
+def test_a_refused_event_echoes_its_cti_only_as_short_text(central: Central) -> None:
+    office = bearer(central.issuer_token("108040"))
+    events = [
+        {"type": "revoked", "cti": cti, "reason": "lost"} for cti in ([1], {"a": 1}, "x" * 10_000, "abc")
+    ]
+    answer = central.post("/api/v1/card-events", {"events": events}, office)
+    assert [r["cti"] for r in answer.json["results"]] == [None, None, None, "abc"]
