@@ -191,7 +191,7 @@ def markdown(document: dict[str, Any] = DOCUMENT) -> str:
         "Every request is checked against these schemas before anything else; what they refuse is answered",
         '`400` with `{"error": {"code": "invalid_request", "message": "<the field and what is wrong>"}}`.',
         "JSON bodies nest at most 32 levels; numbers are finite; whole numbers are JSON integers (not",
-        "`1.0`); query and path numbers are ASCII digits.",
+        "`1.0`); query and path numbers are ASCII digits; a query parameter not listed here is refused.",
         "",
         "| method | path | input | where | accepts |",
         "|---|---|---|---|---|",

@@ -2,9 +2,10 @@
 
 The operation is looked up in the OpenAPI document by the request's route and method; its path and
 query parameters and its JSON body are checked with ``jsonschema`` against the schemas the document
-publishes (``api_schemas``). Anything wrong is ``400 invalid_request`` with a short message naming the
-field and what is wrong. The body is parsed here, once, safely: nesting deeper than :data:`MAX_DEPTH`,
-``NaN``/``Infinity`` and numbers with thousands of digits are refused rather than crashing a worker.
+publishes (``api_schemas``); a query parameter it does not declare is refused too. Anything wrong is
+``400 invalid_request`` with a short message naming the field and what is wrong. The body is parsed
+here, once, safely: nesting deeper than :data:`MAX_DEPTH`, ``NaN``/``Infinity`` and numbers with
+thousands of digits are refused rather than crashing a worker.
 
 Two departures from plain ``jsonschema``, to match JSON Schema as clients read it: ``integer`` does not
 take ``1.0``, and a pattern's ``$`` does not match before a final newline (as in ECMA-262).
@@ -123,6 +124,10 @@ def check_request(operation: dict[str, Any], request: Request) -> Any:
 
     Returns the parsed body (None when the operation takes none)."""
     view_args = request.view_args if request.view_args is not None else {}
+    declared = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
+    unknown = sorted(set(request.args) - declared)
+    if unknown:
+        raise invalid(f"unknown query parameter {_safe(unknown[0])!r}")
     for parameter in operation.get("parameters", []):
         name, schema = parameter["name"], parameter["schema"]
         if parameter["in"] == "path":

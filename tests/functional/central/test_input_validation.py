@@ -291,3 +291,8 @@ def test_a_refused_event_echoes_its_cti_only_as_short_text(central: Central) -> 
     ]
     answer = central.post("/api/v1/card-events", {"events": events}, office)
     assert [r["cti"] for r in answer.json["results"]] == [None, None, None, "abc"]
+
+
+def test_unknown_query_parameters_are_refused(central: Central) -> None:
+    assert_invalid(central.client.get("/api/v1/lists/revocations?since=0&sinse=3"), "sinse")
+    assert_invalid(central.client.get("/api/v1/lists/trust?=true"))
