@@ -69,7 +69,8 @@ class Network:
             card = self.central.home.issue_card(istat, f"FAMIGLIA {family}", 2, PASS, issued).text
             claims = parse_credential(card).claims
             event = {"type": "issued", "cti": b64url(claims.cti), "istat": istat, "iat": claims.issued_at,
-                     "exp": claims.expires_at, "minors": 2, "household": f"{istat}{family:058d}"}  # fmt: skip
+                     "exp": claims.expires_at, "card": card,
+                     "household": f"{istat}{family:058d}"}  # fmt: skip
             answer = self.central.post("/api/v1/card-events", {"events": [event]}, bearer(self.tokens[istat]))
             assert answer.json["results"][0]["status"] == "accepted", answer.json
             cards.append(card)
