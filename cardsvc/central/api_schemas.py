@@ -80,7 +80,11 @@ QUERY_PARAMETERS: dict[str, dict[str, Schema]] = {
         "category": {"type": "string", "enum": ["", *CATEGORIES]},
     },
     "/api/v1/admin/flags": {
-        "status": token("^[a-z_]{0,20}$", 20, "a flag status (open by default; empty for all)")
+        "status": {
+            "type": "string",
+            "enum": ["", "open"],
+            "description": "open (the default), or empty for all",
+        }
     },
 }
 
