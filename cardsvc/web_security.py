@@ -1,4 +1,4 @@
-"""One web policy for the three apps: session cookies, security headers.
+"""One web policy for the three apps: session cookies, security headers, numbers in routes.
 
 Every response says: scripts and styles only from this site (no inline script), never inside a frame,
 no referrer sent elsewhere, no content-type sniffing. Cookies are HttpOnly and SameSite=Lax, and
@@ -8,6 +8,8 @@ no referrer sent elsewhere, no content-type sniffing. Cookies are HttpOnly and S
 from __future__ import annotations
 
 from flask import Flask, Response
+
+from .web_numbers import WholeNumberConverter
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -24,7 +26,9 @@ SECURITY_HEADERS = {
 
 
 def configure_web(app: Flask) -> None:
-    """Cookie flags from the app's settings and the security headers on every response."""
+    """Cookie flags from the app's settings, the security headers on every response, and bounded
+    ASCII ``int`` converters in routes (``web_numbers``)."""
+    app.url_map.converters["int"] = WholeNumberConverter
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

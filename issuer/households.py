@@ -8,6 +8,7 @@ share it. The reference person is the first guardian; each guardian may hold a c
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ NAME_LIMIT = 80
 YES = {"1", "si", "sì", "s", "yes", "y", "true", "on", "x"}
 NO = {"", "0", "no", "n", "false", "off"}
 FORMULA_STARTS = ("=", "+", "-", "@")  # a spreadsheet takes a cell beginning so as a formula
+YEAR = re.compile(r"[0-9]{4}")  # ASCII digits only: str.isdigit() takes "²" and "١٢"
 DIRECTION_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
@@ -82,7 +84,7 @@ def parse_household(data: dict[str, str], year: int) -> HouseholdInput | list[Fi
         errors.append(FieldError("other_guardians", "too_many", {"limit": MAX_GUARDIANS - 1}))
     years: list[int] = []
     for part in _list(data.get("birth_years", "")):
-        if not (part.isdigit() and year - 30 <= int(part) <= year):
+        if not (YEAR.fullmatch(part) and year - 30 <= int(part) <= year):
             errors.append(FieldError("birth_years", "invalid_year", {"value": part, "year": year}))
         else:
             years.append(int(part))

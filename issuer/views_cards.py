@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from werkzeug.wrappers import Response as BaseResponse
 
 from cardsvc.sqlite_transactions import write_transaction
+from cardsvc.web_numbers import whole_number
 
 from . import cards, printing
 from .audit import record_action
@@ -45,7 +46,7 @@ def _refused(refused: CardRefused, target: str) -> BaseResponse:
 def issue(household_id: int) -> BaseResponse:
     back = url_for("office.household", household_id=household_id)
     try:
-        guardian_id = int(request.form.get("guardian_id", ""))
+        guardian_id = whole_number(request.form.get("guardian_id", ""))
     except ValueError:
         return _refused(CardRefused("unknown_guardian"), back)
     operator = _operator()

@@ -16,7 +16,7 @@ from .ledger import LedgerError
 from .view_helpers import page
 
 bp = Blueprint("closing", __name__)
-MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 
 
 @bp.get("/day")

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from cardsvc.core import QrError, read_card_qr
 from cardsvc.web_health import health
+from cardsvc.web_numbers import whole_number
 
 from . import checkout, ledger
 from .checkout import CheckoutRefused, Scan
@@ -78,7 +79,7 @@ def redeem() -> tuple[str, int] | BaseResponse:
     form = request.form
     scan_id, amount = form.get("scan_id", ""), form.get("amount", "")
     try:
-        offer_id = int(form.get("offer_id", ""))
+        offer_id = whole_number(form.get("offer_id", ""))
     except ValueError:
         offer_id = -1
     try:

@@ -28,6 +28,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from ..core import to_rfc3339
 from ..web_csrf import check_csrf
 from ..web_login_view import login_page
+from ..web_numbers import whole_number
 from . import enrolment, issuer_credentials, list_service, registry
 from .anomalies import list_flags
 from .auth import check_password, current_user, log_in, log_out, may_manage_merchant, may_see_comune
@@ -198,7 +199,7 @@ def kiosks() -> str | BaseResponse:
         if user()["role"] != "network_admin":
             abort(403)
         try:
-            merchant_id = int(request.form.get("merchant_id", "0"))
+            merchant_id = whole_number(request.form.get("merchant_id", ""))
             if not may_manage_merchant(user(), merchant_id):
                 abort(403)
             ttl = int(current_app.config["ENROLMENT_CODE_TTL"])

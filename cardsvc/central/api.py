@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from ..core import to_rfc3339
 from . import card_events, chain_anchors, enrolment, ingest, issuer_credentials, list_service, registry
 from .anomalies import list_flags
 from .auth import (
+    authenticate,
     current_issuer_comune,
     current_kiosk,
     current_user,
@@ -20,23 +22,36 @@ from .auth import (
 from .clock import now
 from .db import get_db
 from .errors import ApiError
+from .openapi import PATHS
 from .signing import list_signer
+from .validation import check_request, query_int
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
+@bp.before_request
+def at_the_edge() -> None:
+    """Every request meets its OpenAPI operation first: the credential it names, then its schemas."""
+    rule = request.url_rule
+    method = "get" if request.method == "HEAD" else request.method.lower()
+    operation = PATHS.get(_openapi_path(rule.rule), {}).get(method) if rule is not None else None
+    if operation is None:
+        return
+    authenticate(operation["security"], current_app.view_functions.get(request.endpoint or ""))
+    g.body = check_request(operation, request)
+
+
+def _openapi_path(rule: str) -> str:
+    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
+
+
 def body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ApiError(400, "invalid_json", "the request body must be a JSON object")
-    return data
+    """The request's JSON object, checked against its operation's schema (``at_the_edge``)."""
+    return g.body  # type: ignore[no-any-return]
 
 
 def int_arg(name: str, default: int) -> int:
-    raw = request.args.get(name, str(default))
-    if not raw.isdigit():
-        raise ApiError(400, "invalid_parameter", f"{name} must be a non-negative integer")
-    return int(raw)
+    return query_int(request, name, default)
 
 
 # -- public: lists and directory ----------------------------------------------------------------
@@ -157,7 +172,7 @@ def list_issuer_credentials() -> Response:
     return jsonify({"credentials": issuer_credentials.listed(get_db())})
 
 
-@bp.post("/admin/issuer-credentials/<int:credential_id>/revoke")
+@bp.post("/admin/issuer-credentials/<credential_id>/revoke")
 @require_user("network_admin")
 def revoke_issuer_credential(credential_id: int) -> Response:
     return jsonify(issuer_credentials.revoke(get_db(), credential_id, now()))
@@ -191,14 +206,14 @@ def create_merchant() -> Response:
     return jsonify(registry.create_merchant(get_db(), body(), now())), 201  # type: ignore[return-value]
 
 
-@bp.post("/admin/merchants/<int:merchant_id>/offers")
+@bp.post("/admin/merchants/<merchant_id>/offers")
 @require_user("network_admin", "merchant_manager")
 def create_offer(merchant_id: int) -> Response:
     _may_manage(merchant_id)
     return jsonify(registry.offer_json(registry.create_offer(get_db(), merchant_id, body(), now()))), 201  # type: ignore[return-value]
 
 
-@bp.post("/admin/offers/<int:offer_id>/status")
+@bp.post("/admin/offers/<offer_id>/status")
 @require_user("network_admin", "merchant_manager")
 def move_offer(offer_id: int) -> Response:
     db = get_db()

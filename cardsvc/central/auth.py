@@ -31,11 +31,19 @@ def bearer_token() -> str:
 
 
 def current_kiosk() -> dict[str, Any]:
-    return kiosk_for_token(get_db(), bearer_token())
+    if "kiosk" not in g:
+        g.kiosk = kiosk_for_token(get_db(), bearer_token())
+    return g.kiosk  # type: ignore[no-any-return]
 
 
 def current_issuer_comune() -> str:
     """The comune of the issuer credential calling; its last use is noted (at most once a minute)."""
+    if "issuer_istat" not in g:
+        g.issuer_istat = _issuer_comune()
+    return g.issuer_istat  # type: ignore[no-any-return]
+
+
+def _issuer_comune() -> str:
     db = get_db()
     row = db.execute(
         "select id, istat, last_used_at from issuer_credentials where token_hash = ? and revoked_at is null",
@@ -102,19 +110,36 @@ def current_user() -> dict[str, Any] | None:
     return user
 
 
+def authenticate(security: list[dict[str, list[str]]], view: Callable[..., Any] | None) -> None:
+    """Refuse a request without the credential its API operation names (its OpenAPI ``security``,
+    401) or whose person lacks the role its view requires (:func:`require_user`, 403)."""
+    schemes = {name for entry in security for name in entry}
+    if "kiosk" in schemes:
+        current_kiosk()
+    if "issuer" in schemes:
+        current_issuer_comune()
+    if "basic" in schemes:
+        _check_user(getattr(view, "required_roles", ()))
+
+
+def _check_user(roles: tuple[str, ...]) -> None:
+    user = current_user()
+    if user is None:
+        raise ApiError(401, "unauthorized", "log in, or send HTTP Basic credentials")
+    if roles and user["role"] not in roles:
+        raise ApiError(403, "forbidden", "your role does not allow this")
+
+
 def require_user(*roles: str) -> Callable[[F], F]:
     """Only people with one of ``roles`` (any role when none is named)."""
 
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            user = current_user()
-            if user is None:
-                raise ApiError(401, "unauthorized", "log in, or send HTTP Basic credentials")
-            if roles and user["role"] not in roles:
-                raise ApiError(403, "forbidden", "your role does not allow this")
+            _check_user(roles)
             return view(*args, **kwargs)
 
+        wrapper.required_roles = roles  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorate

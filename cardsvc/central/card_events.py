@@ -57,14 +57,14 @@ def apply_events(db: Database, istat: str, events: Any, trust: TrustList, now: i
             try:
                 results.append(_apply(db, istat, event, trust, now))
             except ValueError as exc:
-                results.append(
-                    {
-                        "cti": event.get("cti") if isinstance(event, dict) else None,
-                        "status": "rejected",
-                        "reason": str(exc),
-                    }
-                )
+                results.append({"cti": _echoed_cti(event), "status": "rejected", "reason": str(exc)})
     return results
+
+
+def _echoed_cti(event: Any) -> str | None:
+    """The refused event's cti as sent, when it is a short text (the answer's schema: a string or null)."""
+    cti = event.get("cti") if isinstance(event, dict) else None
+    return cti if isinstance(cti, str) and len(cti) <= 64 else None
 
 
 def _verified_card(event: dict[str, Any], istat: str, trust: TrustList) -> tuple[str, int, int, int]:

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from ..core import to_rfc3339
 from ..core.keys import KeyFormatError, Verifier, b64url_decode
+from ..plain_text import plain_text
 from ..sqlite_transactions import write_transaction
 from .credentials import new_enrolment_code, new_token, normalize_code, same_secret, secret_hash
 from .errors import ApiError
@@ -22,7 +23,10 @@ from .registry import get_merchant
 
 def create_kiosk(db: Database, merchant_id: int, name: str, now: int, code_ttl: int) -> dict[str, Any]:
     get_merchant(db, merchant_id)
-    name = name.strip() or "Cassa"
+    try:
+        name = plain_text(name, 60, required=False) or "Cassa"
+    except ValueError as exc:
+        raise ApiError(400, "invalid_request", f"name {exc}") from None
     kiosk_id = "k_" + secrets.token_hex(8)
     code = new_enrolment_code()
     db.table("kiosks").insert(

@@ -49,4 +49,8 @@ def init_app(app: Flask) -> None:
                 exc.description = t("csrf_failed")
             return exc
         code = (exc.name or "error").lower().replace(" ", "_")
-        return error_response(exc.code or 500, code, exc.description or exc.name or "error")
+        response = error_response(exc.code or 500, code, exc.description or exc.name or "error")
+        for name, value in exc.get_headers():  # Allow on a 405, WWW-Authenticate, Retry-After
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response

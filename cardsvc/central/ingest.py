@@ -56,6 +56,7 @@ from .reports.summaries import mark_changed
 MAX_RECORDS = 2000
 MAX_CENTS = 100_000_000
 MAX_UNCHAINABLE_ID = 256  # a longer id, or none, cannot even be answered for
+EARLIEST = 1_577_836_800  # 2020-01-01: no record of the network is older
 _COLUMNS = (
     "id", "kiosk_id", "merchant_id", "seq", "record_hash", "type", "status", "reason", "cti", "card_istat",
     "shop_istat", "household", "minors", "offer_id", "amount_cents", "discount_cents", "voids", "voided",
@@ -226,7 +227,8 @@ def _store(
     try:
         check_link(record, last_seq, last_hash)
     except ChainError as exc:
-        seq = record.get("seq") if type(record.get("seq")) is int else None
+        seq = record.get("seq")
+        seq = seq if type(seq) is int and 0 <= seq <= 2**63 - 1 else None  # what SQLite can store
         prev = record.get("prev") if isinstance(record.get("prev"), str) else None
         db.table("ingest_rejections").insert(
             {
@@ -321,9 +323,13 @@ def _content(record: dict[str, Any], rules: _Rules) -> dict[str, Any]:
         kiosk_time = from_rfc3339(record.get("at"))  # type: ignore[arg-type]
     except TimestampError:
         raise RecordRejected("invalid_time") from None
+    if kiosk_time < EARLIEST:
+        raise RecordRejected("invalid_time")
     if kiosk_time > rules.now + rules.tolerance:
         raise RecordRejected("future_time")
     kind = record.get("type")
+    if kind == "void" and not (valid_record_id(record.get("voids"))):
+        raise RecordRejected("unknown_redemption")
     if kind in ("void", "day_close"):
         return {"kiosk_time": kiosk_time}
     if kind != "redemption":

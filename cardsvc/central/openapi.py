@@ -5,34 +5,60 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
+from .api_schemas import PATH_PARAMETERS, QUERY_PARAMETERS, REQUEST_BODIES, RESPONSES
+
 bp = Blueprint("openapi", __name__)
 
 ERROR = {"$ref": "#/components/schemas/Error"}
-KIOSK: list[dict[str, list[str]]] = [{"kiosk": []}]
-ISSUER: list[dict[str, list[str]]] = [{"issuer": []}]
-ADMIN: list[dict[str, list[str]]] = [{"basic": []}]
+Security = list[dict[str, list[str]]]
+KIOSK: Security = [{"kiosk": []}]
+ISSUER: Security = [{"issuer": []}]
+ADMIN: Security = [{"basic": []}]
+ERRORS = {
+    "400": "Invalid request: the message names the field and what is wrong",
+    "401": "No credential, or an unknown or revoked one",
+    "403": "The credential does not allow this",
+    "404": "No such thing",
+    "409": "Conflicts with what is held",
+    "429": "Too many failed logins: wait for Retry-After seconds",
+}
+
+
+def _error(status: str) -> dict[str, Any]:
+    answer: dict[str, Any] = {
+        "description": ERRORS[status],
+        "content": {"application/json": {"schema": ERROR}},
+    }
+    if status == "429":
+        answer["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "required": True}}
+    return answer
 
 
 def op(
     summary: str, security: list[dict[str, list[str]]] | None = None, body: bool = False, status: str = "200"
 ) -> dict[str, Any]:
+    """An operation; its parameters, body and answer schemas are filled in from ``api_schemas``."""
+    errors = ["400"]
+    if security:
+        errors += ["401", "403"]
+    if security == ADMIN:
+        errors.append("429")
     operation: dict[str, Any] = {
         "summary": summary,
+        "security": security if security is not None else [],
         "responses": {
             status: {"description": "OK", "content": {"application/json": {}}},
+            **{code: _error(code) for code in errors},
             "default": {"description": "Error", "content": {"application/json": {"schema": ERROR}}},
         },
     }
-    operation["security"] = security if security is not None else []
     if body:
-        operation["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": {"type": "object"}}},
-        }
+        operation["requestBody"] = {"required": True}
     return operation
 
 
@@ -81,6 +107,34 @@ PATHS: dict[str, dict[str, Any]] = {
     "/api/v1/admin/flags": {"get": op("Anomaly flags with the records behind them", ADMIN)},
     "/api/v1/admin/totals": {"get": op("Accepted, unvoided redemption totals", ADMIN)},
 }
+
+
+def _complete(paths: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Give each operation its parameters, body schema and answer schema from ``api_schemas``."""
+    for path, operations in paths.items():
+        in_path = re.findall(r"{(\w+)}", path)
+        for method, operation in operations.items():
+            parameters = [
+                {"name": name, "in": "path", "required": True, "schema": PATH_PARAMETERS[name]}
+                for name in in_path
+            ] + [
+                {"name": name, "in": "query", "required": False, "schema": schema}
+                for name, schema in QUERY_PARAMETERS.get(path, {}).items()
+            ]
+            if parameters:
+                operation["parameters"] = parameters
+            if "requestBody" in operation:
+                schema = REQUEST_BODIES[(path, method)]
+                operation["requestBody"]["content"] = {"application/json": {"schema": schema}}
+            success = next(code for code in operation["responses"] if code.startswith("2"))
+            operation["responses"][success]["content"]["application/json"]["schema"] = RESPONSES[
+                (path, method)
+            ]
+    return paths
+
+
+_complete(PATHS)
+
 
 DOCUMENT = {
     "openapi": "3.1.0",
@@ -136,4 +190,52 @@ def markdown(document: dict[str, Any] = DOCUMENT) -> str:
             )
     lines += ["", "| credential | how |", "|---|---|"]
     lines += [f"| {name} | {scheme['scheme']}: {scheme['description']} |" for name, scheme in schemes.items()]
+    lines += [
+        "",
+        "## Inputs",
+        "",
+        "Every request is checked against these schemas before anything else; what they refuse is answered",
+        '`400` with `{"error": {"code": "invalid_request", "message": "<the field and what is wrong>"}}`.',
+        "JSON bodies nest at most 32 levels; numbers are finite; whole numbers are JSON integers (not",
+        "`1.0`); query and path numbers are ASCII digits; a query parameter not listed here is refused.",
+        "",
+        "| method | path | input | where | accepts |",
+        "|---|---|---|---|---|",
+    ]
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for name, where, schema in _inputs(operation):
+                lines.append(f"| {method.upper()} | `{path}` | `{name}` | {where} | {_rule(schema)} |")
     return "\n".join(lines) + "\n"
+
+
+def _inputs(operation: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    found = [
+        (p["name"], p["in"] + (", required" if p["required"] else ""), p["schema"])
+        for p in operation.get("parameters", [])
+    ]
+    if "requestBody" in operation:
+        body = operation["requestBody"]["content"]["application/json"]["schema"]
+        found += [
+            (name, "body" + (", required" if name in body["required"] else ""), schema)
+            for name, schema in body["properties"].items()
+        ]
+    return found
+
+
+def _rule(schema: dict[str, Any]) -> str:
+    """A schema in a few words, for the Markdown table."""
+    kinds = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+    if "enum" in schema:
+        return "one of " + ", ".join(f"`{v}`" if v else "empty" for v in schema["enum"])
+    if "integer" in kinds:
+        rule = f"whole number {_number(schema['minimum'])} to {_number(schema['maximum'])}"
+        return rule + (" or null" if "null" in kinds else "")
+    if "array" in kinds:
+        items = schema["items"].get("description", "items")
+        return f"list of {schema['minItems']} to {schema['maxItems']}: {items}"
+    return f"{schema.get('description', 'text')}, at most {_number(schema['maxLength'])} characters"
+
+
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", " ")

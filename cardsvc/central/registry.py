@@ -7,6 +7,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..core.timestamps import to_rfc3339
+from ..plain_text import plain_text
 from .errors import ApiError
 from .vat import normalize_vat
 
@@ -42,10 +43,16 @@ def comune_exists(db: Database, istat: str) -> bool:
     return bool(db.execute("select 1 from comuni where istat = ?", [istat]).fetchone())
 
 
+def text_field(data: dict[str, Any], name: str, limit: int, required: bool = True) -> str:
+    """A name, title or address from a form or a body: one bounded line (``plain_text``)."""
+    try:
+        return plain_text(data.get(name, ""), limit, required)
+    except ValueError as exc:
+        raise ApiError(400, "invalid_request", f"{name} {exc}") from None
+
+
 def create_merchant(db: Database, data: dict[str, Any], now: int) -> dict[str, Any]:
-    name = str(data.get("name", "")).strip()
-    if not name:
-        raise ApiError(400, "invalid_merchant", "name is required")
+    name = text_field(data, "name", 120)
     try:
         vat = normalize_vat(str(data.get("vat", "")))
     except ValueError as exc:
@@ -61,7 +68,7 @@ def create_merchant(db: Database, data: dict[str, Any], now: int) -> dict[str, A
     row = {
         "name": name,
         "vat": vat,
-        "address": str(data.get("address", "")).strip(),
+        "address": text_field(data, "address", 200, required=False),
         "istat": istat,
         "category": category,
         "created_at": to_rfc3339(now),
@@ -88,16 +95,14 @@ def _int_field(data: dict[str, Any], name: str, default: int | None, low: int, h
 
 def create_offer(db: Database, merchant_id: int, data: dict[str, Any], now: int) -> dict[str, Any]:
     get_merchant(db, merchant_id)
-    title = str(data.get("title", "")).strip()
-    if not title or len(title) > 80:
-        raise ApiError(400, "invalid_offer", "title is required (at most 80 characters)")
+    title = text_field(data, "title", 80)
     kind = data.get("kind")
     if kind not in OFFER_KINDS:
         raise ApiError(400, "invalid_offer", "kind must be percent or fixed")
     row = {
         "merchant_id": merchant_id,
         "title": title,
-        "description": str(data.get("description", "")).strip()[:500],
+        "description": text_field(data, "description", 500, required=False),
         "kind": kind,
         "percent": _int_field(data, "percent", None, 1, 100) if kind == "percent" else None,
         "amount_cents": _int_field(data, "amount_cents", None, 1, 1_000_000) if kind == "fixed" else None,

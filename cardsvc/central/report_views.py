@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Response, abort, jsonify, render_template, request
 
+from ..web_numbers import whole_number
 from .admin_ui import bp, login_required, user
 from .clock import now
 from .db import get_db
@@ -84,7 +85,7 @@ def statement() -> str:
     merchant_id = (
         found["merchant_id"]
         if found["role"] == "merchant_manager"
-        else request.args.get("merchant", type=int)
+        else request.args.get("merchant", type=whole_number)
     )
     if merchant_id is None:
         abort(400, description="merchant is required")

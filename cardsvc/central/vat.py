@@ -18,7 +18,7 @@ def vat_check_digit(first_ten: str) -> int:
 def normalize_vat(text: str) -> str:
     """The eleven digits of a partita IVA, or ValueError saying what is wrong."""
     digits = "".join(text.split()).upper().removeprefix("IT")
-    if len(digits) != 11 or not digits.isdigit():
+    if len(digits) != 11 or not (digits.isascii() and digits.isdigit()):
         raise ValueError("la partita IVA ha 11 cifre / a VAT number has 11 digits")
     if vat_check_digit(digits[:10]) != int(digits[10]):
         raise ValueError("cifra di controllo della partita IVA errata / VAT number check digit is wrong")

@@ -24,6 +24,10 @@ def from_rfc3339(text: str) -> int:
         raise TimestampError(f"not an RFC 3339 timestamp: {text!r}") from None
     if moment.tzinfo is None:
         raise TimestampError(f"timestamp has no time zone: {text!r}")
+    try:
+        moment.astimezone(UTC)  # year 1 or 9999 moved out of range by its offset
+    except (OverflowError, ValueError):
+        raise TimestampError(f"timestamp out of range: {text!r}") from None
     return int(moment.timestamp())
 
 

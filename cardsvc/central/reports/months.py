@@ -7,7 +7,7 @@ from datetime import datetime
 
 from ...validity import ROME
 
-MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 
 
 def parse_month(text: str) -> tuple[int, int]:

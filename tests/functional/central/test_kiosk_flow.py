@@ -134,7 +134,7 @@ def test_refusals(central: Central) -> None:
         data="{nope",
         headers={**bearer(kiosk.token), "Content-Type": "application/json"},
     )
-    assert bad.status_code == 400 and bad.json["error"]["code"] == "invalid_json"
+    assert bad.status_code == 400 and bad.json["error"]["code"] == "invalid_request"
     central.app.config["MAX_CONTENT_LENGTH"] = 1000
     big = central.client.post(
         "/api/v1/redemptions", json={"records": ["x" * 2000]}, headers=bearer(kiosk.token)

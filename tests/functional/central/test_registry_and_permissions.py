@@ -29,8 +29,8 @@ def test_merchant_validation(central: Central) -> None:
     for change, code in [
         ({"vat": "01234567890"}, "invalid_vat"),
         ({"istat": "999999"}, "unknown_comune"),
-        ({"category": "armi"}, "invalid_category"),
-        ({"name": " "}, "invalid_merchant"),
+        ({"category": "armi"}, "invalid_request"),
+        ({"name": " "}, "invalid_request"),
     ]:
         response = central.post("/api/v1/admin/merchants", {**base, **change})
         assert response.status_code == 400 and response.json["error"]["code"] == code
