@@ -34,39 +34,31 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..core import (
-    CredentialFormatError,
     TimestampError,
     TrustList,
     from_rfc3339,
-    parse_credential,
     to_rfc3339,
 )
-from ..core.cose_sign1 import UnsupportedAlgorithm
 from ..core.jws import canonical_json
-from ..core.keys import b64url, b64url_decode
+from ..core.keys import b64url_decode
 from ..core.ledger_chain import ChainError, batch_signature_valid, check_link, record_hash, valid_record_id
 from ..validity import ROME, end_of_day
 from .anomalies import check_void_ratio, raise_flag
 from .db import write_transaction
 from .errors import ApiError
-from .registry import offer_histories, published_at
+from .record_content import RecordRejected, Rules, record_content
+from .registry import offer_histories
 from .reports.months import label, month_bounds, month_of
 from .reports.summaries import mark_changed
 
 MAX_RECORDS = 2000
-MAX_CENTS = 100_000_000
 MAX_UNCHAINABLE_ID = 256  # a longer id, or none, cannot even be answered for
-EARLIEST = 1_577_836_800  # 2020-01-01: no record of the network is older
 _COLUMNS = (
     "id", "kiosk_id", "merchant_id", "seq", "record_hash", "type", "status", "reason", "cti", "card_istat",
     "shop_istat", "household", "minors", "offer_id", "amount_cents", "discount_cents", "voids", "voided",
     "kiosk_time", "received_at", "epoch",
 )  # fmt: skip
 _INSERT = f"insert into redemptions ({', '.join(_COLUMNS)}) values ({', '.join('?' * len(_COLUMNS))})"
-
-
-class RecordRejected(ValueError):
-    """A chained record whose content is refused; it still takes its place in the chain."""
 
 
 @dataclass
@@ -84,7 +76,7 @@ def ingest_batch(
 ) -> dict[str, Any]:
     records, encodings = _checked_batch(kiosk, batch)
     shop_istat = db.execute("select istat from merchants where id = ?", [kiosk["merchant_id"]]).fetchone()[0]
-    rules = _Rules(
+    rules = Rules(
         offer_histories(db, kiosk["merchant_id"]), shop_istat, trust, now, settings["RECORD_TIME_TOLERANCE"]
     )
     prepared = [_prepare(r, e, rules) for r, e in zip(records, encodings, strict=True)]
@@ -138,19 +130,7 @@ def _checked_batch(kiosk: dict[str, Any], batch: Any) -> tuple[list[Any], list[b
     return records, encodings
 
 
-@dataclass
-class _Rules:
-    """What a record's content is checked against: the shop's offers over time, the trust list, the
-    time the batch arrived and how far a till's clock may stray."""
-
-    offers: dict[int, list[tuple[int, str]]]
-    shop_istat: str
-    trust: TrustList
-    now: int
-    tolerance: int
-
-
-def _prepare(record: Any, encoding: bytes, rules: _Rules) -> Prepared:
+def _prepare(record: Any, encoding: bytes, rules: Rules) -> Prepared:
     if (
         not isinstance(record, dict)
         or not isinstance(record.get("id"), str)
@@ -161,7 +141,7 @@ def _prepare(record: Any, encoding: bytes, rules: _Rules) -> Prepared:
     if not valid_record_id(record["id"]):  # answered by its id and chained, so the till moves on
         return Prepared(record, digest, {}, "malformed_record")
     try:
-        return Prepared(record, digest, _content(record, rules), None)
+        return Prepared(record, digest, record_content(record, rules), None)
     except RecordRejected as exc:
         return Prepared(record, digest, {}, str(exc))
 
@@ -304,75 +284,6 @@ def _apply_void(db: Database, kiosk: dict[str, Any], record: dict[str, Any]) -> 
         return "unknown_redemption"
     db.execute("update redemptions set voided = 1 where id = ?", [target[0]])
     return None
-
-
-def _cents(record: dict[str, Any], name: str) -> int:
-    value = record.get(name)
-    if type(value) is not int or not 0 <= value <= MAX_CENTS:
-        raise RecordRejected("invalid_amounts")
-    return value
-
-
-def _content(record: dict[str, Any], rules: _Rules) -> dict[str, Any]:
-    """The columns a record contributes, from the record alone; raises :class:`RecordRejected`.
-
-    Times are checked against what the till cannot change: no record after the batch arrived (plus the
-    clock tolerance), no redemption outside its card's validity or the issuing key's, and none with an
-    offer that was not published at that time."""
-    try:
-        kiosk_time = from_rfc3339(record.get("at"))  # type: ignore[arg-type]
-    except TimestampError:
-        raise RecordRejected("invalid_time") from None
-    if kiosk_time < EARLIEST:
-        raise RecordRejected("invalid_time")
-    if kiosk_time > rules.now + rules.tolerance:
-        raise RecordRejected("future_time")
-    kind = record.get("type")
-    if kind == "void" and not (valid_record_id(record.get("voids"))):
-        raise RecordRejected("unknown_redemption")
-    if kind in ("void", "day_close"):
-        return {"kiosk_time": kiosk_time}
-    if kind != "redemption":
-        raise RecordRejected("unknown_type")
-    amount, discount = _cents(record, "amount_cents"), _cents(record, "discount_cents")
-    if discount > amount:
-        raise RecordRejected("invalid_amounts")
-    offer_id = record.get("offer_id")
-    if type(offer_id) is not int or offer_id not in rules.offers:
-        raise RecordRejected("offer_not_yours")
-    claims, key_status = _verified_claims(record.get("card"), rules.trust)
-    if not claims.issued_at - rules.tolerance <= kiosk_time < claims.expires_at:
-        raise RecordRejected("outside_card_validity")
-    if not published_at(rules.offers[offer_id], kiosk_time, rules.tolerance):
-        raise RecordRejected("offer_not_published")
-    return {
-        "cti": b64url(claims.cti),
-        "card_istat": claims.issuer,
-        "shop_istat": rules.shop_istat,
-        "minors": claims.minors,
-        "offer_id": record["offer_id"],
-        "amount_cents": amount,
-        "discount_cents": discount,
-        "kiosk_time": kiosk_time,
-        "reason": "revoked_key" if key_status == "revoked" else None,
-    }
-
-
-def _verified_claims(card: Any, trust: TrustList) -> tuple[Any, str]:
-    """The card's claims if its signature and issuer check; the key's status with them."""
-    try:
-        parsed = parse_credential(card)
-    except (CredentialFormatError, UnsupportedAlgorithm):
-        raise RecordRejected("forged_card") from None
-    listed = trust.lookup(parsed.sign1.kid)
-    if listed is None:
-        raise RecordRejected("forged_card")
-    issuer, key = listed
-    if not key.is_valid_signed(parsed.sign1.signed_message) or parsed.claims.issuer != issuer.istat:
-        raise RecordRejected("forged_card")
-    if not issuer.covers(parsed.claims.issued_at):
-        raise RecordRejected("key_not_valid")
-    return parsed.claims, issuer.status
 
 
 @lru_cache(maxsize=4096)
