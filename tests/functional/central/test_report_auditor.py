@@ -18,7 +18,6 @@ from cardsvc.central.reports.months import month_bounds, parse_month
 from cardsvc.central.schema import open_database
 from cardsvc.central.vat import vat_check_digit
 from cardsvc.cli.central_cmd import instance_settings
-from cardsvc.core import from_rfc3339
 from cardsvc.network_home import NetworkHome
 from tests.functional.central.report_auditor import insider_findings, merchant_findings, recover
 from tests.functional.central.report_readers import pdf_text, read_csv, read_html, read_pdf
@@ -51,7 +50,6 @@ class Network:
     def __init__(self, central: Central, shops: dict[str, list[str]]) -> None:
         self.central = central
         self.tills: dict[tuple[str, str], Any] = {}
-        self.sent: dict[tuple[str, str], int] = {}
         central.app.config["FIXED_NOW"] = SINCE  # the shops and offers are older than the months reported
         for n, (istat, categories) in enumerate(shops.items()):
             for m, category in enumerate(categories):
@@ -83,17 +81,8 @@ class Network:
 
     def upload(self) -> None:
         """Each till sends its new records an hour after each one, as a till that syncs does."""
-        for key, till in self.tills.items():
-            for record in till.ledger[self.sent.get(key, 0) :]:
-                sent_at = from_rfc3339(record["at"]) + 3600
-                self.central.app.config["FIXED_NOW"] = sent_at
-                try:
-                    answer = till.upload([record], sent_at)
-                finally:
-                    self.central.app.config["FIXED_NOW"] = NOW
-                assert answer.status_code == 200, answer.json
-                assert answer.json["results"][0]["status"] == "accepted", answer.json
-            self.sent[key] = len(till.ledger)
+        for till in self.tills.values():
+            till.sync_new(self.central.app)
 
 
 def truth(central: Central, month: str) -> dict[str, Any]:

@@ -20,7 +20,6 @@ from cardsvc.central.reports.report import build_report
 from cardsvc.central.schema import open_database
 from cardsvc.central.vat import vat_check_digit
 from cardsvc.cli.central_cmd import instance_settings
-from cardsvc.core import from_rfc3339
 from cardsvc.network_home import NetworkHome
 from cardsvc.validity import ROME
 from tests.functional.conftest import (
@@ -75,7 +74,6 @@ class Seeded:
         central.app.config["FIXED_NOW"] = NOW
         self.tokens = {istat: central.issuer_token(istat) for istat in self.tills}
         self.cards: dict[str, list[str]] = {}
-        self.sent: dict[str, int] = {}
 
     def families(self, istat: str, count: int, issued: int, cards_each: int = 1) -> list[str]:
         cards = []
@@ -105,16 +103,7 @@ class Seeded:
         """Send the till's records not sent yet, each an hour after its time as a till that syncs does,
         then the whole ledger again (all of it comes back as duplicate)."""
         till = self.tills[shop]
-        for record in till.ledger[self.sent.get(shop, 0) :]:
-            sent_at = from_rfc3339(record["at"]) + 3600
-            self.central.app.config["FIXED_NOW"] = sent_at
-            try:
-                answer = till.upload([record], sent_at)
-            finally:
-                self.central.app.config["FIXED_NOW"] = NOW
-            assert answer.status_code == 200, answer.json
-            assert answer.json["results"][0]["status"] == "accepted", answer.json
-        self.sent[shop] = len(till.ledger)
+        till.sync_new(self.central.app)
         again = till.upload(till.ledger)
         assert {r["status"] for r in again.json["results"]} == {"duplicate"}, again.json
 
