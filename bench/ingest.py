@@ -28,7 +28,7 @@ from cardsvc.core import CardClaims, generate_private_key, issue_card, raw_publi
 from cardsvc.core.cose_sign1 import decode_sign1  # noqa: E402
 from cardsvc.core.credential import cose_bytes  # noqa: E402
 from cardsvc.core.ledger_chain import chain_records, sign_batch  # noqa: E402
-from cardsvc.keystore import read_private_key  # noqa: E402
+from cardsvc.network.keystore import read_private_key  # noqa: E402
 from tests.e2e.network_setup import AdminClient, HttpClient, make_central_instance, make_network  # noqa: E402
 from tests.e2e.servers import familycard_server  # noqa: E402
 

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from cardsvc.core import render_qr  # noqa: E402
 from cardsvc.core.keys import public_key_from_pem  # noqa: E402
-from cardsvc.network_home import NetworkHome  # noqa: E402
+from cardsvc.network.home import NetworkHome  # noqa: E402
 from issuer.batch import apply_batch, parse_batch  # noqa: E402
 from issuer.cards import Office  # noqa: E402
 from issuer.printing import PrintedCard, card_image, pdf_bytes, png_bytes, sheet_images  # noqa: E402

@@ -25,7 +25,7 @@ import nacl.bindings  # noqa: E402
 from cardsvc.core import CardClaims, issue_card, raw_public_key  # noqa: E402
 from cardsvc.core.cose_sign1 import decode_sign1  # noqa: E402
 from cardsvc.core.credential import cose_bytes  # noqa: E402
-from cardsvc.keystore import read_private_key  # noqa: E402
+from cardsvc.network.keystore import read_private_key  # noqa: E402
 from tests.e2e.network_setup import AdminClient, enrol_till, make_central_instance, make_network  # noqa: E402
 from tests.e2e.servers import familycard_process  # noqa: E402
 from tests.e2e.till_client import TillClient  # noqa: E402

@@ -30,7 +30,7 @@ from cardsvc.central.reports.pdf_report import render_pdf  # noqa: E402
 from cardsvc.central.reports.report import build_report  # noqa: E402
 from cardsvc.central.reports.summaries import refresh_stale  # noqa: E402
 from cardsvc.central.schema import open_database  # noqa: E402
-from cardsvc.validity import ROME  # noqa: E402
+from cardsvc.platform.rome_calendar import ROME  # noqa: E402
 
 REDEMPTIONS = int(os.environ.get("BENCH_REDEMPTIONS", "20000000"))
 COMUNI, SHOPS, CARDS, HOUSEHOLDS = 200, 20_000, 600_000, 400_000

@@ -14,9 +14,9 @@ from typing import Any
 
 from flask import Flask
 
-from cardsvc.keystore import PASSPHRASE_ENV, instance_secret
-from cardsvc.web_csrf import csrf_token
-from cardsvc.web_security import configure_web
+from cardsvc.network.keystore import PASSPHRASE_ENV, instance_secret
+from cardsvc.platform.web.csrf import csrf_token
+from cardsvc.platform.web.security import configure_web
 
 from . import auth, db
 from .settings import load_settings, retention_periods

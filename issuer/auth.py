@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 
 from flask import current_app, flash, g, redirect, request, session, url_for
 
-from cardsvc.web_csrf import check_csrf
-from cardsvc.web_login import (
+from cardsvc.platform.web.csrf import check_csrf
+from cardsvc.platform.web.login import (
     LoginPolicy,
     attempt_login,
     end_session,

@@ -15,8 +15,8 @@ from flask import Flask, current_app
 from sqlite_utils import Database
 
 from cardsvc.core import JwsError
-from cardsvc.json_client import CentralRefused, CentralUnavailable, Transport, urllib_transport
-from cardsvc.retry_loop import RetryLoop
+from cardsvc.platform.json_client import CentralRefused, CentralUnavailable, Transport, urllib_transport
+from cardsvc.platform.retry_loop import RetryLoop
 
 from .outbox import EventClient, pending, push_all
 from .retention import delete_old_batch_files

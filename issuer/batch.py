@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from cardsvc.sqlite_transactions import write_transaction
+from cardsvc.platform.storage.transactions import write_transaction
 
 from .audit import record_action
 from .cards import CardRefused, Office, issue_locked

@@ -25,8 +25,8 @@ from sqlite_utils import Database
 
 from cardsvc.core import CardClaims, format_card_number, issue_card, new_cti, shorten_holder_name
 from cardsvc.core.keys import b64url
-from cardsvc.sqlite_transactions import write_transaction
-from cardsvc.validity import default_expiry, rome_year
+from cardsvc.platform.rome_calendar import default_expiry, rome_year
+from cardsvc.platform.storage.transactions import write_transaction
 
 from .audit import record_action
 from .eligibility import Failure, minors_in

@@ -1,8 +1,8 @@
-"""The office database for the serving thread (see ``cardsvc.thread_connections``)."""
+"""The office database for the serving thread (see ``cardsvc.platform.storage.connections``)."""
 
 from __future__ import annotations
 
-from cardsvc.thread_connections import AppDatabase
+from cardsvc.platform.storage.connections import AppDatabase
 
 from .schema import connect, open_database
 

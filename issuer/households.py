@@ -15,7 +15,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from cardsvc.core.timestamps import to_rfc3339
-from cardsvc.euros import parse_euros
+from cardsvc.platform.euros import parse_euros
 
 from .eligibility import Failure, Rules, check
 

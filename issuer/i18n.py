@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cardsvc.euros import format_euros
-from cardsvc.web_i18n import Catalog, language
+from cardsvc.platform.euros import format_euros
+from cardsvc.platform.web.i18n import Catalog, language
 
 __all__ = ["MESSAGES", "describe", "language", "t"]
 

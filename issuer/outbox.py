@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from cardsvc.json_client import CentralRefused, CentralUnavailable, JsonClient, Transport
-from cardsvc.sqlite_transactions import write_transaction
+from cardsvc.platform.json_client import CentralRefused, CentralUnavailable, JsonClient, Transport
+from cardsvc.platform.storage.transactions import write_transaction
 
 BATCH = 200
 

@@ -18,7 +18,7 @@ import img2pdf
 from PIL import Image, ImageDraw, ImageFont
 
 from cardsvc.core import render_qr
-from cardsvc.validity import ROME
+from cardsvc.platform.rome_calendar import ROME
 
 DPI = 300
 CARD_SIZE = (1011, 638)  # 85.6 × 54 mm at 300 dpi

@@ -22,8 +22,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from cardsvc.core.timestamps import from_rfc3339
-from cardsvc.durations import Duration
-from cardsvc.sqlite_transactions import write_transaction
+from cardsvc.platform.durations import Duration
+from cardsvc.platform.storage.transactions import write_transaction
 
 from .audit import record_action
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from cardsvc.thread_connections import connect_durable, open_migrated
-from cardsvc.web_login import create_login_tables
+from cardsvc.platform.storage.connections import connect_durable, open_migrated
+from cardsvc.platform.web.login import create_login_tables
 
 migrations = Migrations("familycard-issuer")
 
@@ -103,7 +103,7 @@ def m001_initial(db: Database) -> None:
 
 @migrations()
 def m_web_logins(db: Database) -> None:
-    """Failed-login counters and server-side sessions (``cardsvc.web_login``)."""
+    """Failed-login counters and server-side sessions (``cardsvc.platform.web.login``)."""
     create_login_tables(db)
 
 

@@ -1,13 +1,13 @@
 """The comune office's settings: defaults, a TOML file named by ``FAMILYCARD_ISSUER_CONFIG``, then
-``FAMILYCARD_ISSUER_<NAME>`` variables (see ``cardsvc.settings_table``)."""
+``FAMILYCARD_ISSUER_<NAME>`` variables (see ``cardsvc.platform.settings_table``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from cardsvc.durations import Duration, parse_duration
-from cardsvc.settings_table import Setting, load
-from cardsvc.web_login import WEB_SETTINGS
+from cardsvc.platform.durations import Duration, parse_duration
+from cardsvc.platform.settings_table import Setting, load
+from cardsvc.platform.web.login import WEB_SETTINGS
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("INSTANCE", "var/issuer", "Folder of the office's database, signing keys and secrets."),

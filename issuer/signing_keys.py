@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from cardsvc.core import TrustList, Verifier, generate_private_key, kid_for, load_trust_list, raw_public_key
 from cardsvc.core.keys import b64url, b64url_decode
-from cardsvc.keystore import read_private_key, write_private_key
+from cardsvc.network.keystore import read_private_key, write_private_key
 
 _decrypted: dict[Path, Ed25519PrivateKey] = {}
 _lock = threading.Lock()

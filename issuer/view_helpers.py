@@ -9,9 +9,9 @@ from typing import Any
 from flask import Flask, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from cardsvc.database_health import storage_failure
-from cardsvc.euros import format_euros
-from cardsvc.validity import ROME
+from cardsvc.platform.euros import format_euros
+from cardsvc.platform.rome_calendar import ROME
+from cardsvc.platform.storage.health import storage_failure
 
 from .cards import Office
 from .i18n import batch_error_text, describe, t

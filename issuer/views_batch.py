@@ -24,8 +24,8 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
-from cardsvc.private_files import private_folder, write_private_file
-from cardsvc.validity import rome_year
+from cardsvc.platform.private_files import private_folder, write_private_file
+from cardsvc.platform.rome_calendar import rome_year
 
 from . import printing
 from .auth import current_operator, login_required

@@ -7,8 +7,8 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from cardsvc.sqlite_transactions import write_transaction
-from cardsvc.web_numbers import whole_number
+from cardsvc.platform.storage.transactions import write_transaction
+from cardsvc.platform.web.numbers import whole_number
 
 from . import cards, printing
 from .audit import record_action

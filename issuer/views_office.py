@@ -9,10 +9,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from werkzeug.wrappers import Response as BaseResponse
 
 from cardsvc.core.timestamps import to_rfc3339
-from cardsvc.sqlite_transactions import write_transaction
-from cardsvc.validity import rome_year
-from cardsvc.web_health import health
-from cardsvc.web_login_view import login_page
+from cardsvc.platform.rome_calendar import rome_year
+from cardsvc.platform.storage.transactions import write_transaction
+from cardsvc.platform.web.health import health
+from cardsvc.platform.web.login_view import login_page
 
 from . import audit, outbox, signing_keys
 from .auth import check_login, current_operator, log_in, log_out, login_required

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask
 
-from cardsvc.retry_loop import RetryLoop
+from cardsvc.platform.retry_loop import RetryLoop
 
 from .central_client import CentralClient, urllib_transport
 from .erasure import erase_due

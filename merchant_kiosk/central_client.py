@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from cardsvc.json_client import CentralRefused, CentralUnavailable, JsonClient, Transport, urllib_transport
+from cardsvc.platform.json_client import (
+    CentralRefused,
+    CentralUnavailable,
+    JsonClient,
+    Transport,
+    urllib_transport,
+)
 
 __all__ = ["CentralClient", "CentralRefused", "CentralUnavailable", "Transport", "urllib_transport"]
 

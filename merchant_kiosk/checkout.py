@@ -19,7 +19,7 @@ from sqlite_utils import Database
 from cardsvc.core import Verdict, VerdictCode, VerifierPolicy, verify_card
 from cardsvc.core.keys import b64url
 from cardsvc.core.ledger_chain import valid_record_id
-from cardsvc.euros import parse_euros
+from cardsvc.platform.euros import parse_euros
 
 from . import ledger, store
 from .lists import held_lists

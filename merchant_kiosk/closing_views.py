@@ -8,7 +8,7 @@ from datetime import datetime
 from flask import Blueprint, abort, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from cardsvc.validity import ROME
+from cardsvc.platform.rome_calendar import ROME
 
 from . import checkout, ledger
 from .db import get_db, now

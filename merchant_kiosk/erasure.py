@@ -21,8 +21,8 @@ from sqlite_utils import Database
 
 from cardsvc.core import parse_credential
 from cardsvc.core.jws import canonical_json
-from cardsvc.durations import Duration
-from cardsvc.sqlite_transactions import write_transaction
+from cardsvc.platform.durations import Duration
+from cardsvc.platform.storage.transactions import write_transaction
 
 _ANSWERED = (
     "select seq, record from ledger where type = 'redemption' and sent = 1 and erased_at is null order by seq"

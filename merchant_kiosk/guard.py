@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Flask, abort, request
 
-from cardsvc.web_csrf import check_csrf
+from cardsvc.platform.web.csrf import check_csrf
 
 LOOPBACK_ADDRESSES = {"127.0.0.1", "::1"}
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]"}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cardsvc.core.verdicts import MESSAGES as VERDICT_MESSAGES
-from cardsvc.web_i18n import Catalog, language
+from cardsvc.platform.web.i18n import Catalog, language
 
 __all__ = ["MESSAGES", "language", "t", "verdict_message"]
 

@@ -17,8 +17,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from cardsvc.core import from_rfc3339, generate_private_key, raw_public_key
 from cardsvc.core.keys import b64url
-from cardsvc.keystore import KeyFileError, read_private_key, write_file_atomically, write_private_key
-from cardsvc.private_files import make_private, private_folder
+from cardsvc.network.keystore import KeyFileError, read_private_key, write_file_atomically, write_private_key
+from cardsvc.platform.private_files import make_private, private_folder
 
 from . import store
 from .central_client import CentralClient, Transport

@@ -21,8 +21,8 @@ from sqlite_utils import Database
 from cardsvc.core.jws import canonical_json
 from cardsvc.core.ledger_chain import GENESIS, record_hash
 from cardsvc.core.timestamps import to_rfc3339
-from cardsvc.sqlite_transactions import write_transaction
-from cardsvc.validity import ROME
+from cardsvc.platform.rome_calendar import ROME
+from cardsvc.platform.storage.transactions import write_transaction
 
 _INSERT = (
     "insert into ledger (seq, id, type, record, hash, at, cti, offer_id, amount_cents, discount_cents, "

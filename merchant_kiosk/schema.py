@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from cardsvc.thread_connections import connect_durable, open_migrated
+from cardsvc.platform.storage.connections import connect_durable, open_migrated
 
 migrations = Migrations("familycard-kiosk")
 

@@ -1,12 +1,12 @@
 """The till's settings: defaults, a TOML file named by ``FAMILYCARD_KIOSK_CONFIG``, then
-``FAMILYCARD_KIOSK_<NAME>`` variables (see ``cardsvc.settings_table``)."""
+``FAMILYCARD_KIOSK_<NAME>`` variables (see ``cardsvc.platform.settings_table``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from cardsvc.durations import Duration, parse_duration
-from cardsvc.settings_table import Setting, load
+from cardsvc.platform.durations import Duration, parse_duration
+from cardsvc.platform.settings_table import Setting, load
 
 SETTINGS = (
     Setting("INSTANCE", "var/kiosk", "Folder of the ledger, the credential and the device key."),

@@ -7,8 +7,8 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, request, 
 from werkzeug.wrappers import Response as BaseResponse
 
 from cardsvc.core import QrError, read_card_qr
-from cardsvc.web_health import health
-from cardsvc.web_numbers import whole_number
+from cardsvc.platform.web.health import health
+from cardsvc.platform.web.numbers import whole_number
 
 from . import checkout, ledger
 from .checkout import CheckoutRefused, Scan

@@ -11,9 +11,9 @@ from flask import Flask, Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from cardsvc.core import from_rfc3339
-from cardsvc.database_health import storage_failure
-from cardsvc.euros import format_euros
-from cardsvc.validity import ROME
+from cardsvc.platform.euros import format_euros
+from cardsvc.platform.rome_calendar import ROME
+from cardsvc.platform.storage.health import storage_failure
 
 from .db import get_db, now
 from .i18n import t, verdict_message

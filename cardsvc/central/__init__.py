@@ -10,9 +10,10 @@ from typing import Any
 
 from flask import Flask
 
-from ..euros import format_euros
-from ..keystore import instance_secret
-from ..web_security import configure_web
+from cardsvc.network.keystore import instance_secret
+from cardsvc.platform.euros import format_euros
+from cardsvc.platform.web.security import configure_web
+
 from . import db, errors, storage_errors
 from .settings import load_settings
 
@@ -26,7 +27,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     storage_errors.init_app(app)
     db.init_app(app)
-    from ..web_csrf import csrf_token
+    from cardsvc.platform.web.csrf import csrf_token
+
     from . import report_views  # noqa: F401 - the report pages join the admin blueprint
     from .admin_ui import bp as admin_bp
     from .api import bp as api_bp

@@ -25,10 +25,11 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
+from cardsvc.platform.web.csrf import check_csrf
+from cardsvc.platform.web.login_view import login_page
+from cardsvc.platform.web.numbers import whole_number
+
 from ..core import to_rfc3339
-from ..web_csrf import check_csrf
-from ..web_login_view import login_page
-from ..web_numbers import whole_number
 from . import enrolment, issuer_credentials, list_service, registry
 from .anomalies import list_flags
 from .auth import check_password, current_user, log_in, log_out, may_manage_merchant, may_see_comune

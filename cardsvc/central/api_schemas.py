@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..plain_text import UNSAFE_RANGE
+from cardsvc.platform.plain_text import UNSAFE_RANGE
+
 from .ingest import MAX_RECORDS
 from .registry import CATEGORIES, OFFER_KINDS
 

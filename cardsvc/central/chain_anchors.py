@@ -17,8 +17,9 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlite_utils import Database
 
+from cardsvc.platform.storage.transactions import write_transaction
+
 from ..core import jws, to_rfc3339
-from ..sqlite_transactions import write_transaction
 from .errors import ApiError
 
 DECISION_TYPE = "fc-chain-anchor+jws"

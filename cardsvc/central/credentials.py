@@ -1,7 +1,7 @@
 """Secrets handed to kiosks, issuers and people, and how they are kept: only hashes are stored.
 
 Tokens and one-time codes are high-entropy random strings, so SHA-256 is enough to store them;
-passwords are low-entropy and go through scrypt (``cardsvc.web_login``).
+passwords are low-entropy and go through scrypt (``cardsvc.platform.web.login``).
 """
 
 from __future__ import annotations

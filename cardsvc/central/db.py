@@ -7,9 +7,10 @@ from pathlib import Path
 from flask import Flask, current_app, g
 from sqlite_utils import Database
 
-from ..private_files import private_folder
-from ..sqlite_transactions import write_transaction
-from ..web_health import open_at_start
+from cardsvc.platform.private_files import private_folder
+from cardsvc.platform.storage.transactions import write_transaction
+from cardsvc.platform.web.health import open_at_start
+
 from .schema import open_database
 
 __all__ = ["close_db", "get_db", "init_app", "write_transaction"]

@@ -12,10 +12,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from cardsvc.platform.plain_text import plain_text
+from cardsvc.platform.storage.transactions import write_transaction
+
 from ..core import to_rfc3339
 from ..core.keys import KeyFormatError, Verifier, b64url_decode
-from ..plain_text import plain_text
-from ..sqlite_transactions import write_transaction
 from .credentials import new_enrolment_code, new_token, normalize_code, same_secret, secret_hash
 from .errors import ApiError
 from .registry import get_merchant

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from ..web_login import TooManyAttempts
+from cardsvc.platform.web.login import TooManyAttempts
 
 
 class ApiError(Exception):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..web_i18n import Catalog, language
+from cardsvc.platform.web.i18n import Catalog, language
+
 from .reports.columns import LABELS, Column
 
 __all__ = ["MESSAGES", "column_label", "language", "t"]

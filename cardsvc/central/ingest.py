@@ -33,6 +33,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from cardsvc.platform.rome_calendar import ROME, end_of_day
+
 from ..core import (
     TimestampError,
     TrustList,
@@ -42,7 +44,6 @@ from ..core import (
 from ..core.jws import canonical_json
 from ..core.keys import b64url_decode
 from ..core.ledger_chain import ChainError, batch_signature_valid, check_link, record_hash, valid_record_id
-from ..validity import ROME, end_of_day
 from .anomalies import check_void_ratio, raise_flag
 from .db import write_transaction
 from .errors import ApiError

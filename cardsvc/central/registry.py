@@ -6,8 +6,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from cardsvc.platform.plain_text import plain_text
+
 from ..core.timestamps import to_rfc3339
-from ..plain_text import plain_text
 from .errors import ApiError
 from .vat import normalize_vat
 

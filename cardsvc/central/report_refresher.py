@@ -14,7 +14,8 @@ from typing import Any
 
 from flask import Flask
 
-from ..retry_loop import RetryLoop
+from cardsvc.platform.retry_loop import RetryLoop
+
 from .reports.summaries import refresh_stale
 from .schema import open_database
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from flask import Response, abort, jsonify, render_template, request
 
-from ..web_numbers import whole_number
+from cardsvc.platform.web.numbers import whole_number
+
 from .admin_ui import bp, login_required, user
 from .clock import now
 from .db import get_db

@@ -7,8 +7,8 @@ from pathlib import Path
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from ..private_files import create_private_file
-from ..web_login import create_login_tables
+from cardsvc.platform.private_files import create_private_file
+from cardsvc.platform.web.login import create_login_tables
 
 migrations = Migrations("familycard-central")
 

@@ -1,4 +1,4 @@
-"""The central service's settings (see ``cardsvc.settings_table``).
+"""The central service's settings (see ``cardsvc.platform.settings_table``).
 
 Values come, later ones winning, from the defaults here, a TOML file named by
 ``FAMILYCARD_CENTRAL_CONFIG`` (or ``instance/central.toml``), and ``FAMILYCARD_CENTRAL_<NAME>`` variables.
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..settings_table import Setting, load
-from ..web_login import WEB_SETTINGS
+from cardsvc.platform.settings_table import Setting, load
+from cardsvc.platform.web.login import WEB_SETTINGS
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE", "var/central/central.db", "SQLite database file (WAL mode)."),

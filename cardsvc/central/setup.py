@@ -9,11 +9,12 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from cardsvc.network.home import NetworkHome
+from cardsvc.network.keystore import write_file_atomically
+from cardsvc.platform.private_files import make_private, private_folder
+
 from ..core import from_rfc3339
 from ..core.keys import b64url_decode
-from ..keystore import write_file_atomically
-from ..network_home import NetworkHome
-from ..private_files import make_private, private_folder
 from . import list_service
 from .schema import open_database
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
 
-from ..keystore import PASSPHRASE_ENV, KeyFileError, read_private_key
+from cardsvc.network.keystore import PASSPHRASE_ENV, KeyFileError, read_private_key
+
 from .errors import ApiError
 
 _cache: dict[str, Ed25519PrivateKey] = {}

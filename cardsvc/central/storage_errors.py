@@ -3,7 +3,7 @@
 The API answers in its one error shape (``disk_full``, ``database_damaged``, ``disk_error``) with
 ``Retry-After``: a till or an office keeps its records and sends them again once the database is
 restored, and shows the reason meanwhile. The admin pages say it in words. ``/health`` checks the
-database on demand (``cardsvc.web_health``).
+database on demand (``cardsvc.platform.web.health``).
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import sqlite3
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
-from ..database_health import storage_failure
-from ..web_health import health
+from cardsvc.platform.storage.health import storage_failure
+from cardsvc.platform.web.health import health
+
 from .errors import error_response
 
 MESSAGES = {

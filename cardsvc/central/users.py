@@ -6,8 +6,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from cardsvc.platform.web.login import hash_password, password_problem
+
 from ..core import to_rfc3339
-from ..web_login import hash_password, password_problem
 
 ROLES = ("network_admin", "comune_officer", "merchant_manager")
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 
+from cardsvc.platform.json_client import Transport
+
 from ..core import REASONS, parse_card_number, read_card_qr
 from ..core.card_number import CardNumberError
 from ..core.keys import b64url_decode
-from ..json_client import Transport
 from .common import (
     CommandError,
     emit,
@@ -80,8 +81,9 @@ def issue(
 
 def register_card(central: str, token: str, istat: str, text: str, transport: Transport | None = None) -> str:
     """Send the card's ``issued`` event; its household pseudonym is the card's own (no household here)."""
+    from cardsvc.platform.json_client import CentralRefused, CentralUnavailable, JsonClient, urllib_transport
+
     from ..core import parse_credential
-    from ..json_client import CentralRefused, CentralUnavailable, JsonClient, urllib_transport
 
     cti = parse_credential(text).claims.cti
     event = {"type": "issued", "istat": istat, "card": text, "household": hashlib.sha256(cti).hexdigest()}

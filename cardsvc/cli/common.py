@@ -17,13 +17,14 @@ from typing import Any, TypeVar
 
 import click
 
+from cardsvc.network.home import NetworkHome, NetworkHomeError
+from cardsvc.network.keystore import MIN_PASSPHRASE_LENGTH, PASSPHRASE_ENV, KeyFileError
+from cardsvc.platform.durations import DurationError
+from cardsvc.platform.private_files import ExposedFile, refuse_exposed_database
+from cardsvc.platform.rome_calendar import end_of_day
+from cardsvc.platform.storage.health import storage_failure
+
 from ..core import CardNumberError, ClaimsError, JwsError, KeyFormatError, QrError, TimestampError
-from ..database_health import storage_failure
-from ..durations import DurationError
-from ..keystore import MIN_PASSPHRASE_LENGTH, PASSPHRASE_ENV, KeyFileError
-from ..network_home import NetworkHome, NetworkHomeError
-from ..private_files import ExposedFile, refuse_exposed_database
-from ..validity import end_of_day
 
 F = TypeVar("F", bound=Callable[..., Any])
 USER_ERRORS = (

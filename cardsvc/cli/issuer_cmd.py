@@ -9,8 +9,9 @@ from typing import Any
 
 import click
 
-from ..keystore import PASSPHRASE_ENV
-from ..private_files import make_private, private_folder, write_private_file
+from cardsvc.network.keystore import PASSPHRASE_ENV
+from cardsvc.platform.private_files import make_private, private_folder, write_private_file
+
 from .common import (
     CommandError,
     emit,
@@ -99,7 +100,7 @@ def add_comune(
     as_json: bool,
 ) -> None:
     """Set up (or update) a comune served by this office, with its eligibility rules."""
-    from cardsvc.euros import parse_euros
+    from cardsvc.platform.euros import parse_euros
 
     if not (len(istat) == 6 and istat.isdigit()):
         raise CommandError(f"--istat: {istat!r} is not a six-digit ISTAT code")
@@ -184,7 +185,7 @@ def import_trust(instance: Path, token_file: Path, as_json: bool) -> None:
 @user_errors
 def push(instance: Path, as_json: bool) -> None:
     """Fetch the trust list and send pending card events to the central service now."""
-    from cardsvc.json_client import CentralUnavailable, urllib_transport
+    from cardsvc.platform.json_client import CentralUnavailable, urllib_transport
     from issuer.background import sync_office
 
     try:
@@ -208,13 +209,12 @@ def import_csv(
     instance: Path, istat: str, operator: str, csv_file: Path, sheets: Path | None, as_json: bool
 ) -> None:
     """Register households from a CSV file and issue their cards; every row is checked first."""
+    from cardsvc.network.keystore import instance_secret
+    from cardsvc.platform.rome_calendar import rome_year
     from issuer import printing
     from issuer.batch import apply_batch, parse_batch
     from issuer.cards import Office
     from issuer.i18n import batch_error_text
-
-    from ..keystore import instance_secret
-    from ..validity import rome_year
 
     db = open_db(instance)
     comune = db["comuni"].get(istat_of(db, istat))
@@ -309,9 +309,8 @@ def serve(instance: Path, bind: str) -> None:
     """Serve the office application with gunicorn; events are sent in the background. Refused while
     other users can read its database."""
     refuse_exposed(instance / "issuer.db")
+    from cardsvc.platform.durations import DurationError
     from issuer.settings import load_settings, retention_periods
-
-    from ..durations import DurationError
 
     try:  # a bad setting is one line here, not a worker's traceback
         retention_periods(load_settings({"INSTANCE": str(instance)}))

@@ -7,8 +7,9 @@ from typing import Any
 
 import click
 
-from ..database_health import check_database
-from ..keystore import PASSPHRASE_ENV
+from cardsvc.network.keystore import PASSPHRASE_ENV
+from cardsvc.platform.storage.health import check_database
+
 from .common import CommandError, emit, exec_gunicorn, json_option, passphrase, refuse_exposed, user_errors
 
 STORAGE_WORDS = {
@@ -74,7 +75,7 @@ def serve(instance: Path, bind: str) -> None:
     if not bind.startswith(("127.", "localhost:", "[::1]:")):
         raise CommandError("--bind: the till listens on the loopback address only (127.0.0.1:PORT)")
     refuse_exposed(instance / "kiosk.db")
-    from cardsvc.durations import DurationError
+    from cardsvc.platform.durations import DurationError
     from merchant_kiosk.settings import load_settings, rejected_scan_retention
 
     try:  # a bad setting is one line here, not a worker's traceback

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
+from cardsvc.network.home import NetworkHome
+from cardsvc.network.keystore import write_file_atomically
+
 from ..core.keys import b64url, public_key_from_pem
-from ..keystore import write_file_atomically
-from ..network_home import NetworkHome
 from .common import (
     CommandError,
     emit,

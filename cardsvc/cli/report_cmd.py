@@ -52,8 +52,9 @@ def report(instance: Path, month: str, comune: str | None, kind: str, out: Path,
             for name, draw in charts.CHARTS.items():
                 svgs[name] = draw(published, "svg").decode()
                 bar.update(1)
+            from cardsvc.platform.euros import format_euros
+
             from ..central import create_app
-            from ..euros import format_euros
 
             app = create_app(instance_settings(instance))
             with app.app_context():

@@ -24,16 +24,17 @@ from typing import Any
 
 import click
 
+from cardsvc.network.founding_comuni import FOUNDING_COMUNI, NETWORK_NAME
+from cardsvc.network.home import NetworkHome
+from cardsvc.platform.json_client import Transport
+from cardsvc.platform.private_files import make_private, private_folder
+from cardsvc.platform.rome_calendar import rome_year
+
 from ..central import create_app as create_central
 from ..central.setup import init_central, instance_settings, open_instance_database
 from ..central.users import create_user
 from ..core import to_rfc3339
 from ..core.keys import public_key_from_pem
-from ..founding_comuni import FOUNDING_COMUNI, NETWORK_NAME
-from ..json_client import Transport
-from ..network_home import NetworkHome
-from ..private_files import make_private, private_folder
-from ..validity import rome_year
 from .data import households_csv, shops_for, vat_number
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -203,12 +204,11 @@ def _families(
     layout: Layout, office: Any, client: Any, secret: str, start: int, now: int, say: Callable[[str], None]
 ) -> list[dict[str, Any]]:
     """Families of every comune registered from a CSV file and their cards issued; events sent."""
+    from cardsvc.network.keystore import instance_secret
     from issuer.auth import add_operator
     from issuer.background import sync_office
     from issuer.batch import apply_batch, parse_batch
     from issuer.cards import Office, revoke
-
-    from ..keystore import instance_secret
 
     admin, transport = _admin(client), in_process(client)
     signer = Office(layout.issuer, secret, instance_secret(layout.issuer / "pseudonym_key").encode())

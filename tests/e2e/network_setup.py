@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from cardsvc.cli import main
 from cardsvc.core import raw_public_key
 from cardsvc.core.keys import b64url, public_key_from_pem
-from cardsvc.network_home import NetworkHome
+from cardsvc.network.home import NetworkHome
 
 
 def make_network(folder: Path, comuni: dict[str, str], passphrase: str, since: int) -> NetworkHome:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from cardsvc.network_home import NetworkHome
+from cardsvc.network.home import NetworkHome
 from tests.e2e.browser import chromium, screenshot_path
 from tests.e2e.network_setup import AdminClient, enrol_till, make_central_instance, make_network
 from tests.e2e.servers import familycard_process

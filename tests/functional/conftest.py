@@ -21,7 +21,7 @@ from cardsvc.cli.central_cmd import instance_settings
 from cardsvc.core import from_rfc3339, generate_private_key, parse_credential, raw_public_key, to_rfc3339
 from cardsvc.core.keys import b64url
 from cardsvc.core.ledger_chain import GENESIS, chain_records, record_hash, sign_batch
-from cardsvc.network_home import NetworkHome
+from cardsvc.network.home import NetworkHome
 
 PASS = "central-test-passphrase"
 USER_PASSWORD = "a-long-password-1"

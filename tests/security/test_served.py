@@ -15,7 +15,7 @@ import pytest
 
 from cardsvc.core import generate_private_key, raw_public_key
 from cardsvc.core.keys import b64url
-from cardsvc.json_client import CentralRefused, JsonClient, urllib_transport
+from cardsvc.platform.json_client import CentralRefused, JsonClient, urllib_transport
 from tests.e2e.network_setup import AdminClient, HttpClient, make_central_instance, make_network
 from tests.e2e.servers import familycard_server
 

@@ -6,8 +6,8 @@ from datetime import datetime
 
 import pytest
 
-from cardsvc.durations import DurationError, parse_duration
-from cardsvc.validity import ROME
+from cardsvc.platform.durations import DurationError, parse_duration
+from cardsvc.platform.rome_calendar import ROME
 
 pytestmark = pytest.mark.unit
 

@@ -7,7 +7,7 @@ import pytest
 
 from cardsvc.core import generate_private_key, kid_for, raw_public_key
 from cardsvc.core.keys import KeyFormatError, public_key_from_pem, public_key_to_pem
-from cardsvc.keystore import KeyFileError, read_private_key, write_private_key
+from cardsvc.network.keystore import KeyFileError, read_private_key, write_private_key
 
 pytestmark = pytest.mark.unit
 PASS = "correct horse battery"

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cardsvc.euros import format_euros, parse_euros
+from cardsvc.platform.euros import format_euros, parse_euros
 from merchant_kiosk.offer_rules import Offer, OfferRefused, discount_cents
 
 pytestmark = pytest.mark.unit

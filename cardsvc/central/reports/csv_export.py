@@ -8,7 +8,8 @@ import csv
 import io
 from typing import Any
 
-from ...spreadsheet_cells import spreadsheet_safe
+from cardsvc.platform.spreadsheet_cells import spreadsheet_safe
+
 from .columns import TABLES, rows
 
 __all__ = ["TABLES", "table_csv"]

@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from cardsvc.platform.rome_calendar import ROME
+
 from ...core import to_rfc3339
-from ...validity import ROME
 from .months import label, month_bounds
 
 LIVE = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from ...validity import ROME
+from cardsvc.platform.rome_calendar import ROME
 
 MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 

@@ -18,7 +18,8 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from ...euros import format_euros
+from cardsvc.platform.euros import format_euros
+
 from . import charts
 from .columns import TABLES, Column
 

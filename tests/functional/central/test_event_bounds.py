@@ -7,7 +7,7 @@ import pytest
 
 from cardsvc.core import CardClaims, RevocationState, Verifier, issue_card, load_trust_list, parse_credential
 from cardsvc.core.keys import b64url, b64url_decode
-from cardsvc.keystore import read_private_key
+from cardsvc.network.keystore import read_private_key
 from tests.functional.conftest import NOW, PASS, Central, bearer, issued_event
 
 pytestmark = pytest.mark.functional

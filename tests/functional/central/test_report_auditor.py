@@ -18,7 +18,7 @@ from cardsvc.central.reports.months import month_bounds, parse_month
 from cardsvc.central.schema import open_database
 from cardsvc.central.vat import vat_check_digit
 from cardsvc.cli.central_cmd import instance_settings
-from cardsvc.network_home import NetworkHome
+from cardsvc.network.home import NetworkHome
 from tests.functional.central.report_auditor import insider_findings, merchant_findings, recover
 from tests.functional.central.report_readers import pdf_text, read_csv, read_html, read_pdf
 from tests.functional.central.test_reports import SINCE, _rfc, report, rome

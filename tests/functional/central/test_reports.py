@@ -20,8 +20,8 @@ from cardsvc.central.reports.report import build_report
 from cardsvc.central.schema import open_database
 from cardsvc.central.vat import vat_check_digit
 from cardsvc.cli.central_cmd import instance_settings
-from cardsvc.network_home import NetworkHome
-from cardsvc.validity import ROME
+from cardsvc.network.home import NetworkHome
+from cardsvc.platform.rome_calendar import ROME
 from tests.functional.conftest import (
     NOW,
     PASS,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from cardsvc.central.db import get_db
-from cardsvc.json_client import CentralUnavailable
+from cardsvc.platform.json_client import CentralUnavailable
 from merchant_kiosk.schema import open_database as open_till
 from tests.functional.conftest import Central
 from tests.functional.kiosk.conftest import Till, make_till, till  # noqa: F401 - the fixtures

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cardsvc.web_numbers import whole_number
+from cardsvc.platform.web.numbers import whole_number
 from tests.functional.issuer.conftest import Desk
 
 pytestmark = pytest.mark.functional

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from cardsvc.core import CardClaims, issue_card, new_cti
-from cardsvc.keystore import read_private_key
+from cardsvc.network.keystore import read_private_key
 from tests.conftest import ROOT
 from tests.functional.conftest import NOW, PASS
 from tests.functional.kiosk.conftest import Till

@@ -22,7 +22,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from .core import (
+from cardsvc.core import (
     CardClaims,
     IssuerKey,
     RevocationEntry,
@@ -41,12 +41,12 @@ from .core import (
     raw_public_key,
     verify_card,
 )
-from .core.claims import ISTAT_PATTERN, validate
-from .core.keys import Verifier, b64url, b64url_decode, kid_for
-from .core.timestamps import from_rfc3339, to_rfc3339
-from .core.verifier import AUTHORITATIVE_POLICY
-from .keystore import KeyFileError, read_private_key, write_file_atomically, write_private_key
-from .validity import default_expiry
+from cardsvc.core.claims import ISTAT_PATTERN, validate
+from cardsvc.core.keys import Verifier, b64url, b64url_decode, kid_for
+from cardsvc.core.timestamps import from_rfc3339, to_rfc3339
+from cardsvc.core.verifier import AUTHORITATIVE_POLICY
+from cardsvc.network.keystore import KeyFileError, read_private_key, write_file_atomically, write_private_key
+from cardsvc.platform.rome_calendar import default_expiry
 
 STATE_FILE = "network.json"
 STATE_FORMAT = "familycard-network-home/1"

@@ -24,8 +24,8 @@ from urllib.parse import urlsplit
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .settings_table import Setting
-from .sqlite_transactions import write_transaction
+from cardsvc.platform.settings_table import Setting
+from cardsvc.platform.storage.transactions import write_transaction
 
 WEB_SETTINGS = (
     Setting("SESSION_IDLE", 30 * 60, "Seconds a login session may stay unused before it ends."),

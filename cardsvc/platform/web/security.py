@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
-from .web_numbers import WholeNumberConverter
+from cardsvc.platform.web.numbers import WholeNumberConverter
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from flask import Flask, Response, current_app, jsonify
 from sqlite_utils import Database
 
-from .database_health import check_database, storage_failure
+from cardsvc.platform.storage.health import check_database, storage_failure
 
 
 def health() -> Response:

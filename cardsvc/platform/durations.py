@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from .validity import ROME
+from cardsvc.platform.rome_calendar import ROME
 
 _UNITS = {
     "s": ("seconds", 1),

@@ -17,13 +17,13 @@ from flask import Flask, current_app
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from .private_files import create_private_file, private_folder
-from .web_health import open_at_start
+from cardsvc.platform.private_files import create_private_file, private_folder
+from cardsvc.platform.web.health import open_at_start
 
 
 def connect_durable(path: str, foreign_keys: bool = False) -> Database:
     """A connection that commits to the disk before returning and waits for the write lock; a new
-    database file is made 0600 (see ``cardsvc.private_files``)."""
+    database file is made 0600 (see ``cardsvc.platform.private_files``)."""
     create_private_file(Path(path))
     db = Database(path)
     db.execute("PRAGMA synchronous = FULL")

@@ -8,7 +8,7 @@ from typing import Any
 from flask import flash, make_response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from .web_login import TooManyAttempts, safe_next
+from cardsvc.platform.web.login import TooManyAttempts, safe_next
 
 Translate = Callable[..., str]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from .private_files import private_folder
+from cardsvc.platform.private_files import private_folder
 
 PASSPHRASE_ENV = "FAMILYCARD_PASSPHRASE"
 MIN_PASSPHRASE_LENGTH = 8
