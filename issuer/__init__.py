@@ -8,13 +8,13 @@ background loop that sends card events and fetches the trust list.
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 from cardsvc.network.keystore import PASSPHRASE_ENV, instance_secret
+from cardsvc.platform.clock import install_clock
 from cardsvc.platform.web.csrf import csrf_token
 from cardsvc.platform.web.security import configure_web
 
@@ -33,7 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = instance_secret(instance / "secret_key")
     app.config.setdefault("PSEUDONYM_KEY", instance_secret(instance / "pseudonym_key").encode())
     app.config.setdefault("PASSPHRASE", os.environ.get(PASSPHRASE_ENV, ""))
-    app.config.setdefault("CLOCK", lambda: int(time.time()))
+    install_clock(app.config)
     app.config.setdefault("TRANSPORT", None)
     app.config.update(
         MAX_CONTENT_LENGTH=6 * 1024 * 1024,  # a CSV of thousands of households

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from flask import current_app, flash, g, redirect, request, session, url_for
 
+from cardsvc.platform.clock import now
 from cardsvc.platform.web.csrf import check_csrf
 from cardsvc.platform.web.login import (
     LoginPolicy,
@@ -23,7 +24,7 @@ from cardsvc.platform.web.login import (
     start_session,
 )
 
-from .db import get_db, now
+from .db import get_db
 from .i18n import t
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -9,4 +9,3 @@ from .schema import connect, open_database
 _database = AppDatabase(connect, open_database)
 get_db = _database.get
 init_app = _database.init_app
-now = _database.now

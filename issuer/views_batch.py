@@ -24,13 +24,13 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
+from cardsvc.platform.clock import now
 from cardsvc.platform.private_files import private_folder, write_private_file
 from cardsvc.platform.rome_calendar import rome_year
 
 from . import printing
 from .auth import current_operator, login_required
 from .batch import BatchResult, apply_batch, parse_batch
-from .db import now
 from .schema import open_database
 from .view_helpers import office
 

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from cardsvc.platform.clock import now
 from cardsvc.platform.storage.transactions import write_transaction
 from cardsvc.platform.web.numbers import whole_number
 
@@ -14,7 +15,7 @@ from . import cards, printing
 from .audit import record_action
 from .auth import current_operator, login_required
 from .cards import CardRefused
-from .db import get_db, now
+from .db import get_db
 from .i18n import describe, t
 from .view_helpers import office, refusal_text
 

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from werkzeug.wrappers import Response as BaseResponse
 
 from cardsvc.core.timestamps import to_rfc3339
+from cardsvc.platform.clock import now
 from cardsvc.platform.rome_calendar import rome_year
 from cardsvc.platform.storage.transactions import write_transaction
 from cardsvc.platform.web.health import health
@@ -18,7 +19,7 @@ from . import audit, outbox, signing_keys
 from .auth import check_login, current_operator, log_in, log_out, login_required
 from .background import push_now
 from .cards import cards_of, holder_name
-from .db import get_db, now
+from .db import get_db
 from .eligibility import minors_in
 from .households import as_form, eligibility, get_household, parse_household, rules_of, save_household, search
 from .i18n import t

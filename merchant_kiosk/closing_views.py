@@ -8,10 +8,11 @@ from datetime import datetime
 from flask import Blueprint, abort, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from cardsvc.platform.clock import now
 from cardsvc.platform.rome_calendar import ROME
 
 from . import checkout, ledger
-from .db import get_db, now
+from .db import get_db
 from .ledger import LedgerError
 from .view_helpers import page
 

@@ -6,10 +6,11 @@ from flask import Blueprint, Response, current_app, flash, jsonify, redirect, ur
 from werkzeug.wrappers import Response as BaseResponse
 
 from cardsvc.core import JwsError
+from cardsvc.platform.clock import now
 
 from .background import run_sync
 from .central_client import CentralRefused, CentralUnavailable
-from .db import get_db, now
+from .db import get_db
 from .i18n import t
 from .identity import NotEnrolled
 from .sync import sync_status

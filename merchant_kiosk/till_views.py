@@ -7,12 +7,13 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, request, 
 from werkzeug.wrappers import Response as BaseResponse
 
 from cardsvc.core import QrError, read_card_qr
+from cardsvc.platform.clock import now
 from cardsvc.platform.web.health import health
 from cardsvc.platform.web.numbers import whole_number
 
 from . import checkout, ledger
 from .checkout import CheckoutRefused, Scan
-from .db import get_db, now
+from .db import get_db
 from .ledger import LedgerError
 from .view_helpers import page
 

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask
 
 from cardsvc.network.keystore import instance_secret
+from cardsvc.platform.clock import install_clock
 from cardsvc.platform.euros import format_euros
 from cardsvc.platform.web.security import configure_web
 
@@ -23,6 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_settings(test_config))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(Path(app.config["SECRET_KEY_FILE"]))
+    install_clock(app.config)
     configure_web(app)
     errors.init_app(app)
     storage_errors.init_app(app)

@@ -25,6 +25,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
+from cardsvc.platform.clock import now
 from cardsvc.platform.web.csrf import check_csrf
 from cardsvc.platform.web.login_view import login_page
 from cardsvc.platform.web.numbers import whole_number
@@ -33,7 +34,6 @@ from ..core import to_rfc3339
 from . import enrolment, issuer_credentials, list_service, registry
 from .anomalies import list_flags
 from .auth import check_password, current_user, log_in, log_out, may_manage_merchant, may_see_comune
-from .clock import now
 from .db import get_db
 from .directory import directory_entries
 from .errors import ApiError

@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
+from cardsvc.platform.clock import now
+
 from ..core import to_rfc3339
 from . import card_events, chain_anchors, enrolment, ingest, issuer_credentials, list_service, registry
 from .anomalies import list_flags
@@ -19,7 +21,6 @@ from .auth import (
     may_see_comune,
     require_user,
 )
-from .clock import now
 from .db import get_db
 from .errors import ApiError
 from .openapi import PATHS

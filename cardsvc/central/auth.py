@@ -12,10 +12,10 @@ from typing import Any, TypeVar
 
 from flask import current_app, g, request, session
 
+from cardsvc.platform.clock import now
 from cardsvc.platform.web.login import LoginPolicy, attempt_login, end_session, session_subject, start_session
 
 from ..core import to_rfc3339
-from .clock import now
 from .credentials import secret_hash
 from .db import get_db, write_transaction
 from .enrolment import kiosk_for_token

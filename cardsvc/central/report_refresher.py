@@ -8,7 +8,6 @@ nightly ``familycard central refresh-reports`` does the same from outside.
 from __future__ import annotations
 
 import fcntl
-import time
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +41,7 @@ def start_report_refresher(app: Flask) -> RetryLoop | None:
         return None
 
     def round_once() -> Any:
-        fixed = app.config.get("FIXED_NOW")
-        return refresh_once(app.config["DATABASE"], int(fixed) if fixed is not None else int(time.time()))
+        return refresh_once(app.config["DATABASE"], int(app.config["CLOCK"]()))
 
     loop = RetryLoop("report-refresh", round_once, interval, max(interval, 60))
     loop.start()

@@ -8,10 +8,10 @@ from typing import Any
 
 from flask import Response, abort, jsonify, render_template, request
 
+from cardsvc.platform.clock import now
 from cardsvc.platform.web.numbers import whole_number
 
 from .admin_ui import bp, login_required, user
-from .clock import now
 from .db import get_db
 from .reports import charts
 from .reports.csv_export import TABLES, table_csv

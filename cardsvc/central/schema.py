@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from cardsvc.platform.private_files import create_private_file
+from cardsvc.platform.storage.connections import connect_durable, open_migrated
 from cardsvc.platform.web.login import create_login_tables
 
 migrations = Migrations("familycard-central")
@@ -239,14 +237,12 @@ def m006_chain_epochs(db: Database) -> None:
     )
 
 
+def connect(path: str) -> Database:
+    """A connection to the central database (mode 0600 when new); every commit waits for the disk
+    (``synchronous=FULL``): an accepted batch survives a power cut, so tills never resend it."""
+    return connect_durable(path, foreign_keys=True)
+
+
 def open_database(path: str) -> Database:
-    """Open (creating if needed, mode 0600) the central database in WAL mode with its schema up to date;
-    every commit waits for the disk (``synchronous=FULL``)."""
-    create_private_file(Path(path))
-    db = Database(path)
-    db.enable_wal()
-    db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA busy_timeout = 10000")
-    db.execute("PRAGMA synchronous = FULL")  # an accepted batch survives a power cut: tills never resend it
-    migrations.apply(db)
-    return db
+    """Connect, switching the file to WAL and applying pending migrations first."""
+    return open_migrated(connect(path), migrations)

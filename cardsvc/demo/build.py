@@ -26,6 +26,7 @@ import click
 
 from cardsvc.network.founding_comuni import FOUNDING_COMUNI, NETWORK_NAME
 from cardsvc.network.home import NetworkHome
+from cardsvc.platform.clock import ManualClock, system_time
 from cardsvc.platform.json_client import Transport
 from cardsvc.platform.private_files import make_private, private_folder
 from cardsvc.platform.rome_calendar import rome_year
@@ -151,16 +152,16 @@ def _build(layout: Layout, secret: str, now: int, say: Callable[[str], None]) ->
     central = create_central(instance_settings(layout.central))
     client = central.test_client()
     admin = _admin(client)
-    central.config["FIXED_NOW"] = start  # the central service's clock follows the story being built
+    central.config["CLOCK"] = ManualClock(start)  # the central service's clock follows the story being built
     shops = _shops(admin)
-    central.config["FIXED_NOW"] = now
+    central.config["CLOCK"].now = now
     say(f"Central service: {len(shops)} shops with published offers in {len(FOUNDING_COMUNI)} comuni")
 
     cards = _families(layout, office, client, secret, start, now, say)
     say(f"Comune office: {len(cards)} cards for {FAMILIES_PER_COMUNE * 7} families, card events sent")
 
     served = _tills(layout, shops, cards, central, secret, now)
-    central.config["FIXED_NOW"] = None
+    central.config["CLOCK"] = system_time
     say(f"Tills: {len(shops)} enrolled, {served} redemptions over {HISTORY_DAYS} days, synced")
     samples = _samples(layout, office)
     return {"password": DEMO_PASSWORD, "served_shop": shops[0]["name"], "cards": samples}
@@ -263,7 +264,7 @@ def _tills(
         moments = sorted(
             now - rnd.randrange(2 * 3600, HISTORY_DAYS * DAY) for _ in range(rnd.randint(60, 140))
         )
-        central.config["FIXED_NOW"] = moments[0] - DAY  # the till joins the day before its first sale
+        central.config["CLOCK"].now = moments[0] - DAY  # the till joins the day before its first sale
         code = admin("POST", "/api/v1/admin/kiosks", {"merchant_id": shop["id"], "name": "Cassa 1"})["code"]
         enroll(folder, CENTRAL_URL, code, secret, transport)
         db = open_database(database_path(folder))
@@ -292,7 +293,7 @@ def _tills(
             last = number + 1 == len(moments)
             if last or moments[number + 1] // (7 * DAY) != at // (7 * DAY):  # the week's sync
                 synced_at = min(at + 3600, now)
-                central.config["FIXED_NOW"] = synced_at
+                central.config["CLOCK"].now = synced_at
                 client_for_till = CentralClient(CENTRAL_URL, transport, identity.token)
                 sync_once(db, identity, client_for_till, _clock_at(synced_at), 500)
         db.close()

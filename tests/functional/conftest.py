@@ -22,6 +22,7 @@ from cardsvc.core import from_rfc3339, generate_private_key, parse_credential, r
 from cardsvc.core.keys import b64url
 from cardsvc.core.ledger_chain import GENESIS, chain_records, record_hash, sign_batch
 from cardsvc.network.home import NetworkHome
+from cardsvc.platform.clock import ManualClock
 
 PASS = "central-test-passphrase"
 USER_PASSWORD = "a-long-password-1"
@@ -93,11 +94,11 @@ class Kiosk:
         till that syncs does; every one must be accepted."""
         for record in self.ledger[self.sent :]:
             sent_at = from_rfc3339(record["at"]) + 3600
-            app.config["FIXED_NOW"] = sent_at
+            app.config["CLOCK"].now = sent_at
             try:
                 answer = self.upload([record], sent_at)
             finally:
-                app.config["FIXED_NOW"] = NOW
+                app.config["CLOCK"].now = NOW
             assert answer.status_code == 200, answer.json
             assert answer.json["results"][0]["status"] == "accepted", answer.json
         self.sent = len(self.ledger)
@@ -208,5 +209,5 @@ def central(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Central
         "--istat",
         "108040",
     )
-    app = create_app({**instance_settings(instance), "FIXED_NOW": NOW, "TESTING": True})
+    app = create_app({**instance_settings(instance), "CLOCK": ManualClock(NOW), "TESTING": True})
     yield Central(app, app.test_client(), home, instance)

@@ -14,10 +14,10 @@ YEAR = 365 * DAY
 
 
 def _shop(central: Central) -> tuple[int, int, object]:
-    central.app.config["FIXED_NOW"] = NOW - 200 * DAY  # the shop and its offer are old
+    central.app.config["CLOCK"].now = NOW - 200 * DAY  # the shop and its offer are old
     merchant = central.merchant()
     offer = central.offer(merchant)
-    central.app.config["FIXED_NOW"] = NOW
+    central.app.config["CLOCK"].now = NOW
     return merchant, offer, central.kiosk(merchant)
 
 
@@ -46,7 +46,7 @@ def test_backdated_and_postdated_redemptions_are_refused(central: Central) -> No
 def test_a_record_of_a_closed_month_is_held_for_review(central: Central) -> None:
     _merchant, offer, kiosk = _shop(central)
     sale = kiosk.redeem(central.card(), offer)  # type: ignore[attr-defined]
-    central.app.config["FIXED_NOW"] = NOW + 45 * DAY  # the till was offline until November had closed
+    central.app.config["CLOCK"].now = NOW + 45 * DAY  # the till was offline until November had closed
     answer = kiosk.upload([sale], sent_at=NOW + 45 * DAY)  # type: ignore[attr-defined]
     assert [(r["status"], r.get("reason")) for r in answer.json["results"]] == [("held", "late")]
     late_sale = sale
@@ -80,9 +80,9 @@ def test_only_offers_published_at_the_time_count(central: Central) -> None:
     card = central.card()
     draft_offer = {"title": "Bozza", "kind": "percent", "percent": 50}
     draft = central.post(f"/api/v1/admin/merchants/{merchant}/offers", draft_offer).json["id"]
-    central.app.config["FIXED_NOW"] = NOW - 2 * 3600
+    central.app.config["CLOCK"].now = NOW - 2 * 3600
     assert central.post(f"/api/v1/admin/offers/{offer}/status", {"status": "suspended"}).status_code == 200
-    central.app.config["FIXED_NOW"] = NOW
+    central.app.config["CLOCK"].now = NOW
     during_suspension = kiosk.redeem(card, offer, at=to_rfc3339(NOW - 3600))  # type: ignore[attr-defined]
     with_draft = kiosk.redeem(card, draft, at=to_rfc3339(NOW - 60))  # type: ignore[attr-defined]
     before_suspension = kiosk.redeem(card, offer, at=to_rfc3339(NOW - 5 * 3600))  # type: ignore[attr-defined]

@@ -36,7 +36,7 @@ def test_form_logins_are_throttled_per_account(central: Central) -> None:
     assert int(refused.headers["Retry-After"]) > 0
     assert "Troppi tentativi" in refused.text
     assert client.get("/admin/").status_code == 302  # not logged in
-    central.app.config["FIXED_NOW"] = NOW + 16 * 60  # the window has passed
+    central.app.config["CLOCK"].now = NOW + 16 * 60  # the window has passed
     assert admin_login(client, "admin", USER_PASSWORD).status_code == 302
 
 
@@ -95,14 +95,14 @@ def test_central_session_ends_at_logout_even_for_a_copied_cookie(central: Centra
 def test_central_sessions_expire_when_idle_and_at_their_lifetime(central: Central) -> None:
     client = central.app.test_client()
     admin_login(client, "admin", USER_PASSWORD)
-    central.app.config["FIXED_NOW"] = NOW + 25 * 60
+    central.app.config["CLOCK"].now = NOW + 25 * 60
     assert client.get("/admin/").status_code == 200  # used within 30 minutes
-    central.app.config["FIXED_NOW"] = NOW + 25 * 60 + 31 * 60
+    central.app.config["CLOCK"].now = NOW + 25 * 60 + 31 * 60
     assert client.get("/admin/").status_code == 302  # idle too long
     admin_login(client, "admin", USER_PASSWORD)
     start = NOW + 25 * 60 + 31 * 60
     for step in range(1, 18):  # used every 29 minutes: never idle, but 8 hours is the most
-        central.app.config["FIXED_NOW"] = start + step * 29 * 60
+        central.app.config["CLOCK"].now = start + step * 29 * 60
         expected = 200 if step * 29 * 60 <= 8 * 3600 else 302
         assert client.get("/admin/").status_code == expected, step
 

@@ -41,7 +41,7 @@ def open_migrated(db: Database, migrations: Migrations) -> Database:
 
 
 class AppDatabase:
-    """``get()`` for views, ``init_app`` for the factory, ``now()`` from the app's clock."""
+    """``get()`` for views, ``init_app`` for the factory."""
 
     def __init__(self, connect: Callable[[str], Database], open_database: Callable[[str], Database]) -> None:
         self.connect = connect
@@ -64,8 +64,3 @@ class AppDatabase:
         private_folder(Path(app.config["DATABASE"]).parent)
         open_at_start(app, self.open_database)  # schema up to date and checked before the first request
         app.teardown_appcontext(self.end_request)
-
-    @staticmethod
-    def now() -> int:
-        """The app's clock (tests fix it through the ``CLOCK`` setting)."""
-        return int(current_app.config["CLOCK"]())

@@ -50,7 +50,7 @@ def test_enrolment_code_works_once_and_expires(central: Central) -> None:
     )
     assert again.status_code == 403 and again.json["error"]["code"] == "invalid_code"
     late = central.post("/api/v1/admin/kiosks", {"merchant_id": merchant}).json
-    central.app.config["FIXED_NOW"] = NOW + 2 * 86400
+    central.app.config["CLOCK"].now = NOW + 2 * 86400
     expired = central.client.post(
         "/api/v1/kiosks/enrol", json={"code": late["code"], "device_public_key": device}
     )

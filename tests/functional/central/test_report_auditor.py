@@ -19,6 +19,7 @@ from cardsvc.central.schema import open_database
 from cardsvc.central.vat import vat_check_digit
 from cardsvc.cli.central_cmd import instance_settings
 from cardsvc.network.home import NetworkHome
+from cardsvc.platform.clock import ManualClock
 from tests.functional.central.report_auditor import insider_findings, merchant_findings, recover
 from tests.functional.central.report_readers import pdf_text, read_csv, read_html, read_pdf
 from tests.functional.central.test_reports import SINCE, _rfc, report, rome
@@ -40,7 +41,7 @@ def four(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Central]:
     run_cli(
         "central", "add-user", "--instance", str(instance), "--username", "admin", "--role", "network_admin"
     )
-    app = create_app({**instance_settings(instance), "FIXED_NOW": NOW, "TESTING": True})
+    app = create_app({**instance_settings(instance), "CLOCK": ManualClock(NOW), "TESTING": True})
     yield Central(app, app.test_client(), home, instance)
 
 
@@ -50,7 +51,7 @@ class Network:
     def __init__(self, central: Central, shops: dict[str, list[str]]) -> None:
         self.central = central
         self.tills: dict[tuple[str, str], Any] = {}
-        central.app.config["FIXED_NOW"] = SINCE  # the shops and offers are older than the months reported
+        central.app.config["CLOCK"].now = SINCE  # the shops and offers are older than the months reported
         for n, (istat, categories) in enumerate(shops.items()):
             for m, category in enumerate(categories):
                 base = f"{n + 1:04d}{m + 1:06d}"
@@ -60,7 +61,7 @@ class Network:
                 )
                 central.offer(merchant)
                 self.tills[(istat, category)] = central.kiosk(merchant)
-        central.app.config["FIXED_NOW"] = NOW
+        central.app.config["CLOCK"].now = NOW
         self.tokens = {istat: central.issuer_token(istat) for istat in COMUNI}
 
     def families(self, istat: str, count: int, issued: int) -> list[str]:

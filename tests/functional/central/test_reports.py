@@ -21,6 +21,7 @@ from cardsvc.central.schema import open_database
 from cardsvc.central.vat import vat_check_digit
 from cardsvc.cli.central_cmd import instance_settings
 from cardsvc.network.home import NetworkHome
+from cardsvc.platform.clock import ManualClock
 from cardsvc.platform.rome_calendar import ROME
 from tests.functional.conftest import (
     NOW,
@@ -55,7 +56,7 @@ def network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Central
     run_cli(
         "central", "add-user", "--instance", str(instance), "--username", "admin", "--role", "network_admin"
     )
-    app = create_app({**instance_settings(instance), "FIXED_NOW": NOW, "TESTING": True})
+    app = create_app({**instance_settings(instance), "CLOCK": ManualClock(NOW), "TESTING": True})
     yield Central(app, app.test_client(), home, instance)
 
 
@@ -66,12 +67,12 @@ class Seeded:
         self.central = central
         self.tills = {}
         shops = [("108040", VAT_SEVESO, "farmacia"), ("108012", VAT_BRUGHERIO, "libreria")]
-        central.app.config["FIXED_NOW"] = SINCE  # the shops and offers are older than the months reported
+        central.app.config["CLOCK"].now = SINCE  # the shops and offers are older than the months reported
         for istat, vat, category in [*shops, ("108034", VAT_MUGGIO, "sport")]:
             merchant = central.merchant(name=f"Negozio {istat}", istat=istat, vat=vat, category=category)
             central.offer(merchant)
             self.tills[istat] = central.kiosk(merchant)
-        central.app.config["FIXED_NOW"] = NOW
+        central.app.config["CLOCK"].now = NOW
         self.tokens = {istat: central.issuer_token(istat) for istat in self.tills}
         self.cards: dict[str, list[str]] = {}
 

@@ -17,9 +17,10 @@ from flask.testing import FlaskClient
 
 from cardsvc.cli import main
 from cardsvc.core.keys import public_key_from_pem
+from cardsvc.platform.clock import ManualClock
 from issuer import create_app
 from tests.functional.conftest import NOW, PASS, USER_PASSWORD, Central
-from tests.functional.kiosk.conftest import CENTRAL_URL, Clock, in_process_transport
+from tests.functional.kiosk.conftest import CENTRAL_URL, in_process_transport
 
 
 def cli(*args: str) -> str:
@@ -43,7 +44,7 @@ def publish_office_key(central: Central, instance: Path, istat: str) -> None:
 class Desk:
     app: Flask
     client: FlaskClient
-    clock: Clock
+    clock: ManualClock
     central: Central
     instance: Path
     transport: Any
@@ -105,7 +106,7 @@ class Desk:
         from issuer.background import sync_office
         from issuer.schema import open_database
 
-        self.central.app.config["FIXED_NOW"] = self.clock.now  # the two clocks agree
+        self.central.app.config["CLOCK"].now = self.clock.now  # the two clocks agree
         return sync_office(open_database(str(self.instance / "issuer.db")), self.transport, self.clock.now)
 
 
@@ -139,7 +140,7 @@ def make_office(central: Central, instance: Path, transport: Any = None) -> Desk
     )
     publish_office_key(central, instance, "108040")
     transport = transport or in_process_transport(central.client)
-    clock = Clock()
+    clock = ManualClock(NOW)
     app = create_app(
         {
             "INSTANCE": str(instance),

@@ -23,7 +23,7 @@ DAY = 86_400
 def verify(office: Desk, text: str, at: int = NOW) -> str:
     """The verdict a till would give, with the lists the central service publishes."""
     client = office.central.client
-    office.central.app.config["FIXED_NOW"] = at  # the lists as signed on that day
+    office.central.app.config["CLOCK"].now = at  # the lists as signed on that day
     root = Verifier(b64url_decode(office.central.home.state["root_public_key"]))
     trust = load_trust_list(client.get("/api/v1/lists/trust").json["trust_list"], root)
     held = RevocationState()

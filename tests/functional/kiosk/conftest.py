@@ -13,6 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from cardsvc.platform.clock import ManualClock
 from merchant_kiosk import create_app
 from merchant_kiosk.central_client import Transport
 from merchant_kiosk.identity import enroll
@@ -33,20 +34,10 @@ def in_process_transport(client: FlaskClient) -> Transport:
 
 
 @dataclass
-class Clock:
-    """The till's clock, moved by the tests."""
-
-    now: int = NOW
-
-    def __call__(self) -> int:
-        return self.now
-
-
-@dataclass
 class Till:
     app: Flask
     client: FlaskClient
-    clock: Clock
+    clock: ManualClock
     central: Central
     offers: list[int]
     instance: Path
@@ -84,7 +75,7 @@ def enrolled_till(central: Central, tmp_path: Path, offers: list[dict[str, Any]]
     transport = config.pop("TRANSPORT", None) or in_process_transport(central.client)
     instance = tmp_path / "kiosk"
     enroll(instance, CENTRAL_URL, created.json["code"], PASS, transport)
-    clock = Clock()
+    clock = ManualClock(NOW)
     app = create_app(
         {
             "INSTANCE": str(instance),

@@ -141,7 +141,7 @@ def test_sync_records_server_time_as_the_clock_floor(
     make_till: Callable[..., Till], central: Central
 ) -> None:
     till, _transport = unreliable_till(make_till, central, "ok")
-    till.central.app.config["FIXED_NOW"] += 7200  # the server's clock is two hours ahead
+    till.central.app.config["CLOCK"].now += 7200  # the server's clock is two hours ahead
     till.sync()
     page = till.scan(till.central.card()).get_data(as_text=True)
     assert 'data-verdict="CLOCK_INVALID"' in page
