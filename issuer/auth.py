@@ -66,6 +66,13 @@ def log_out() -> None:
     session.clear()
 
 
+def operator() -> dict[str, Any]:
+    """The signed-in operator, in a view behind ``login_required``."""
+    found = current_operator()
+    assert found is not None, "a view behind login_required"
+    return found
+
+
 def current_operator() -> dict[str, Any] | None:
     if "operator" in g:
         return g.operator  # type: ignore[no-any-return]

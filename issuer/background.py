@@ -16,15 +16,13 @@ from sqlite_utils import Database
 
 from cardsvc.core import JwsError
 from cardsvc.platform.json_client import CentralRefused, CentralUnavailable, Transport, urllib_transport
-from cardsvc.platform.retry_loop import RetryLoop
+from cardsvc.platform.retry_loop import RetryLoop, start_once
 
 from .outbox import EventClient, pending, push_all
 from .retention import delete_old_batch_files
 from .schema import open_database
 from .settings import retention_periods
 from .signing_keys import import_trust_list, setting
-
-_loops: dict[str, RetryLoop] = {}
 
 
 def transport_for(config: Any) -> Transport:
@@ -66,9 +64,6 @@ def push_now(db: Database, now: int) -> dict[str, Any]:
 def start_background_push(app: Flask) -> RetryLoop | None:
     if not app.config["PUSH_IN_BACKGROUND"]:
         return None
-    key = app.config["DATABASE"]
-    if key in _loops:
-        return _loops[key]
 
     def round_once() -> dict[str, Any]:
         now = int(app.config["CLOCK"]())
@@ -79,10 +74,8 @@ def start_background_push(app: Flask) -> RetryLoop | None:
         finally:
             db.close()
 
-    loop = RetryLoop("issuer-push", round_once, app.config["PUSH_INTERVAL"], app.config["PUSH_MAX_BACKOFF"])
-    _loops[key] = loop
-    loop.start()
-    return loop
+    interval, backoff = app.config["PUSH_INTERVAL"], app.config["PUSH_MAX_BACKOFF"]
+    return start_once(app.config["DATABASE"], lambda: RetryLoop("issuer-push", round_once, interval, backoff))
 
 
 __all__ = ["pending", "push_now", "refresh_trust_list", "start_background_push", "sync_office"]

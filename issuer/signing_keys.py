@@ -19,6 +19,7 @@ from sqlite_utils import Database
 from cardsvc.core import TrustList, Verifier, generate_private_key, kid_for, load_trust_list, raw_public_key
 from cardsvc.core.keys import b64url, b64url_decode
 from cardsvc.network.keystore import read_private_key, write_private_key
+from cardsvc.platform.storage.key_values import KeyValues
 
 _decrypted: dict[Path, Ed25519PrivateKey] = {}
 _lock = threading.Lock()
@@ -28,13 +29,9 @@ class KeyNotActive(ValueError):
     """No key of this office is active for the comune in the current trust list."""
 
 
-def setting(db: Database, key: str) -> str | None:
-    row = db.execute("select value from settings where key = ?", [key]).fetchone()
-    return None if row is None else str(row[0])
-
-
-def put_setting(db: Database, key: str, value: str) -> None:
-    db.execute("insert or replace into settings (key, value) values (?, ?)", [key, value])
+_settings = KeyValues("settings")
+setting = _settings.get
+put_setting = _settings.put
 
 
 def pin_root(db: Database, root_public_key: str) -> None:

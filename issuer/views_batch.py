@@ -7,7 +7,6 @@ import hashlib
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from flask import (
     Blueprint,
@@ -29,7 +28,7 @@ from cardsvc.platform.private_files import private_folder, write_private_file
 from cardsvc.platform.rome_calendar import rome_year
 
 from . import printing
-from .auth import current_operator, login_required
+from .auth import login_required, operator
 from .batch import BatchResult, apply_batch, parse_batch
 from .schema import open_database
 from .view_helpers import office
@@ -50,12 +49,6 @@ class Job:
 
 
 _jobs: dict[str, Job] = {}
-
-
-def _operator() -> dict[str, Any]:
-    found = current_operator()
-    assert found is not None
-    return found
 
 
 def _uploads() -> Path:
@@ -82,7 +75,7 @@ def check() -> tuple[str, int]:
     rows, errors = parse_batch(data, rome_year(now()))
     if errors:
         return render_template("batch.html", errors=errors), 422
-    token = hashlib.sha256(_operator()["istat"].encode() + data).hexdigest()[:24]
+    token = hashlib.sha256(operator()["istat"].encode() + data).hexdigest()[:24]
     write_private_file(_uploads() / f"{token}.csv", data)
     return render_template("batch.html", ready=len(rows), token=token), 200
 
@@ -93,7 +86,7 @@ def run(token: str) -> BaseResponse:
     path = _uploads() / f"{token}.csv"
     if not token.isalnum() or not path.exists():
         abort(404)
-    istat, username = _operator()["istat"], _operator()["username"]
+    istat, username = operator()["istat"], operator()["username"]
     if token in _jobs and _jobs[token].thread and _jobs[token].thread.is_alive():  # type: ignore[union-attr]
         return redirect(url_for("batch.job", token=token), 303)
     job = Job(istat)
@@ -136,7 +129,7 @@ def _work(app: Flask, job: Job, path: Path, username: str) -> None:
 
 def _job(token: str) -> Job:
     job = _jobs.get(token)
-    if job is None or job.istat != _operator()["istat"]:
+    if job is None or job.istat != operator()["istat"]:
         abort(404)
     return job
 

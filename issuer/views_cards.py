@@ -13,7 +13,7 @@ from cardsvc.platform.web.numbers import whole_number
 
 from . import cards, printing
 from .audit import record_action
-from .auth import current_operator, login_required
+from .auth import login_required, operator
 from .cards import CardRefused
 from .db import get_db
 from .i18n import describe, t
@@ -22,14 +22,8 @@ from .view_helpers import office, refusal_text
 bp = Blueprint("cards", __name__)
 
 
-def _operator() -> dict[str, Any]:
-    found = current_operator()
-    assert found is not None
-    return found
-
-
 def _card(cti: str) -> dict[str, Any]:
-    card = cards.get_card(get_db(), _operator()["istat"], cti)
+    card = cards.get_card(get_db(), operator()["istat"], cti)
     if card is None:
         abort(404)
     return card
@@ -50,10 +44,10 @@ def issue(household_id: int) -> BaseResponse:
         guardian_id = whole_number(request.form.get("guardian_id", ""))
     except ValueError:
         return _refused(CardRefused("unknown_guardian"), back)
-    operator = _operator()
+    signed_in = operator()
     try:
         card = cards.issue(
-            get_db(), office(), operator["username"], operator["istat"], household_id, guardian_id, now()
+            get_db(), office(), signed_in["username"], signed_in["istat"], household_id, guardian_id, now()
         )
     except CardRefused as refused:
         return _refused(refused, back)
@@ -70,7 +64,7 @@ def card(cti: str) -> str:
 
 
 def _printed(card: dict[str, Any]) -> printing.PrintedCard:
-    comune = _operator()["comune"]["name"]
+    comune = operator()["comune"]["name"]
     return printing.PrintedCard(comune, card["holder"], card["number"], card["expires_at"], card["qr"])
 
 
@@ -88,9 +82,9 @@ def printable(cti: str, kind: str) -> Response:
         data, mimetype = printing.png_bytes(printing.phone_image(_printed(found))), "image/png"
     else:
         abort(404)
-    db, operator = get_db(), _operator()
+    db, signed_in = get_db(), operator()
     with write_transaction(db):
-        record_action(db, operator["username"], operator["istat"], "print", found["number"], kind, now())
+        record_action(db, signed_in["username"], signed_in["istat"], "print", found["number"], kind, now())
     filename = f"family-card-{found['number']}-{kind}"
     return Response(
         data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
@@ -101,9 +95,9 @@ def printable(cti: str, kind: str) -> Response:
 @login_required
 def change(cti: str, action: str) -> BaseResponse:
     found = _card(cti)
-    operator = _operator()
+    signed_in = operator()
     reason = request.form.get("reason", "")
-    db, args = get_db(), (operator["username"], operator["istat"], cti)
+    db, args = get_db(), (signed_in["username"], signed_in["istat"], cti)
     try:
         if action == "renew":
             new = cards.renew(db, office(), *args, now())

@@ -16,7 +16,7 @@ from cardsvc.platform.web.health import health
 from cardsvc.platform.web.login_view import login_page
 
 from . import audit, outbox, signing_keys
-from .auth import check_login, current_operator, log_in, log_out, login_required
+from .auth import check_login, log_in, log_out, login_required, operator
 from .background import push_now
 from .cards import cards_of, holder_name
 from .db import get_db
@@ -26,12 +26,6 @@ from .i18n import t
 from .retention import ErasureRefused, erase_household
 
 bp = Blueprint("office", __name__)
-
-
-def operator() -> dict[str, Any]:
-    found = current_operator()
-    assert found is not None
-    return found
 
 
 def year() -> int:

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask
 
-from cardsvc.platform.retry_loop import RetryLoop
+from cardsvc.platform.retry_loop import RetryLoop, start_once
 
 from .central_client import CentralClient, urllib_transport
 from .erasure import erase_due
@@ -21,7 +21,6 @@ from .schema import open_database
 from .settings import rejected_scan_retention
 from .sync import sync_once
 
-_loops: dict[str, RetryLoop] = {}
 _round_lock = threading.Lock()
 
 
@@ -43,20 +42,17 @@ def run_sync(app: Flask) -> dict[str, Any]:
 
 
 def start_background_sync(app: Flask) -> RetryLoop | None:
-    """Start the sync loop for ``app``'s instance once; None when disabled or not enrolled."""
-    key = str(app.config["INSTANCE_PATH"])
+    """Start the sync loop for ``app``'s instance once; None when disabled or not enrolled. Each till's
+    interval varies by a fifth, so tills started together do not sync in step."""
     if not app.config["SYNC_IN_BACKGROUND"]:
         return None
-    with _round_lock:
-        if key in _loops:
-            return _loops[key]
+
+    def make() -> RetryLoop | None:
         try:
             load_identity(app.config["INSTANCE_PATH"], app.config["PASSPHRASE"])
         except NotEnrolled:
             return None
-        loop = RetryLoop(
-            "kiosk-sync", lambda: run_sync(app), app.config["SYNC_INTERVAL"], app.config["SYNC_MAX_BACKOFF"]
-        )
-        _loops[key] = loop
-        loop.start()
-        return loop
+        interval, backoff = app.config["SYNC_INTERVAL"], app.config["SYNC_MAX_BACKOFF"]
+        return RetryLoop("kiosk-sync", lambda: run_sync(app), interval, backoff, spread=0.2)
+
+    return start_once(str(app.config["INSTANCE_PATH"]), make)

@@ -19,11 +19,11 @@ from sqlite_utils import Database
 from cardsvc.core import Verdict, VerdictCode, VerifierPolicy, verify_card
 from cardsvc.core.keys import b64url
 from cardsvc.core.ledger_chain import valid_record_id
+from cardsvc.core.offer_rules import MAX_AMOUNT_CENTS, Offer, OfferRefused, discount_cents, eligible
 from cardsvc.platform.euros import parse_euros
 
 from . import ledger, store
 from .lists import held_lists
-from .offer_rules import MAX_AMOUNT_CENTS, Offer, OfferRefused, discount_cents, eligible
 from .schema import relaxed_durability
 
 MAX_SCAN_TEXT = 1024  # the verifier refuses anything longer; the log keeps no more

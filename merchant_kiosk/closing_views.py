@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from flask import Blueprint, abort, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from cardsvc.platform.clock import now
-from cardsvc.platform.rome_calendar import ROME
+from cardsvc.platform.rome_calendar import month_of
 
 from . import checkout, ledger
 from .db import get_db
@@ -51,7 +50,7 @@ def day_close(number: int) -> tuple[str, int]:
 
 @bp.get("/statement")
 def statement() -> tuple[str, int]:
-    month = request.args.get("month") or datetime.fromtimestamp(now(), ROME).strftime("%Y-%m")
+    month = request.args.get("month") or "{:04d}-{:02d}".format(*month_of(now()))
     if not MONTH.fullmatch(month):
         return page("statement.html", 422, statement=None, month=month, error="invalid_month")
     offers = {o.id: o for o in checkout.offers(get_db())}

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
@@ -21,7 +20,7 @@ from sqlite_utils import Database
 from cardsvc.core.jws import canonical_json
 from cardsvc.core.ledger_chain import GENESIS, record_hash
 from cardsvc.core.timestamps import to_rfc3339
-from cardsvc.platform.rome_calendar import ROME
+from cardsvc.platform import rome_calendar
 from cardsvc.platform.storage.transactions import write_transaction
 
 _INSERT = (
@@ -40,7 +39,7 @@ class LedgerError(ValueError):
 
 
 def rome_day(moment: int) -> str:
-    return datetime.fromtimestamp(moment, ROME).date().isoformat()
+    return rome_calendar.rome_day(moment).isoformat()
 
 
 def new_id() -> str:

@@ -11,6 +11,7 @@ from flask import Flask, Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from cardsvc.core import from_rfc3339
+from cardsvc.core.offer_rules import Offer
 from cardsvc.platform.clock import now
 from cardsvc.platform.euros import format_euros
 from cardsvc.platform.rome_calendar import ROME
@@ -18,7 +19,6 @@ from cardsvc.platform.storage.health import storage_failure
 
 from .db import get_db
 from .i18n import t, verdict_message
-from .offer_rules import Offer
 from .sync import sync_status
 
 

@@ -33,7 +33,7 @@ from cardsvc.platform.web.numbers import whole_number
 from ..core import to_rfc3339
 from . import enrolment, issuer_credentials, list_service, registry
 from .anomalies import list_flags
-from .auth import check_password, current_user, log_in, log_out, may_manage_merchant, may_see_comune
+from .auth import check_password, current_user, log_in, log_out, may_manage_merchant, may_see_comune, user
 from .db import get_db
 from .directory import directory_entries
 from .errors import ApiError
@@ -81,12 +81,6 @@ def login_required(*roles: str) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorate
-
-
-def user() -> dict[str, Any]:
-    found = current_user()
-    assert found is not None
-    return found
 
 
 @bp.route("/admin/login", methods=["GET", "POST"])

@@ -89,6 +89,13 @@ def log_out() -> None:
     session.clear()
 
 
+def user() -> dict[str, Any]:
+    """The signed-in user, in a view behind a login check."""
+    found = current_user()
+    assert found is not None, "a view behind a login check"
+    return found
+
+
 def current_user() -> dict[str, Any] | None:
     """The person calling: HTTP Basic on the API, the session on the HTML pages.
 

@@ -27,13 +27,12 @@ the records to the chain and stores them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from sqlite_utils import Database
 
-from cardsvc.platform.rome_calendar import ROME, end_of_day
+from cardsvc.platform.rome_calendar import day_bounds, month_bounds, month_of
 
 from ..core import (
     TimestampError,
@@ -49,7 +48,7 @@ from .db import write_transaction
 from .errors import ApiError
 from .record_content import RecordRejected, Rules, record_content
 from .registry import offer_histories
-from .reports.months import label, month_bounds, month_of
+from .reports.months import label
 from .reports.summaries import mark_changed
 
 MAX_RECORDS = 2000
@@ -290,9 +289,8 @@ def _apply_void(db: Database, kiosk: dict[str, Any], record: dict[str, Any]) -> 
 @lru_cache(maxsize=4096)
 def _rome_day(moment: int) -> tuple[str, int, int]:
     """The Rome calendar day of ``moment``: its ISO date and its first and last-plus-one second."""
-    day = datetime.fromtimestamp(moment, ROME).date()
-    start = int(datetime(day.year, day.month, day.day, tzinfo=ROME).timestamp())
-    return day.isoformat(), start, end_of_day(day)
+    day, start, end = day_bounds(moment)
+    return day.isoformat(), start, end
 
 
 def _after_accept(ctx: _BatchContext, row: dict[str, Any]) -> None:

@@ -14,6 +14,8 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlite_utils import Database
 
+from cardsvc.platform.storage.key_values import KeyValues
+
 from ..core import JwsError, RevocationEntry, RevocationList, TrustList, load_trust_list, to_rfc3339
 from ..core.keys import Verifier, b64url, b64url_decode
 from .errors import ApiError
@@ -25,13 +27,9 @@ _trust_lock = threading.Lock()
 LOG = logging.getLogger(__name__)
 
 
-def network_value(db: Database, key: str) -> str | None:
-    row = db.execute("select value from network where key = ?", [key]).fetchone()
-    return None if row is None else str(row[0])
-
-
-def set_network_value(db: Database, key: str, value: str) -> None:
-    db.table("network").upsert({"key": key, "value": value}, pk="key")
+_network = KeyValues("network")
+network_value = _network.get
+set_network_value = _network.put
 
 
 def root_verifier(db: Database) -> Verifier:

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Flask
 
-from cardsvc.platform.retry_loop import RetryLoop
+from cardsvc.platform.retry_loop import RetryLoop, start_once
 
 from .reports.summaries import refresh_stale
 from .schema import open_database
@@ -43,6 +43,6 @@ def start_report_refresher(app: Flask) -> RetryLoop | None:
     def round_once() -> Any:
         return refresh_once(app.config["DATABASE"], int(app.config["CLOCK"]()))
 
-    loop = RetryLoop("report-refresh", round_once, interval, max(interval, 60))
-    loop.start()
-    return loop
+    return start_once(
+        app.config["DATABASE"], lambda: RetryLoop("report-refresh", round_once, interval, max(interval, 60))
+    )

@@ -9,13 +9,15 @@ from typing import Any
 from flask import Response, abort, jsonify, render_template, request
 
 from cardsvc.platform.clock import now
+from cardsvc.platform.rome_calendar import month_of
 from cardsvc.platform.web.numbers import whole_number
 
-from .admin_ui import bp, login_required, user
+from .admin_ui import bp, login_required
+from .auth import user
 from .db import get_db
 from .reports import charts
 from .reports.csv_export import TABLES, table_csv
-from .reports.months import label, month_of
+from .reports.months import label
 from .reports.pdf_report import render_pdf
 from .reports.report import build_report
 from .reports.statement import merchant_statement

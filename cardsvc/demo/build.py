@@ -22,12 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import click
-
 from cardsvc.network.founding_comuni import FOUNDING_COMUNI, NETWORK_NAME
 from cardsvc.network.home import NetworkHome
 from cardsvc.platform.clock import ManualClock, system_time
-from cardsvc.platform.json_client import Transport
 from cardsvc.platform.private_files import make_private, private_folder
 from cardsvc.platform.rome_calendar import rome_year
 
@@ -36,13 +33,11 @@ from ..central.setup import init_central, instance_settings, open_instance_datab
 from ..central.users import create_user
 from ..core import to_rfc3339
 from ..core.keys import public_key_from_pem
+from .central_calls import CENTRAL_URL, DAY, DEMO_PASSWORD, HISTORY_DAYS, central_admin, in_process
 from .data import households_csv, shops_for, vat_number
+from .tills import run_tills
 
-DEMO_PASSWORD = "demo-password-2026"
-CENTRAL_URL = "http://127.0.0.1:8700"
-DAY = 86_400
 FAMILIES_PER_COMUNE = 30
-HISTORY_DAYS = 92
 SUMMARY = "demo.json"
 
 
@@ -76,16 +71,6 @@ class Layout:
     def till_folders(self) -> list[Path]:
         folder = self.root / "tills"
         return [p for p in folder.iterdir() if p.is_dir()] if folder.is_dir() else []
-
-
-def in_process(client: Any) -> Transport:
-    """The central service's calls answered by its test client: setup needs no server running yet."""
-
-    def send(method: str, url: str, headers: dict[str, str], body: bytes | None) -> tuple[int, bytes]:
-        response = client.open(url.removeprefix(CENTRAL_URL), method=method, headers=headers, data=body)
-        return int(response.status_code), bytes(response.data)
-
-    return send
 
 
 def build(target: Path, secret: str, now: int, say: Callable[[str], None]) -> dict[str, Any]:
@@ -151,7 +136,7 @@ def _build(layout: Layout, secret: str, now: int, say: Callable[[str], None]) ->
         users.close()
     central = create_central(instance_settings(layout.central))
     client = central.test_client()
-    admin = _admin(client)
+    admin = central_admin(client)
     central.config["CLOCK"] = ManualClock(start)  # the central service's clock follows the story being built
     shops = _shops(admin)
     central.config["CLOCK"].now = now
@@ -160,7 +145,7 @@ def _build(layout: Layout, secret: str, now: int, say: Callable[[str], None]) ->
     cards = _families(layout, office, client, secret, start, now, say)
     say(f"Comune office: {len(cards)} cards for {FAMILIES_PER_COMUNE * 7} families, card events sent")
 
-    served = _tills(layout, shops, cards, central, secret, now)
+    served = run_tills(layout, shops, cards, central, secret, now)
     central.config["CLOCK"] = system_time
     say(f"Tills: {len(shops)} enrolled, {served} redemptions over {HISTORY_DAYS} days, synced")
     samples = _samples(layout, office)
@@ -170,20 +155,6 @@ def _build(layout: Layout, secret: str, now: int, say: Callable[[str], None]) ->
 def _mkdir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def _admin(client: Any) -> Callable[[str, str, Any], Any]:
-    import base64
-
-    auth = {"Authorization": "Basic " + base64.b64encode(f"admin:{DEMO_PASSWORD}".encode()).decode()}
-
-    def call(method: str, path: str, data: Any = None) -> Any:
-        response = client.open(path, method=method, json=data, headers=auth)
-        if response.status_code >= 300:
-            raise click.ClickException(f"demo setup: {method} {path}: {response.status_code} {response.json}")
-        return response.json
-
-    return call
 
 
 def _shops(admin: Callable[[str, str, Any], Any]) -> list[dict[str, Any]]:
@@ -211,7 +182,7 @@ def _families(
     from issuer.batch import apply_batch, parse_batch
     from issuer.cards import Office, revoke
 
-    admin, transport = _admin(client), in_process(client)
+    admin, transport = central_admin(client), in_process(client)
     signer = Office(layout.issuer, secret, instance_secret(layout.issuer / "pseudonym_key").encode())
     issued_at = start + 30 * DAY
     cards: list[dict[str, Any]] = []
@@ -232,82 +203,6 @@ def _families(
     sync_office(office, transport, now)
     revoked = {card["cti"] for card in moved}
     return [c for c in cards if c["cti"] not in revoked]
-
-
-def _tills(
-    layout: Layout,
-    shops: list[dict[str, Any]],
-    cards: list[dict[str, Any]],
-    central: Any,
-    secret: str,
-    now: int,
-) -> int:
-    """A till per shop (the first one the demo serves), each with its months of redemptions, synced every
-    week as they happen."""
-    from merchant_kiosk import ledger
-    from merchant_kiosk.central_client import CentralClient
-    from merchant_kiosk.identity import database_path, enroll, load_identity
-    from merchant_kiosk.offer_rules import Offer, OfferRefused, discount_cents
-    from merchant_kiosk.schema import open_database
-    from merchant_kiosk.sync import sync_once
-
-    client = central.test_client()
-    admin = _admin(client)
-    transport = in_process(client)
-    rnd = random.Random(2026)
-    by_comune: dict[str, list[dict[str, Any]]] = {}
-    for card in cards:
-        by_comune.setdefault(card["istat"], []).append(card)
-    total = 0
-    for index, shop in enumerate(shops):
-        folder = layout.kiosk if index == 0 else layout.till(shop["id"])
-        moments = sorted(
-            now - rnd.randrange(2 * 3600, HISTORY_DAYS * DAY) for _ in range(rnd.randint(60, 140))
-        )
-        central.config["CLOCK"].now = moments[0] - DAY  # the till joins the day before its first sale
-        code = admin("POST", "/api/v1/admin/kiosks", {"merchant_id": shop["id"], "name": "Cassa 1"})["code"]
-        enroll(folder, CENTRAL_URL, code, secret, transport)
-        db = open_database(database_path(folder))
-        identity = load_identity(folder, secret)
-        offer = Offer.from_json(shop["offer"])
-        local = by_comune[shop["istat"]]
-        others = [c for c in cards if c["istat"] != shop["istat"]]
-        for number, at in enumerate(moments):
-            card = rnd.choice(local if rnd.random() < 0.75 else others)
-            amount = rnd.randrange(800, 12_000)
-            try:
-                discount = discount_cents(offer, amount, card["minors"], 0)
-                ledger.record_redemption(
-                    db,
-                    ledger.new_id(),
-                    card["qr"],
-                    card["cti"],
-                    offer.id,
-                    amount,
-                    at,
-                    _fixed_discount(discount),
-                )
-                total += 1
-            except OfferRefused:
-                pass
-            last = number + 1 == len(moments)
-            if last or moments[number + 1] // (7 * DAY) != at // (7 * DAY):  # the week's sync
-                synced_at = min(at + 3600, now)
-                central.config["CLOCK"].now = synced_at
-                client_for_till = CentralClient(CENTRAL_URL, transport, identity.token)
-                sync_once(db, identity, client_for_till, _clock_at(synced_at), 500)
-        db.close()
-    return total
-
-
-def _fixed_discount(discount: int) -> Callable[[int], int]:
-    """The discount a till records, already worked out."""
-    return lambda _used: discount
-
-
-def _clock_at(moment: int) -> Callable[[], int]:
-    """A clock stopped at ``moment``."""
-    return lambda: moment
 
 
 def _samples(layout: Layout, office: Any) -> dict[str, str]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,40 +42,14 @@ from cardsvc.core import (
 )
 from cardsvc.core.claims import ISTAT_PATTERN, validate
 from cardsvc.core.keys import Verifier, b64url, b64url_decode, kid_for
-from cardsvc.core.timestamps import from_rfc3339, to_rfc3339
+from cardsvc.core.timestamps import to_rfc3339
 from cardsvc.core.verifier import AUTHORITATIVE_POLICY
+from cardsvc.network.home_records import IssuedCard, NetworkHomeError, issuer_key, new_issuer_record
 from cardsvc.network.keystore import KeyFileError, read_private_key, write_file_atomically, write_private_key
 from cardsvc.platform.rome_calendar import default_expiry
 
 STATE_FILE = "network.json"
 STATE_FORMAT = "familycard-network-home/1"
-
-
-class NetworkHomeError(ValueError):
-    """The network folder cannot do what was asked; the message says why."""
-
-
-@dataclass(frozen=True)
-class IssuedCard:
-    text: str
-    claims: CardClaims
-    card_number: str
-    qr_version: int
-    png: Path
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "qr": self.text,
-            "card_number": self.card_number,
-            "cti": b64url(self.claims.cti),
-            "qr_version": self.qr_version,
-            "png": str(self.png),
-            "istat": self.claims.issuer,
-            "holder": self.claims.holder,
-            "minors": self.claims.minors,
-            "issued_at": to_rfc3339(self.claims.issued_at),
-            "expires_at": to_rfc3339(self.claims.expires_at),
-        }
 
 
 class NetworkHome:
@@ -154,7 +127,7 @@ class NetworkHome:
         return held
 
     def issuer_keys(self) -> list[IssuerKey]:
-        return [self._issuer_key(record) for record in self.state["issuer_keys"]]
+        return [issuer_key(self.state, record) for record in self.state["issuer_keys"]]
 
     def show(self) -> dict[str, Any]:
         trust = self.trust_list()
@@ -193,10 +166,10 @@ class NetworkHome:
             raise NetworkHomeError(f"comune {istat} is already in the network (use rotate-key)")
         root = self._key("root.pem", passphrase)
         self.state["comuni"][istat] = name.strip()
-        record, new_key = self._new_issuer_record(istat, now, public_key)
+        record, new_key = new_issuer_record(self.state, istat, now, public_key)
         self.state["issuer_keys"].append(record)
         self._commit(self._resign_trust_list(root, now), new_keys=new_key, passphrase=passphrase)
-        return self._issuer_key(record)
+        return issuer_key(self.state, record)
 
     def rotate_key(self, istat: str, passphrase: str, now: int, public_key: bytes | None = None) -> IssuerKey:
         """Retire the comune's active key (its cards stay valid) and give it a new one (or one imported
@@ -208,10 +181,10 @@ class NetworkHome:
             if record["istat"] == istat and record["status"] == "active":
                 record["status"] = "retired"
                 record["valid_until"] = to_rfc3339(now)
-        record, new_key = self._new_issuer_record(istat, now, public_key)
+        record, new_key = new_issuer_record(self.state, istat, now, public_key)
         self.state["issuer_keys"].append(record)
         self._commit(self._resign_trust_list(root, now), new_keys=new_key, passphrase=passphrase)
-        return self._issuer_key(record)
+        return issuer_key(self.state, record)
 
     def revoke_key(self, kid: str, passphrase: str, now: int) -> IssuerKey:
         """Mark a compromised issuer key revoked: every card it signed becomes invalid."""
@@ -224,7 +197,7 @@ class NetworkHome:
         if record["valid_until"] is None:
             record["valid_until"] = to_rfc3339(now)
         self._commit(self._resign_trust_list(root, now))
-        return self._issuer_key(record)
+        return issuer_key(self.state, record)
 
     def sign_trust_list(self, passphrase: str, now: int) -> str:
         """Re-sign the current trust list with a new version and issue time, for publication."""
@@ -275,42 +248,6 @@ class NetworkHome:
 
     def _key(self, file_name: str, passphrase: str) -> Ed25519PrivateKey:
         return read_private_key(self.path / "keys" / file_name, passphrase)
-
-    def _new_issuer_record(
-        self, istat: str, now: int, public_key: bytes | None
-    ) -> tuple[dict[str, Any], dict[str, Ed25519PrivateKey]]:
-        new_keys: dict[str, Ed25519PrivateKey] = {}
-        if public_key is None:
-            private = generate_private_key()
-            public_key = raw_public_key(private)
-            key_file = f"issuer-{istat}-{b64url(kid_for(public_key))}.pem"
-            new_keys[key_file] = private
-        else:
-            key_file = None
-        kid = b64url(kid_for(public_key))
-        if any(r["kid"] == kid for r in self.state["issuer_keys"]):
-            raise NetworkHomeError("that public key is already in the trust list")
-        record = {
-            "kid": kid,
-            "istat": istat,
-            "public_key": b64url(public_key),
-            "valid_from": to_rfc3339(now),
-            "valid_until": None,
-            "status": "active",
-            "key_file": None if key_file is None else f"keys/{key_file}",
-        }
-        return record, new_keys
-
-    def _issuer_key(self, record: dict[str, Any]) -> IssuerKey:
-        until = record["valid_until"]
-        return IssuerKey(
-            istat=record["istat"],
-            comune=self.state["comuni"][record["istat"]],
-            public_key=b64url_decode(record["public_key"]),
-            valid_from=from_rfc3339(record["valid_from"]),
-            valid_until=None if until is None else from_rfc3339(until),
-            status=record["status"],
-        )
 
     def _resign_trust_list(self, root: Ed25519PrivateKey, now: int) -> str:
         if b64url(raw_public_key(root)) != self.state["root_public_key"]:

@@ -10,9 +10,8 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import datetime
 
-from cardsvc.platform.rome_calendar import ROME
+from cardsvc.platform.rome_calendar import rome_time
 
 _UNITS = {
     "s": ("seconds", 1),
@@ -49,7 +48,7 @@ class Duration:
         moment = now - self.seconds
         if not self.months:
             return moment
-        local = datetime.fromtimestamp(moment, ROME)
+        local = rome_time(moment)
         month_index = local.year * 12 + local.month - 1 - self.months
         year, month = divmod(month_index, 12)
         day = min(local.day, calendar.monthrange(year, month + 1)[1])

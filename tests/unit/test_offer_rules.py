@@ -2,8 +2,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cardsvc.core.offer_rules import Offer, OfferRefused, discount_cents
 from cardsvc.platform.euros import format_euros, parse_euros
-from merchant_kiosk.offer_rules import Offer, OfferRefused, discount_cents
 
 pytestmark = pytest.mark.unit
 PERCENT = Offer(1, "10%", "percent", percent=10)

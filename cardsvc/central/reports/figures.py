@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from cardsvc.platform.rome_calendar import ROME
+from cardsvc.platform.rome_calendar import ROME, month_bounds
 
 from ...core import to_rfc3339
-from .months import label, month_bounds
+from .months import label
 
 LIVE = (
     "from redemptions indexed by redemptions_live_by_time where type = 'redemption' and status = 'accepted' "

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
-
-from cardsvc.platform.rome_calendar import ROME
 
 MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 
@@ -16,13 +13,6 @@ def parse_month(text: str) -> tuple[int, int]:
     if not match:
         raise ValueError(f"{text!r} is not a month (YYYY-MM)")
     return int(match.group(1)), int(match.group(2))
-
-
-def month_bounds(year: int, month: int) -> tuple[int, int]:
-    """The first second of the month in Rome and the first second of the next, as NumericDates."""
-    start = datetime(year, month, 1, tzinfo=ROME)
-    following = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=ROME)
-    return int(start.timestamp()), int(following.timestamp())
 
 
 def previous_months(year: int, month: int, count: int) -> list[tuple[int, int]]:
@@ -36,8 +26,3 @@ def previous_months(year: int, month: int, count: int) -> list[tuple[int, int]]:
 
 def label(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
-
-
-def month_of(moment: int) -> tuple[int, int]:
-    local = datetime.fromtimestamp(moment, ROME)
-    return local.year, local.month

@@ -7,8 +7,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from cardsvc.platform.rome_calendar import month_bounds
+
 from .figures import FAMILY, LIVE
-from .months import month_bounds, parse_month
+from .months import parse_month
 from .suppression import MINIMUM
 
 

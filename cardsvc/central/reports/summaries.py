@@ -17,9 +17,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from cardsvc.platform.rome_calendar import month_bounds, month_of
+
 from ...core import to_rfc3339
 from .figures import heavy_figures
-from .months import label, month_bounds, month_of
+from .months import label
 
 OLDEST_CHANGE = 5 * 366 * 86_400
 

@@ -14,12 +14,13 @@ from cardsvc.central import create_app
 from cardsvc.central.reports.columns import TABLES, rows
 from cardsvc.central.reports.csv_export import table_csv
 from cardsvc.central.reports.figures import month_figures
-from cardsvc.central.reports.months import month_bounds, parse_month
+from cardsvc.central.reports.months import parse_month
 from cardsvc.central.schema import open_database
 from cardsvc.central.vat import vat_check_digit
 from cardsvc.cli.central_cmd import instance_settings
 from cardsvc.network.home import NetworkHome
 from cardsvc.platform.clock import ManualClock
+from cardsvc.platform.rome_calendar import month_bounds
 from tests.functional.central.report_auditor import insider_findings, merchant_findings, recover
 from tests.functional.central.report_readers import pdf_text, read_csv, read_html, read_pdf
 from tests.functional.central.test_reports import SINCE, _rfc, report, rome

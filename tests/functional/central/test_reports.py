@@ -15,14 +15,13 @@ import pytest
 
 from cardsvc.central import create_app
 from cardsvc.central.reports.csv_export import table_csv
-from cardsvc.central.reports.months import month_bounds
 from cardsvc.central.reports.report import build_report
 from cardsvc.central.schema import open_database
 from cardsvc.central.vat import vat_check_digit
 from cardsvc.cli.central_cmd import instance_settings
 from cardsvc.network.home import NetworkHome
 from cardsvc.platform.clock import ManualClock
-from cardsvc.platform.rome_calendar import ROME
+from cardsvc.platform.rome_calendar import ROME, month_bounds
 from tests.functional.conftest import (
     NOW,
     PASS,

@@ -196,6 +196,7 @@ def test_the_page_refuses_to_erase_a_household_with_a_valid_card(office: Desk) -
 def test_the_served_office_deletes_old_batch_files_in_its_background_round(
     office: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from cardsvc.platform import retry_loop
     from issuer import background
 
     batches = office.instance / "batches"
@@ -204,7 +205,7 @@ def test_the_served_office_deletes_old_batch_files_in_its_background_round(
         (batches / name).write_text("riferimento;referente\n")
         os.utime(batches / name, (NOW - age, NOW - age))
     rounds: list[object] = []
-    monkeypatch.setattr(background, "_loops", {})
+    monkeypatch.setattr(retry_loop, "_started", {})
     monkeypatch.setattr(background, "RetryLoop", lambda _name, run, *_args: rounds.append(run) or _Idle())
     office.app.config["PUSH_IN_BACKGROUND"] = True
     background.start_background_push(office.app)
