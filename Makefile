@@ -43,8 +43,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# One worker per core; the real-server tests share one worker (see tests/conftest.py).
 test: $(STAMP) $(XCHECK_STAMP) $(CHROMIUM) $(PDFTOPPM) lint typecheck
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadgroup
 
 unit: $(STAMP)
 	$(BIN)/pytest -m unit -q

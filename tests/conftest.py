@@ -22,6 +22,16 @@ from cardsvc.core import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+E2E = ROOT / "tests" / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under ``pytest -n`` (``make test``), the tests that start real servers and browsers run one after
+    another on one worker, while the other workers share the rest: two such tests at once would only
+    fight over the machine's cores."""
+    for item in items:
+        if item.path.is_relative_to(E2E):
+            item.add_marker(pytest.mark.xdist_group("real-servers"))
 NOW = 1_795_000_000  # 2026-11-17T...Z, a fixed "now" for pure tests
 DAY = 86_400
 
