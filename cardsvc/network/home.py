@@ -46,14 +46,17 @@ from cardsvc.core.keys import Verifier, b64url, b64url_decode, kid_for
 from cardsvc.core.timestamps import from_rfc3339, to_rfc3339
 from cardsvc.core.verifier import AUTHORITATIVE_POLICY
 from cardsvc.network.keystore import KeyFileError, read_private_key, write_file_atomically, write_private_key
+from cardsvc.platform.errors import InvalidInput
 from cardsvc.platform.rome_calendar import default_expiry
 
 STATE_FILE = "network.json"
 STATE_FORMAT = "familycard-network-home/1"
 
 
-class NetworkHomeError(ValueError):
+class NetworkHomeError(InvalidInput, ValueError):
     """The network folder cannot do what was asked; the message says why."""
+
+    code = "network_home"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from cardsvc.platform.errors import InvalidInput
 from cardsvc.platform.rome_calendar import ROME
 
 _UNITS = {
@@ -35,8 +36,10 @@ _PATTERN = re.compile(r"(\d+)\s*([a-z]*)")
 EXAMPLES = "for example 7 days, 24 months, 2 years, 30d"
 
 
-class DurationError(ValueError):
+class DurationError(InvalidInput, ValueError):
     """A setting or option that is not a duration; the message is one line naming it."""
+
+    code = "invalid_duration"
 
 
 @dataclass(frozen=True)
