@@ -40,9 +40,10 @@ def _refusal(call: Any, *args: Any) -> DomainError:
 
 def test_services_raise_domain_errors_outside_any_app(central: Central) -> None:
     db = open_instance_database(central.instance)
+    bad_vat, no_comune = {**MERCHANT, "vat": "01234567890"}, {**MERCHANT, "istat": "999999"}
     cases = [
-        (registry.create_merchant, (db, {**MERCHANT, "vat": "01234567890"}, NOW), InvalidInput, "invalid_vat"),
-        (registry.create_merchant, (db, {**MERCHANT, "istat": "999999"}, NOW), InvalidInput, "unknown_comune"),
+        (registry.create_merchant, (db, bad_vat, NOW), InvalidInput, "invalid_vat"),
+        (registry.create_merchant, (db, no_comune, NOW), InvalidInput, "unknown_comune"),
         (registry.get_merchant, (db, 4242), NotFound, "unknown_merchant"),
         (chain_anchors.chain_state, (db, "k_none"), NotFound, "unknown_kiosk"),
         (issuer_credentials.revoke, (db, 4242, NOW), NotFound, "unknown_credential"),
@@ -63,7 +64,8 @@ def test_a_named_error_keeps_its_own_class_and_value_error() -> None:
     from cardsvc.platform.durations import DurationError, parse_duration
 
     error = _refusal(parse_duration, "soon", "FAMILYCARD_ISSUER_HOUSEHOLD_RETENTION")
-    assert isinstance(error, DurationError) and isinstance(error, InvalidInput) and isinstance(error, ValueError)
+    assert isinstance(error, DurationError) and isinstance(error, InvalidInput)
+    assert isinstance(error, ValueError)  # as callers have always caught it
     assert error.code == "invalid_duration" and "FAMILYCARD_ISSUER_HOUSEHOLD_RETENTION" in error.message
     throttled = TooManyAttempts(0)
     assert throttled.code == "too_many_attempts" and throttled.details == {"retry_after": 1}
@@ -127,7 +129,8 @@ def test_the_api_answers_domain_refusals_in_one_shape(central: Central, tmp_path
     _error(central.post(merchants, {**MERCHANT, "vat": "01234567890"}), 400, "invalid_vat")
     _error(central.client.get("/api/v1/kiosk/sync"), 401, "unauthorized")
     _error(central.client.get("/api/v1/admin/totals", headers=basic("seveso")), 403, "forbidden")
-    _error(central.client.get("/api/v1/admin/kiosks/k_none/chain", headers=central.admin()), 404, "unknown_kiosk")
+    chain = central.client.get("/api/v1/admin/kiosks/k_none/chain", headers=central.admin())
+    _error(chain, 404, "unknown_kiosk")
     central.merchant()
     _error(central.post(merchants, MERCHANT), 409, "duplicate_vat")
     settings = {**instance_settings(central.instance), "LIST_SIGNING_KEY": str(tmp_path / "missing.pem")}
@@ -155,3 +158,29 @@ def test_the_cli_says_a_domain_refusal_in_one_line_with_status_2(
     assert result.stdout == ""
     assert result.stderr.strip().count("\n") == 0 and words in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_the_office_shows_a_refusal_no_view_words_on_its_error_page(
+    central: Central, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.functional.issuer.conftest import make_office
+
+    desk = make_office(central, tmp_path / "office")
+    assert desk.login().status_code == 302
+    household = desk.register()
+    desk.app.config["PASSPHRASE"] = "not the office's passphrase"  # its signing key cannot be read
+    answer = desk.post(f"/households/{household}/cards", {"guardian_id": str(desk.guardians(household)[0])})
+    assert answer.status_code == 400 and "400 Bad Request" in answer.get_data(as_text=True)
+    assert "refused (key_file)" in caplog.text
+
+
+def test_the_till_shows_a_refusal_no_view_words_on_its_error_page(
+    central: Central, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.functional.kiosk.conftest import enrolled_till
+
+    till = enrolled_till(central, tmp_path / "till", [{}])
+    till.app.config["PASSPHRASE"] = "not the till's passphrase"  # its device key cannot be read
+    answer = till.post("/sync")
+    assert answer.status_code == 400 and "400 Bad Request" in answer.get_data(as_text=True)
+    assert "refused (key_file)" in caplog.text
