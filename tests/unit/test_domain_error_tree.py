@@ -1,5 +1,6 @@
-"""Every domain error in the code base belongs to a kind the central service answers with a status, has a
-snake_case code, carries no HTTP status of its own, and is drawn in the tree of ``cardsvc.platform.errors``."""
+"""Every domain error in the code base belongs to a kind the central service answers with a status, has
+a snake_case code, carries no HTTP status of its own, and is drawn in the tree of
+``cardsvc.platform.errors``."""
 
 from __future__ import annotations
 
