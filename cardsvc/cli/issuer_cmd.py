@@ -137,10 +137,7 @@ def add_operator(instance: Path, username: str, istat: str, as_json: bool) -> No
             raise CommandError("no password: set FAMILYCARD_USER_PASSWORD or run on a terminal")
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     db = open_db(instance)
-    try:
-        add(db, username, password, istat_of(db, istat), to_rfc3339(now_seconds()))
-    except ValueError as error:
-        raise CommandError(str(error)) from None
+    add(db, username, password, istat_of(db, istat), to_rfc3339(now_seconds()))
     emit(as_json, {"username": username, "istat": istat}, [f"Operator {username} for comune {istat}"])
 
 

@@ -74,7 +74,7 @@ def test_a_named_error_keeps_its_own_class_and_value_error() -> None:
 
 def _app_raising(central: Central) -> Flask:
     """A central app with one extra route that raises each kind, to see the one mapping answer it."""
-    app = create_app({**instance_settings(central.instance), "FIXED_NOW": NOW, "TESTING": True})
+    app = create_app({**instance_settings(central.instance), "TESTING": True})
     kinds = {
         "invalid": InvalidInput("bad", code="invalid_request"),
         "anonymous": NotAuthenticated("who are you"),
@@ -134,7 +134,7 @@ def test_the_api_answers_domain_refusals_in_one_shape(central: Central, tmp_path
     central.merchant()
     _error(central.post(merchants, MERCHANT), 409, "duplicate_vat")
     settings = {**instance_settings(central.instance), "LIST_SIGNING_KEY": str(tmp_path / "missing.pem")}
-    keyless = create_app({**settings, "FIXED_NOW": NOW, "TESTING": True}).test_client()
+    keyless = create_app({**settings, "TESTING": True}).test_client()
     _error(keyless.get("/api/v1/lists/revocations"), 503, "list_signing_key_unavailable")
 
 
