@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from flask import current_app, flash, g, redirect, request, session, url_for
 
+from cardsvc.core.errors import InvalidInput
 from cardsvc.platform.clock import now
 from cardsvc.platform.web.csrf import check_csrf
 from cardsvc.platform.web.login import (
@@ -34,9 +35,10 @@ __all__ = ["add_operator", "check_login", "current_operator", "log_in", "log_out
 def add_operator(db: Any, username: str, password: str, istat: str, created_at: str) -> None:
     problem = password_problem(password)
     if problem:
-        raise ValueError(problem)
+        raise InvalidInput(problem, code="weak_password")
     if not db.execute("select 1 from comuni where istat = ?", [istat]).fetchone():
-        raise ValueError(f"comune {istat} is not set up in this office (familycard issuer add-comune)")
+        message = f"comune {istat} is not set up in this office (familycard issuer add-comune)"
+        raise InvalidInput(message, code="unknown_comune")
     row = {
         "username": username,
         "password_hash": hash_password(password),

@@ -24,6 +24,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from cardsvc.core import CardClaims, format_card_number, issue_card, new_cti, shorten_holder_name
+from cardsvc.core.errors import Conflict
 from cardsvc.core.keys import b64url
 from cardsvc.platform.rome_calendar import default_expiry, rome_year
 from cardsvc.platform.storage.transactions import write_transaction
@@ -38,10 +39,14 @@ REVOKE_REASONS = ("moved", "fraud", "other")
 LOSS_REASONS = ("lost", "stolen")
 
 
-class CardRefused(ValueError):
+class CardRefused(Conflict, ValueError):
+    """A card that cannot be issued, renewed, reissued or revoked; ``code`` says why (``ineligible``,
+    ``duplicate_card``…), ``failures`` the eligibility rules not met, ``values`` what the words need."""
+
+    code = "card_refused"
+
     def __init__(self, code: str, failures: list[Failure] | None = None, **values: object) -> None:
-        super().__init__(code)
-        self.code = code
+        super().__init__(code, code=code, details=values)
         self.failures = failures or []
         self.values = values
 

@@ -20,6 +20,8 @@ import codecs
 import csv
 import io
 
+from cardsvc.core.errors import InvalidInput
+
 MAX_BYTES = 5 * 1024 * 1024
 SEPARATORS = (";", ",", "\t")
 BYTE_ORDER_MARKS = (
@@ -29,12 +31,13 @@ BYTE_ORDER_MARKS = (
 )
 
 
-class CsvUnreadable(ValueError):
+class CsvUnreadable(InvalidInput, ValueError):
     """The file cannot be read as CSV; ``code`` says why, ``line`` where (0: the whole file)."""
 
+    code = "csv_unreadable"
+
     def __init__(self, code: str, line: int = 0) -> None:
-        super().__init__(code)
-        self.code = code
+        super().__init__(code, code=code, details={"line": line})
         self.line = line
 
 

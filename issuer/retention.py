@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from cardsvc.core.errors import Conflict
 from cardsvc.core.timestamps import from_rfc3339
 from cardsvc.platform.durations import Duration
 from cardsvc.platform.storage.transactions import write_transaction
@@ -35,12 +36,13 @@ _LAST_END = (
 )
 
 
-class ErasureRefused(ValueError):
+class ErasureRefused(Conflict, ValueError):
     """A household that cannot be erased; ``code`` is ``unknown_household`` or ``active_card``."""
 
+    code = "erasure_refused"
+
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+        super().__init__(message, code=code)
 
 
 @dataclass(frozen=True)

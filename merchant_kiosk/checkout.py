@@ -17,6 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from cardsvc.core import Verdict, VerdictCode, VerifierPolicy, verify_card
+from cardsvc.core.errors import Conflict
 from cardsvc.core.keys import b64url
 from cardsvc.core.ledger_chain import valid_record_id
 from cardsvc.core.offer_rules import MAX_AMOUNT_CENTS, Offer, OfferRefused, discount_cents, eligible
@@ -29,12 +30,13 @@ from .schema import relaxed_durability
 MAX_SCAN_TEXT = 1024  # the verifier refuses anything longer; the log keeps no more
 
 
-class CheckoutRefused(ValueError):
+class CheckoutRefused(Conflict, ValueError):
     """The till cannot do what was asked; ``code`` names why (``scan_expired``, ``daily_limit`` …)."""
 
+    code = "checkout_refused"
+
     def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+        super().__init__(code, code=code)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from cardsvc.core import from_rfc3339, generate_private_key, raw_public_key
+from cardsvc.core.errors import Unavailable
 from cardsvc.core.keys import b64url
 from cardsvc.network.keystore import KeyFileError, read_private_key, write_file_atomically, write_private_key
 from cardsvc.platform.private_files import make_private, private_folder
@@ -26,8 +27,10 @@ from .lists import apply_lists
 from .schema import open_database
 
 
-class NotEnrolled(Exception):
+class NotEnrolled(Unavailable):
     """The instance folder has no kiosk credential yet."""
+
+    code = "not_enrolled"
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from cardsvc.core.errors import Conflict
 from cardsvc.core.jws import canonical_json
 from cardsvc.core.ledger_chain import GENESIS, record_hash
 from cardsvc.core.timestamps import to_rfc3339
@@ -30,12 +31,13 @@ _INSERT = (
 _TOTALS = "count(*), coalesce(sum(amount_cents), 0), coalesce(sum(discount_cents), 0), count(distinct cti)"
 
 
-class LedgerError(ValueError):
+class LedgerError(Conflict, ValueError):
     """A ledger write refused; ``code`` is stable (``already_voided``, ``void_window_passed`` …)."""
 
+    code = "ledger_refused"
+
     def __init__(self, code: str, message: str = "") -> None:
-        super().__init__(message or code)
-        self.code = code
+        super().__init__(message or code, code=code)
 
 
 def rome_day(moment: int) -> str:

@@ -1,5 +1,6 @@
 """What every till page shows and how it writes numbers and dates: euros with a decimal comma, dates
-and times in Rome, the sync status bar; the error pages, a full disk and a damaged database in words."""
+and times in Rome, the sync status bar; the error pages (and the till's one mapping of domain errors to
+them), a full disk and a damaged database in words."""
 
 from __future__ import annotations
 
@@ -7,19 +8,46 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, Response, current_app, render_template, request
-from werkzeug.exceptions import HTTPException
+from flask import Flask, Response, current_app, make_response, render_template, request
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException, default_exceptions
 
 from cardsvc.core import from_rfc3339
+from cardsvc.core.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    RemoteRefused,
+    Unavailable,
+    by_kind,
+)
 from cardsvc.core.offer_rules import Offer
 from cardsvc.platform.clock import now
 from cardsvc.platform.euros import format_euros
 from cardsvc.platform.rome_calendar import ROME
 from cardsvc.platform.storage.health import storage_failure
+from cardsvc.platform.web.login import TooManyAttempts
 
 from .db import get_db
 from .i18n import t, verdict_message
 from .sync import sync_status
+
+# The till's one mapping of domain errors to error pages: the status of each kind (the nearest entry
+# along the error's classes wins). Views that can say a refusal better say it themselves (a checkout
+# refused, a void too late); the error page is for the rest (a device key that cannot be read…).
+PAGE_STATUS: dict[type[DomainError], int] = {
+    InvalidInput: 400,
+    NotAuthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    TooManyAttempts: 429,
+    RemoteRefused: 502,
+    Unavailable: 503,
+}
 
 
 def local_time(moment: int | str | None, with_date: bool = True) -> str:
@@ -63,6 +91,16 @@ def init_error_pages(app: Flask) -> None:
         key = f"error_{exc.description}" if exc.description in ("csrf_failed", "not_loopback") else None
         message = t(key) if key else f"{exc.code} {exc.name}"
         return render_template("error.html", message=message), exc.code or 500
+
+    @app.errorhandler(DomainError)
+    def refusal_page(exc: DomainError) -> ResponseReturnValue:
+        """A refusal no view said in its own words: the page of its status, the code in the log."""
+        status = by_kind(PAGE_STATUS, exc, 500)
+        app.logger.warning("refused (%s) on %s: %s", exc.code, request.path, exc.message)
+        response = make_response(error_page(default_exceptions[status]()))
+        if "retry_after" in exc.details:
+            response.headers["Retry-After"] = str(exc.details["retry_after"])
+        return response
 
     @app.errorhandler(sqlite3.DatabaseError)
     def storage_page(exc: sqlite3.DatabaseError) -> tuple[str, int]:

@@ -32,6 +32,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.is_relative_to(E2E):
             item.add_marker(pytest.mark.xdist_group("real-servers"))
+
+
 NOW = 1_795_000_000  # 2026-11-17T...Z, a fixed "now" for pure tests
 DAY = 86_400
 

@@ -2,7 +2,8 @@
 
 Network administrators see and change everything; comune officers see their own comune's shops and
 flags; merchant managers their own shops, offers and tills. Views are thin: the work is done by the
-same domain functions the API uses, and their ``ApiError`` messages are shown on the page.
+same domain functions the API uses, and the messages of their refusals (``DomainError``) are shown on
+the page.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
+from cardsvc.core.errors import DomainError
 from cardsvc.platform.clock import now
 from cardsvc.platform.web.csrf import check_csrf
 from cardsvc.platform.web.login_view import login_page
@@ -36,7 +38,6 @@ from .anomalies import list_flags
 from .auth import check_password, current_user, log_in, log_out, may_manage_merchant, may_see_comune, user
 from .db import get_db
 from .directory import directory_entries
-from .errors import ApiError
 from .i18n import t
 
 bp = Blueprint("admin", __name__)
@@ -117,7 +118,7 @@ def comuni() -> str | BaseResponse:
         try:
             trust = list_service.import_trust_list(db, request.form.get("trust_list", ""), now())
             flash(t("imported", version=trust.version), "ok")
-        except ApiError as exc:
+        except DomainError as exc:
             flash(exc.message, "error")
         return redirect(url_for("admin.comuni"))
     keys = list(db["issuer_keys"].rows_where(order_by="istat, valid_from"))
@@ -136,7 +137,7 @@ def merchants() -> str | BaseResponse:
         try:
             registry.create_merchant(db, request.form.to_dict(), now())
             flash(t("saved"), "ok")
-        except ApiError as exc:
+        except DomainError as exc:
             flash(exc.message, "error")
         return redirect(url_for("admin.merchants"))
     rows = [
@@ -180,7 +181,7 @@ def offer_status(offer_id: int) -> BaseResponse:
         actor = "network" if user()["role"] == "network_admin" else "merchant"
         registry.move_offer(db, offer_id, request.form.get("status", ""), actor, now())
         flash(t("saved"), "ok")
-    except ApiError as exc:
+    except DomainError as exc:
         flash(exc.message, "error")
     return redirect(url_for("admin.offers"))
 
@@ -199,7 +200,7 @@ def kiosks() -> str | BaseResponse:
                 abort(403)
             ttl = int(current_app.config["ENROLMENT_CODE_TTL"])
             created = enrolment.create_kiosk(db, merchant_id, request.form.get("name", ""), now(), ttl)
-        except (ApiError, ValueError) as exc:
+        except (DomainError, ValueError) as exc:
             flash(getattr(exc, "message", str(exc)), "error")
     rows = [
         k
@@ -216,7 +217,7 @@ def kiosk_revoke(kiosk_id: str) -> BaseResponse:
     try:
         enrolment.revoke_kiosk(get_db(), kiosk_id, now())
         flash(t("saved"), "ok")
-    except ApiError as exc:
+    except DomainError as exc:
         flash(exc.message, "error")
     return redirect(url_for("admin.kiosks"))
 
@@ -243,7 +244,7 @@ def issuers() -> str:
         try:
             created = issuer_credentials.create(db, request.form.get("istat", ""), now())
             created["comune"] = db.table("comuni").get(created["istat"])["name"]
-        except ApiError as error:
+        except DomainError as error:
             flash(error.message, "error")
     return render_template(
         "admin/issuers.html",
@@ -259,7 +260,7 @@ def issuer_revoke(credential_id: int) -> BaseResponse:
     try:
         issuer_credentials.revoke(get_db(), credential_id, now())
         flash(t("credential_revoked"), "ok")
-    except ApiError as error:
+    except DomainError as error:
         flash(error.message, "error")
     return redirect(url_for("admin.issuers"))
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
+from cardsvc.core.errors import Forbidden, InvalidInput
 from cardsvc.platform.clock import now
 
 from ..core import to_rfc3339
@@ -22,7 +23,6 @@ from .auth import (
     require_user,
 )
 from .db import get_db
-from .errors import ApiError
 from .openapi import PATHS
 from .signing import list_signer
 from .validation import check_request, query_int
@@ -155,7 +155,7 @@ def post_card_events() -> Response:
 def import_trust_list() -> Response:
     token = body().get("trust_list")
     if not isinstance(token, str):
-        raise ApiError(400, "invalid_request", "trust_list must be the JWS text")
+        raise InvalidInput("trust_list must be the JWS text")
     trust = list_service.import_trust_list(get_db(), token, now())
     return jsonify({"version": trust.version, "issuers": len(trust.issuers)})
 
@@ -184,7 +184,7 @@ def revoke_issuer_credential(credential_id: int) -> Response:
 def review_redemption(record_id: str) -> Response:
     decision = body().get("decision")
     if decision not in ("accept", "reject"):
-        raise ApiError(400, "invalid_request", "decision must be accept or reject")
+        raise InvalidInput("decision must be accept or reject")
     return jsonify(ingest.review_held(get_db(), record_id, decision == "accept", now()))
 
 
@@ -231,7 +231,7 @@ def create_kiosk() -> Response:
     data = body()
     merchant_id = data.get("merchant_id")
     if type(merchant_id) is not int:
-        raise ApiError(400, "invalid_request", "merchant_id must be an integer")
+        raise InvalidInput("merchant_id must be an integer")
     created = enrolment.create_kiosk(
         get_db(), merchant_id, str(data.get("name", "")), now(), current_app.config["ENROLMENT_CODE_TTL"]
     )
@@ -296,5 +296,5 @@ def _may_manage(merchant_id: int) -> dict[str, Any]:
     user = current_user()
     assert user is not None
     if not may_manage_merchant(user, merchant_id):
-        raise ApiError(403, "forbidden", "you do not manage this merchant")
+        raise Forbidden("you do not manage this merchant")
     return user

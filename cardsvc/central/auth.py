@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from flask import current_app, g, request, session
 
+from cardsvc.core.errors import Forbidden, NotAuthenticated
 from cardsvc.platform.clock import now
 from cardsvc.platform.web.login import LoginPolicy, attempt_login, end_session, session_subject, start_session
 
@@ -19,7 +20,6 @@ from ..core import to_rfc3339
 from .credentials import secret_hash
 from .db import get_db, write_transaction
 from .enrolment import kiosk_for_token
-from .errors import ApiError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,7 +27,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 def bearer_token() -> str:
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer ") or len(header) < 20:
-        raise ApiError(401, "unauthorized", "a bearer credential is required")
+        raise NotAuthenticated("a bearer credential is required")
     return header.removeprefix("Bearer ").strip()
 
 
@@ -51,7 +51,7 @@ def _issuer_comune() -> str:
         [secret_hash(bearer_token())],
     ).fetchone()
     if row is None:
-        raise ApiError(401, "unauthorized", "unknown or revoked issuer credential")
+        raise NotAuthenticated("unknown or revoked issuer credential")
     stamp = to_rfc3339(now())
     if (row[2] or "")[:16] != stamp[:16]:
         with write_transaction(db):
@@ -133,9 +133,9 @@ def authenticate(security: list[dict[str, list[str]]], view: Callable[..., Any] 
 def _check_user(roles: tuple[str, ...]) -> None:
     user = current_user()
     if user is None:
-        raise ApiError(401, "unauthorized", "log in, or send HTTP Basic credentials")
+        raise NotAuthenticated("log in, or send HTTP Basic credentials")
     if roles and user["role"] not in roles:
-        raise ApiError(403, "forbidden", "your role does not allow this")
+        raise Forbidden("your role does not allow this")
 
 
 def require_user(*roles: str) -> Callable[[F], F]:

@@ -16,10 +16,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from cardsvc.core.errors import InvalidInput
+
 from ..core import REASONS, CredentialFormatError, TrustList, parse_credential, to_rfc3339
 from ..core.cose_sign1 import UnsupportedAlgorithm
 from ..core.keys import b64url, b64url_decode
-from .errors import ApiError
 from .list_service import revoke_card
 from .reports.summaries import mark_changed
 
@@ -50,7 +51,7 @@ def _cti(event: dict[str, Any]) -> str:
 def apply_events(db: Database, istat: str, events: Any, trust: TrustList, now: int) -> list[dict[str, Any]]:
     """Apply a batch of events from comune ``istat``; one result per event."""
     if not isinstance(events, list) or not 0 < len(events) <= MAX_EVENTS:
-        raise ApiError(400, "invalid_events", f"events must be a list of 1 to {MAX_EVENTS}")
+        raise InvalidInput(f"events must be a list of 1 to {MAX_EVENTS}", code="invalid_events")
     results = []
     with db.atomic():
         for event in events:

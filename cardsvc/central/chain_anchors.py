@@ -17,10 +17,10 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlite_utils import Database
 
+from cardsvc.core.errors import InvalidInput, NotFound
 from cardsvc.platform.storage.transactions import write_transaction
 
 from ..core import jws, to_rfc3339
-from .errors import ApiError
 
 DECISION_TYPE = "fc-chain-anchor+jws"
 MAX_REASON = 500
@@ -30,7 +30,7 @@ def chain_state(db: Database, kiosk_id: str, limit: int = 20) -> dict[str, Any]:
     """Where the kiosk's chain stands, its latest chain refusals and the anchors decided so far."""
     kiosk = db.execute("select last_seq, last_hash, epoch from kiosks where id = ?", [kiosk_id]).fetchone()
     if kiosk is None:
-        raise ApiError(404, "unknown_kiosk", f"no kiosk {kiosk_id}")
+        raise NotFound(f"no kiosk {kiosk_id}", code="unknown_kiosk")
     refusals = db.execute(
         "select record_id, seq, prev, reason, received_at from ingest_rejections where kiosk_id = ? "
         "order by id desc limit ?",
@@ -74,21 +74,21 @@ def reanchor(
 ) -> dict[str, Any]:
     """Re-anchor ``kiosk_id``'s chain just before the refused record ``from_record``."""
     if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON:
-        raise ApiError(400, "invalid_request", f"reason must say why, in 1 to {MAX_REASON} characters")
+        raise InvalidInput(f"reason must say why, in 1 to {MAX_REASON} characters")
     if not isinstance(from_record, str):
-        raise ApiError(400, "invalid_request", "from_record must be the id of a record the chain refused")
+        raise InvalidInput("from_record must be the id of a record the chain refused")
     with write_transaction(db):
         kiosk = db.execute("select epoch from kiosks where id = ?", [kiosk_id]).fetchone()
         if kiosk is None:
-            raise ApiError(404, "unknown_kiosk", f"no kiosk {kiosk_id}")
+            raise NotFound(f"no kiosk {kiosk_id}", code="unknown_kiosk")
         refused = db.execute(
             "select seq, prev from ingest_rejections where kiosk_id = ? and record_id = ? "
             "and reason like 'chain_%' and seq is not null and prev is not null order by id desc limit 1",
             [kiosk_id, from_record],
         ).fetchone()
         if refused is None:
-            raise ApiError(
-                404, "unknown_refusal", f"the chain of {kiosk_id} refused no record {from_record} with a link"
+            raise NotFound(
+                f"the chain of {kiosk_id} refused no record {from_record} with a link", code="unknown_refusal"
             )
         seq, prev = refused[0] - 1, refused[1]
         epoch = kiosk[0] + 1

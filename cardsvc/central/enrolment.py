@@ -12,13 +12,13 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from cardsvc.core.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
 from cardsvc.platform.plain_text import plain_text
 from cardsvc.platform.storage.transactions import write_transaction
 
 from ..core import to_rfc3339
 from ..core.keys import KeyFormatError, Verifier, b64url_decode
 from .credentials import new_enrolment_code, new_token, normalize_code, same_secret, secret_hash
-from .errors import ApiError
 from .registry import get_merchant
 
 
@@ -27,7 +27,7 @@ def create_kiosk(db: Database, merchant_id: int, name: str, now: int, code_ttl: 
     try:
         name = plain_text(name, 60, required=False) or "Cassa"
     except ValueError as exc:
-        raise ApiError(400, "invalid_request", f"name {exc}") from None
+        raise InvalidInput(f"name {exc}") from None
     kiosk_id = "k_" + secrets.token_hex(8)
     code = new_enrolment_code()
     db.table("kiosks").insert(
@@ -54,22 +54,22 @@ def create_kiosk(db: Database, merchant_id: int, name: str, now: int, code_ttl: 
 def enrol(db: Database, code: Any, device_public_key: Any, now: int) -> tuple[dict[str, Any], str]:
     """Exchange a one-time code for the kiosk's identity; returns the kiosk row and its new token."""
     if not isinstance(code, str) or not isinstance(device_public_key, str):
-        raise ApiError(400, "invalid_request", "code and device_public_key are required")
+        raise InvalidInput("code and device_public_key are required")
     try:
         Verifier(b64url_decode(device_public_key))
     except (ValueError, KeyFormatError):
-        raise ApiError(
-            400, "invalid_device_key", "device_public_key must be an Ed25519 key in base64url"
+        raise InvalidInput(
+            "device_public_key must be an Ed25519 key in base64url", code="invalid_device_key"
         ) from None
     code_hash = secret_hash(normalize_code(code))
     rows = list(db["kiosks"].rows_where("code_hash = ?", [code_hash]))
     if not rows:
-        raise ApiError(403, "invalid_code", "the enrolment code is wrong or was already used")
+        raise Forbidden("the enrolment code is wrong or was already used", code="invalid_code")
     kiosk = rows[0]
     if kiosk["status"] != "pending":
-        raise ApiError(403, "invalid_code", "the enrolment code is wrong or was already used")
+        raise Forbidden("the enrolment code is wrong or was already used", code="invalid_code")
     if now > kiosk["code_expires_at"]:
-        raise ApiError(403, "code_expired", "the enrolment code has expired: ask for a new one")
+        raise Forbidden("the enrolment code has expired: ask for a new one", code="code_expired")
     token = new_token()
     with write_transaction(db):  # one use: only the request that still finds the code pending wins
         taken = db.execute(
@@ -78,23 +78,23 @@ def enrol(db: Database, code: Any, device_public_key: Any, now: int) -> tuple[di
             [secret_hash(token), device_public_key, to_rfc3339(now), kiosk["id"], code_hash],
         ).rowcount
     if taken != 1:
-        raise ApiError(403, "invalid_code", "the enrolment code is wrong or was already used")
+        raise Forbidden("the enrolment code is wrong or was already used", code="invalid_code")
     return {**kiosk, "status": "active", "device_public_key": device_public_key}, token
 
 
 def kiosk_for_token(db: Database, token: str) -> dict[str, Any]:
     rows = list(db["kiosks"].rows_where("token_hash = ?", [secret_hash(token)]))
     if not rows or not same_secret(token, rows[0]["token_hash"]):
-        raise ApiError(401, "unauthorized", "unknown kiosk credential")
+        raise NotAuthenticated("unknown kiosk credential")
     if rows[0]["status"] != "active":
-        raise ApiError(403, "kiosk_revoked", "this kiosk has been revoked")
+        raise Forbidden("this kiosk has been revoked", code="kiosk_revoked")
     return rows[0]
 
 
 def revoke_kiosk(db: Database, kiosk_id: str, now: int) -> dict[str, Any]:
     rows = list(db["kiosks"].rows_where("id = ?", [kiosk_id]))
     if not rows:
-        raise ApiError(404, "unknown_kiosk", f"no kiosk {kiosk_id}")
+        raise NotFound(f"no kiosk {kiosk_id}", code="unknown_kiosk")
     db.table("kiosks").update(
         kiosk_id, {"status": "revoked", "revoked_at": to_rfc3339(now), "code_hash": None}
     )

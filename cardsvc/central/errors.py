@@ -1,6 +1,8 @@
 """One error shape for the whole API: ``{"error": {"code": "...", "message": "..."}}``.
 
-Domain operations raise :class:`ApiError` with a stable machine code; views stay thin.
+Domain operations raise :class:`~cardsvc.core.errors.DomainError` kinds with a stable machine code and
+no HTTP status; :data:`HTTP_STATUS` is the one place that says which status each kind is answered with.
+Views stay thin.
 """
 
 from __future__ import annotations
@@ -8,15 +10,36 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from cardsvc.core.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    RemoteRefused,
+    Unavailable,
+    by_kind,
+)
 from cardsvc.platform.web.login import TooManyAttempts
 
+# The status of each kind; a named error that needs its own status is listed by itself (the nearest entry
+# along the error's classes wins). An error whose details hold ``retry_after`` also sends Retry-After.
+HTTP_STATUS: dict[type[DomainError], int] = {
+    InvalidInput: 400,
+    NotAuthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    TooManyAttempts: 429,  # a Forbidden that says when to try again
+    RemoteRefused: 502,
+    Unavailable: 503,
+}
 
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
+
+def http_status(error: DomainError) -> int:
+    """The status the API answers ``error`` with; 500 for an error of no kind (a bug)."""
+    return by_kind(HTTP_STATUS, error, 500)
 
 
 def error_response(status: int, code: str, message: str) -> Response:
@@ -30,14 +53,11 @@ def _wants_json() -> bool:
 
 
 def init_app(app: Flask) -> None:
-    @app.errorhandler(ApiError)
-    def api_error(exc: ApiError) -> Response:
-        return error_response(exc.status, exc.code, exc.message)
-
-    @app.errorhandler(TooManyAttempts)
-    def too_many_attempts(exc: TooManyAttempts) -> Response:
-        response = error_response(429, "too_many_attempts", str(exc))
-        response.headers["Retry-After"] = str(exc.retry_after)
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError) -> Response:
+        response = error_response(http_status(exc), exc.code, exc.message)
+        if "retry_after" in exc.details:
+            response.headers["Retry-After"] = str(exc.details["retry_after"])
         return response
 
     @app.errorhandler(HTTPException)

@@ -32,6 +32,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from cardsvc.core.errors import Forbidden, InvalidInput, NotFound
 from cardsvc.platform.rome_calendar import day_bounds, month_bounds, month_of
 
 from ..core import (
@@ -45,7 +46,6 @@ from ..core.keys import b64url_decode
 from ..core.ledger_chain import ChainError, batch_signature_valid, check_link, record_hash, valid_record_id
 from .anomalies import check_void_ratio, raise_flag
 from .db import write_transaction
-from .errors import ApiError
 from .record_content import RecordRejected, Rules, record_content
 from .registry import offer_histories
 from .reports.months import label
@@ -114,19 +114,19 @@ def ingest_batch(
 
 def _checked_batch(kiosk: dict[str, Any], batch: Any) -> tuple[list[Any], list[bytes]]:
     if not isinstance(batch, dict) or not isinstance(batch.get("records"), list):
-        raise ApiError(400, "invalid_batch", "a batch is an object with a records list")
+        raise InvalidInput("a batch is an object with a records list", code="invalid_batch")
     records = batch["records"]
     if not 0 < len(records) <= MAX_RECORDS:
-        raise ApiError(400, "invalid_batch", f"a batch holds 1 to {MAX_RECORDS} records")
+        raise InvalidInput(f"a batch holds 1 to {MAX_RECORDS} records", code="invalid_batch")
     if batch.get("kiosk_id") != kiosk["id"]:
-        raise ApiError(403, "wrong_kiosk", "the batch names another kiosk")
+        raise Forbidden("the batch names another kiosk", code="wrong_kiosk")
     encodings = [canonical_json(record) for record in records]
     if not batch_signature_valid(batch, b64url_decode(kiosk["device_public_key"]), encodings):
-        raise ApiError(400, "bad_batch_signature", "the batch is not signed by this kiosk's device key")
+        raise InvalidInput("the batch is not signed by this kiosk's device key", code="bad_batch_signature")
     try:
         from_rfc3339(batch["sent_at"])
     except TimestampError:
-        raise ApiError(400, "invalid_batch", "sent_at must be an RFC 3339 time") from None
+        raise InvalidInput("sent_at must be an RFC 3339 time", code="invalid_batch") from None
     return records, encodings
 
 
@@ -143,7 +143,7 @@ def _prepare(record: Any, encoding: bytes, rules: Rules) -> Prepared:
     try:
         return Prepared(record, digest, record_content(record, rules), None)
     except RecordRejected as exc:
-        return Prepared(record, digest, {}, str(exc))
+        return Prepared(record, digest, {}, exc.code)
 
 
 def _in_clause(values: list[Any]) -> str:
@@ -331,7 +331,7 @@ def review_held(db: Database, record_id: str, accept: bool, now: int) -> dict[st
             "select kiosk_time from redemptions where id = ? and status = 'held'", [record_id]
         ).fetchone()
         if row is None:
-            raise ApiError(404, "not_held", f"no redemption {record_id} is held for review")
+            raise NotFound(f"no redemption {record_id} is held for review", code="not_held")
         status, reason = ("accepted", "late_accepted") if accept else ("rejected", "late_rejected")
         db.execute("update redemptions set status = ?, reason = ? where id = ?", [status, reason, record_id])
         if accept:

@@ -7,9 +7,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from cardsvc.core.errors import InvalidInput, NotFound
+
 from ..core import to_rfc3339
 from .credentials import new_token, secret_hash
-from .errors import ApiError
 from .registry import comune_exists
 
 _FIELDS = "id, istat, created_at, last_used_at, revoked_at"
@@ -18,7 +19,7 @@ _FIELDS = "id, istat, created_at, last_used_at, revoked_at"
 def create(db: Database, istat: str, now: int) -> dict[str, Any]:
     """A new credential for comune ``istat``; the token is shown once and stored only as a hash."""
     if not comune_exists(db, istat):
-        raise ApiError(400, "unknown_comune", f"comune {istat!r} is not in the network")
+        raise InvalidInput(f"comune {istat!r} is not in the network", code="unknown_comune")
     token = new_token()
     credential_id = (
         db.table("issuer_credentials")
@@ -37,7 +38,7 @@ def listed(db: Database) -> list[dict[str, Any]]:
 def revoke(db: Database, credential_id: int, now: int) -> dict[str, Any]:
     row = db.execute("select revoked_at from issuer_credentials where id = ?", [credential_id]).fetchone()
     if row is None:
-        raise ApiError(404, "unknown_credential", f"no issuer credential {credential_id}")
+        raise NotFound(f"no issuer credential {credential_id}", code="unknown_credential")
     if row[0] is None:
         db.table("issuer_credentials").update(credential_id, {"revoked_at": to_rfc3339(now)})
     return next(c for c in listed(db) if c["id"] == credential_id)

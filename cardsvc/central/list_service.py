@@ -14,11 +14,11 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlite_utils import Database
 
+from cardsvc.core.errors import Conflict, InvalidInput, Unavailable
 from cardsvc.platform.storage.key_values import KeyValues
 
 from ..core import JwsError, RevocationEntry, RevocationList, TrustList, load_trust_list, to_rfc3339
 from ..core.keys import Verifier, b64url, b64url_decode
-from .errors import ApiError
 
 _trust_cache: dict[str, TrustList] = {}
 _trust_lock = threading.Lock()
@@ -35,14 +35,14 @@ set_network_value = _network.put
 def root_verifier(db: Database) -> Verifier:
     root = network_value(db, "root_public_key")
     if root is None:
-        raise ApiError(503, "not_initialised", "the central service has no root public key yet")
+        raise Unavailable("the central service has no root public key yet", code="not_initialised")
     return Verifier(b64url_decode(root))
 
 
 def current_trust_list_jws(db: Database) -> str:
     row = db.execute("select jws from trust_lists order by version desc limit 1").fetchone()
     if row is None:
-        raise ApiError(503, "not_initialised", "no trust list imported yet")
+        raise Unavailable("no trust list imported yet", code="not_initialised")
     return str(row[0])
 
 
@@ -50,7 +50,7 @@ def current_trust_list(db: Database) -> TrustList:
     """The newest imported trust list, parsed once per version."""
     row = db.execute("select version, jws from trust_lists order by version desc limit 1").fetchone()
     if row is None:
-        raise ApiError(503, "not_initialised", "no trust list imported yet")
+        raise Unavailable("no trust list imported yet", code="not_initialised")
     token = str(row[1])
     with _trust_lock:
         trust = _trust_cache.get(token)
@@ -68,17 +68,17 @@ def import_trust_list(db: Database, token: str, now: int) -> TrustList:
     try:
         trust = load_trust_list(token, root_verifier(db), held_version=held)
     except JwsError as exc:
-        raise ApiError(400 if exc.code != "rollback" else 409, f"trust_list_{exc.code}", str(exc)) from None
+        kind = Conflict if exc.code == "rollback" else InvalidInput
+        raise kind(str(exc), code=f"trust_list_{exc.code}") from None
     if held is not None and trust.version == held:
         if current_trust_list_jws(db) == token.strip():
             return trust
-        raise ApiError(409, "trust_list_rollback", f"version {held} is already held with other content")
+        raise Conflict(f"version {held} is already held with other content", code="trust_list_rollback")
     signer = network_value(db, "list_signing_public_key")
     if signer is not None and b64url(trust.list_signing_key.public_key) != signer:
-        raise ApiError(
-            409,
-            "list_signing_key_changed",
+        raise Conflict(
             "the trust list names a list-signing key this service does not hold",
+            code="list_signing_key_changed",
         )
     with db.atomic():
         db.table("trust_lists").insert(
@@ -116,7 +116,7 @@ def revocation_list_jws(db: Database, since: int, signer: Ed25519PrivateKey, now
     """A freshly signed revocation delta after ``since`` (0: the full list)."""
     version = revocation_version(db)
     if since > version:
-        raise ApiError(409, "since_ahead", f"since={since} is after the newest version {version}")
+        raise Conflict(f"since={since} is after the newest version {version}", code="since_ahead")
     rows = db["revocations"].rows_where("version > ?", [since], order_by="version")
     entries = tuple(entry for row in rows if (entry := _publishable(row, now)) is not None)
     return RevocationList(version, since, now, entries).sign(signer)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from cardsvc.core.errors import InvalidInput
+
 from ..core import CredentialFormatError, TimestampError, TrustList, from_rfc3339, parse_credential
 from ..core.cose_sign1 import UnsupportedAlgorithm
 from ..core.keys import b64url
@@ -17,8 +19,14 @@ MAX_CENTS = 100_000_000
 EARLIEST = 1_577_836_800  # 2020-01-01: no record of the network is older
 
 
-class RecordRejected(ValueError):
-    """A chained record whose content is refused; it still takes its place in the chain."""
+class RecordRejected(InvalidInput, ValueError):
+    """A chained record whose content is refused; it still takes its place in the chain. The code is the
+    reason the till is answered with (``forged_card``, ``offer_not_yours``…)."""
+
+    code = "record_rejected"
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code, code=code)
 
 
 @dataclass

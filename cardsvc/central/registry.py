@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from cardsvc.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from cardsvc.platform.plain_text import plain_text
 
 from ..core.timestamps import to_rfc3339
-from .errors import ApiError
 from .vat import normalize_vat
 
 CATEGORIES = (
@@ -49,7 +49,7 @@ def text_field(data: dict[str, Any], name: str, limit: int, required: bool = Tru
     try:
         return plain_text(data.get(name, ""), limit, required)
     except ValueError as exc:
-        raise ApiError(400, "invalid_request", f"{name} {exc}") from None
+        raise InvalidInput(f"{name} {exc}") from None
 
 
 def create_merchant(db: Database, data: dict[str, Any], now: int) -> dict[str, Any]:
@@ -57,15 +57,15 @@ def create_merchant(db: Database, data: dict[str, Any], now: int) -> dict[str, A
     try:
         vat = normalize_vat(str(data.get("vat", "")))
     except ValueError as exc:
-        raise ApiError(400, "invalid_vat", str(exc)) from None
+        raise InvalidInput(str(exc), code="invalid_vat") from None
     istat = str(data.get("istat", ""))
     if not comune_exists(db, istat):
-        raise ApiError(400, "unknown_comune", f"comune {istat!r} is not in the network")
+        raise InvalidInput(f"comune {istat!r} is not in the network", code="unknown_comune")
     category = str(data.get("category", ""))
     if category not in CATEGORIES:
-        raise ApiError(400, "invalid_category", f"category must be one of: {', '.join(CATEGORIES)}")
+        raise InvalidInput(f"category must be one of: {', '.join(CATEGORIES)}", code="invalid_category")
     if db.execute("select 1 from merchants where vat = ?", [vat]).fetchone():
-        raise ApiError(409, "duplicate_vat", f"a merchant with VAT number {vat} exists")
+        raise Conflict(f"a merchant with VAT number {vat} exists", code="duplicate_vat")
     row = {
         "name": name,
         "vat": vat,
@@ -81,7 +81,7 @@ def create_merchant(db: Database, data: dict[str, Any], now: int) -> dict[str, A
 def get_merchant(db: Database, merchant_id: int) -> dict[str, Any]:
     rows = list(db["merchants"].rows_where("id = ?", [merchant_id]))
     if not rows:
-        raise ApiError(404, "unknown_merchant", f"no merchant {merchant_id}")
+        raise NotFound(f"no merchant {merchant_id}", code="unknown_merchant")
     return rows[0]
 
 
@@ -90,7 +90,7 @@ def _int_field(data: dict[str, Any], name: str, default: int | None, low: int, h
     if value is None:
         return None
     if type(value) is not int or not low <= value <= high:
-        raise ApiError(400, "invalid_offer", f"{name} must be a whole number from {low} to {high}")
+        raise InvalidInput(f"{name} must be a whole number from {low} to {high}", code="invalid_offer")
     return value
 
 
@@ -99,7 +99,7 @@ def create_offer(db: Database, merchant_id: int, data: dict[str, Any], now: int)
     title = text_field(data, "title", 80)
     kind = data.get("kind")
     if kind not in OFFER_KINDS:
-        raise ApiError(400, "invalid_offer", "kind must be percent or fixed")
+        raise InvalidInput("kind must be percent or fixed", code="invalid_offer")
     row = {
         "merchant_id": merchant_id,
         "title": title,
@@ -116,9 +116,9 @@ def create_offer(db: Database, merchant_id: int, data: dict[str, Any], now: int)
         "updated_at": to_rfc3339(now),
     }
     if kind == "percent" and row["percent"] is None:
-        raise ApiError(400, "invalid_offer", "a percent offer needs percent")
+        raise InvalidInput("a percent offer needs percent", code="invalid_offer")
     if kind == "fixed" and row["amount_cents"] is None:
-        raise ApiError(400, "invalid_offer", "a fixed offer needs amount_cents")
+        raise InvalidInput("a fixed offer needs amount_cents", code="invalid_offer")
     offer_id = db.table("offers").insert(row).last_pk
     db.table("offer_status_history").insert({"offer_id": offer_id, "status": row["status"], "at": now})
     return {"id": offer_id, **row}
@@ -127,7 +127,7 @@ def create_offer(db: Database, merchant_id: int, data: dict[str, Any], now: int)
 def get_offer(db: Database, offer_id: int) -> dict[str, Any]:
     rows = list(db["offers"].rows_where("id = ?", [offer_id]))
     if not rows:
-        raise ApiError(404, "unknown_offer", f"no offer {offer_id}")
+        raise NotFound(f"no offer {offer_id}", code="unknown_offer")
     return rows[0]
 
 
@@ -136,9 +136,9 @@ def move_offer(db: Database, offer_id: int, status: str, actor: str, now: int) -
     offer = get_offer(db, offer_id)
     allowed = OFFER_TRANSITIONS.get((offer["status"], status))
     if allowed is None:
-        raise ApiError(409, "invalid_transition", f"an offer cannot go from {offer['status']} to {status}")
+        raise Conflict(f"an offer cannot go from {offer['status']} to {status}", code="invalid_transition")
     if allowed != actor and actor != "network":
-        raise ApiError(403, "forbidden", f"only the network can move an offer to {status}")
+        raise Forbidden(f"only the network can move an offer to {status}")
     db.table("offers").update(offer_id, {"status": status, "updated_at": to_rfc3339(now)})
     db.table("offer_status_history").insert({"offer_id": offer_id, "status": status, "at": now})
     return get_offer(db, offer_id)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from cardsvc.core.errors import Conflict
 from cardsvc.network.home import NetworkHome
 from cardsvc.network.keystore import write_file_atomically
 from cardsvc.platform.private_files import make_private, private_folder
@@ -25,8 +26,10 @@ INSTANCE_FILES = {
 }
 
 
-class SetupRefused(ValueError):
+class SetupRefused(Conflict, ValueError):
     """The instance cannot be set up from this network folder; the message says why."""
+
+    code = "setup_refused"
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ def init_central(instance: Path, network_home: Path, now: int) -> SetupResult:
     """Pin the root key, install the list-signing key, import the trust list and revocations.
 
     Running it again on the same network is harmless; another network's folder raises
-    :class:`SetupRefused`, a trust list the pinned root did not sign raises ``ApiError``.
+    :class:`SetupRefused`, a trust list the pinned root did not sign raises ``InvalidInput``.
     """
     home = NetworkHome(network_home)
     db = open_instance_database(instance)

@@ -9,9 +9,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
 
+from cardsvc.core.errors import Unavailable
 from cardsvc.network.keystore import PASSPHRASE_ENV, KeyFileError, read_private_key
-
-from .errors import ApiError
 
 _cache: dict[str, Ed25519PrivateKey] = {}
 _lock = threading.Lock()
@@ -26,6 +25,6 @@ def list_signer() -> Ed25519PrivateKey:
             try:
                 key = read_private_key(Path(path), passphrase)
             except KeyFileError as exc:
-                raise ApiError(503, "list_signing_key_unavailable", str(exc)) from None
+                raise Unavailable(str(exc), code="list_signing_key_unavailable") from None
             _cache[path] = key
     return key

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from cardsvc.core.errors import InvalidInput
 from cardsvc.platform.web.login import hash_password, password_problem
 
 from ..core import to_rfc3339
@@ -13,8 +14,10 @@ from ..core import to_rfc3339
 ROLES = ("network_admin", "comune_officer", "merchant_manager")
 
 
-class UserRefused(ValueError):
-    """A user that cannot be created; the message says why."""
+class UserRefused(InvalidInput, ValueError):
+    """A user that cannot be created; the message says why, ``code`` names it (``weak_password``…)."""
+
+    code = "user_refused"
 
 
 def create_user(
@@ -29,15 +32,15 @@ def create_user(
 ) -> dict[str, Any]:
     problem = password_problem(password)
     if problem:
-        raise UserRefused(problem)
+        raise UserRefused(problem, code="weak_password")
     if role not in ROLES:
-        raise UserRefused(f"role must be one of {', '.join(ROLES)}")
+        raise UserRefused(f"role must be one of {', '.join(ROLES)}", code="unknown_role")
     if role == "comune_officer" and not istat:
-        raise UserRefused("a comune officer needs a comune (--istat)")
+        raise UserRefused("a comune officer needs a comune (--istat)", code="comune_required")
     if role == "merchant_manager" and merchant_id is None:
-        raise UserRefused("a merchant manager needs a merchant (--merchant-id)")
+        raise UserRefused("a merchant manager needs a merchant (--merchant-id)", code="merchant_required")
     if db.execute("select 1 from users where username = ?", [username]).fetchone():
-        raise UserRefused(f"user {username} exists")
+        raise UserRefused(f"user {username} exists", code="user_exists")
     row = {
         "username": username,
         "password_hash": hash_password(password),

@@ -24,14 +24,14 @@ from flask import Request
 from jsonschema import Draft202012Validator, ValidationError, validators
 from jsonschema.exceptions import best_match
 
-from .errors import ApiError
+from cardsvc.core.errors import InvalidInput
 
 MAX_DEPTH = 32
 _DIGITS = re.compile(r"-?[0-9]{1,20}")
 
 
-def invalid(message: str) -> ApiError:
-    return ApiError(400, "invalid_request", message)
+def invalid(message: str) -> InvalidInput:
+    return InvalidInput(message)
 
 
 def _strict_integer(_checker: Any, instance: Any) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from cardsvc.network.home import NetworkHome
 from cardsvc.platform.json_client import Transport
 
 from ..core import REASONS, parse_card_number, read_card_qr
@@ -19,7 +20,6 @@ from .common import (
     home_option,
     json_option,
     now_seconds,
-    open_home,
     parse_moment,
     passphrase,
     user_errors,
@@ -65,7 +65,7 @@ def issue(
     expires_at = parse_moment(valid_until, "--valid-until") if valid_until else None
     if expires_at is not None and expires_at <= now:
         raise CommandError("--valid-until is in the past")
-    issued = open_home(home).issue_card(
+    issued = NetworkHome(home).issue_card(
         istat, holder, minors, passphrase(), now, expires_at=expires_at, png=png
     )
     lines = [
@@ -120,7 +120,7 @@ def card_identifier(value: str) -> bytes:
 @user_errors
 def revoke(home: Path, card_ref: str, reason: str, as_json: bool) -> None:
     """Add a card to the revocation list."""
-    network_home = open_home(home)
+    network_home = NetworkHome(home)
     entry = network_home.revoke_card(card_identifier(card_ref), reason, passphrase(), now_seconds())
     version = network_home.state["revocation_version"]
     emit(
@@ -144,7 +144,7 @@ def verify(home: Path, text: str | None, image: Path | None, at: str | None, as_
     if image is not None:
         text = read_card_qr(image.read_bytes())
     now = parse_moment(at, "--at") if at else now_seconds()
-    verdict = open_home(home).verify(text or "", now)
+    verdict = NetworkHome(home).verify(text or "", now)
     result = verdict.to_json()
     lines = [f"{verdict.code.value}: {verdict.message_it} / {verdict.message_en}"]
     if result["claims"]:

@@ -9,7 +9,9 @@ from typing import Any
 
 import click
 
-from .common import CommandError, emit, exec_gunicorn, json_option, now_seconds, refuse_exposed, user_errors
+from cardsvc.platform.private_files import refuse_exposed_database
+
+from .common import CommandError, emit, exec_gunicorn, json_option, now_seconds, user_errors
 
 
 def instance_option(fn: Any) -> Any:
@@ -51,15 +53,9 @@ def central() -> None:
 @user_errors
 def init(instance: Path, network_home: Path, as_json: bool) -> None:
     """Pin the root key, import the trust list and revocations, install the list-signing key."""
-    from ..central.errors import ApiError
-    from ..central.setup import SetupRefused, init_central
+    from ..central.setup import init_central
 
-    try:
-        done = init_central(instance, network_home, now_seconds())
-    except SetupRefused as exc:
-        raise CommandError(str(exc)) from None
-    except ApiError as exc:
-        raise CommandError(exc.message) from None
+    done = init_central(instance, network_home, now_seconds())
     result = {
         "instance": str(done.instance),
         "trust_list_version": done.trust_list_version,
@@ -80,12 +76,8 @@ def init(instance: Path, network_home: Path, as_json: bool) -> None:
 def import_trust_list(instance: Path, jws_file: Path, as_json: bool) -> None:
     """Import a trust list signed on the offline machine (checked against the pinned root key)."""
     from ..central import list_service
-    from ..central.errors import ApiError
 
-    try:
-        trust = list_service.import_trust_list(open_db(instance), jws_file.read_text(), now_seconds())
-    except ApiError as exc:
-        raise CommandError(exc.message) from None
+    trust = list_service.import_trust_list(open_db(instance), jws_file.read_text(), now_seconds())
     emit(as_json, {"trust_list_version": trust.version}, [f"Trust list v{trust.version} is current"])
 
 
@@ -118,9 +110,9 @@ def add_user(
     try:
         create_user(open_db(instance), username, password, role, now_seconds(), istat, merchant_id, language)
     except UserRefused as error:
-        raise CommandError(
-            f"{error} (FAMILYCARD_USER_PASSWORD or the prompt)" if "password" in str(error) else str(error)
-        ) from None
+        if error.code != "weak_password":
+            raise
+        raise CommandError(f"{error} (FAMILYCARD_USER_PASSWORD or the prompt)") from None
     emit(as_json, {"username": username, "role": role}, [f"User {username} ({role}) created"])
 
 
@@ -128,11 +120,12 @@ def add_user(
 @instance_option
 @click.option("--bind", default="127.0.0.1:8700", show_default=True)
 @click.option("--workers", type=click.IntRange(1, 32), default=2, show_default=True)
+@user_errors
 def serve(instance: Path, bind: str, workers: int) -> None:
     """Serve the central service with gunicorn; refused while other users can read its database."""
     from ..central.setup import INSTANCE_FILES
 
-    refuse_exposed(instance / INSTANCE_FILES["DATABASE"])
+    refuse_exposed_database(instance / INSTANCE_FILES["DATABASE"])
     env = {f"FAMILYCARD_CENTRAL_{k}": v for k, v in instance_settings(instance).items()}
     env.update(FAMILYCARD_CENTRAL_BIND=bind, FAMILYCARD_CENTRAL_WORKERS=str(workers))
     exec_gunicorn("cardsvc.central.gunicorn_conf", env)
@@ -192,10 +185,6 @@ def issuer_credentials(instance: Path, as_json: bool) -> None:
 def revoke_issuer_credential(instance: Path, credential_id: int, as_json: bool) -> None:
     """Revoke a comune office's credential: the central service refuses it at once."""
     from ..central import issuer_credentials as credentials
-    from ..central.errors import ApiError
 
-    try:
-        revoked = credentials.revoke(open_db(instance), credential_id, now_seconds())
-    except ApiError as exc:
-        raise CommandError(exc.message) from None
+    revoked = credentials.revoke(open_db(instance), credential_id, now_seconds())
     emit(as_json, revoked, [f"Issuer credential #{credential_id} ({revoked['istat']}) revoked"])

@@ -17,26 +17,23 @@ from typing import Any, TypeVar
 
 import click
 
-from cardsvc.network.home import NetworkHome, NetworkHomeError
-from cardsvc.network.keystore import MIN_PASSPHRASE_LENGTH, PASSPHRASE_ENV, KeyFileError
-from cardsvc.platform.durations import DurationError
-from cardsvc.platform.private_files import ExposedFile, refuse_exposed_database
+from cardsvc.core.errors import DomainError
+from cardsvc.network.keystore import MIN_PASSPHRASE_LENGTH, PASSPHRASE_ENV
 from cardsvc.platform.rome_calendar import end_of_day
 from cardsvc.platform.storage.health import storage_failure
 
 from ..core import CardNumberError, ClaimsError, JwsError, KeyFormatError, QrError, TimestampError
 
 F = TypeVar("F", bound=Callable[..., Any])
+# Said in one line with exit status 2 besides every DomainError: the card core's own errors (the core
+# stands alone, below the platform's DomainError), and a file that cannot be read or written.
 USER_ERRORS = (
-    NetworkHomeError,
-    KeyFileError,
     ClaimsError,
     CardNumberError,
     KeyFormatError,
     TimestampError,
     QrError,
     JwsError,
-    DurationError,
     OSError,
 )
 
@@ -66,12 +63,15 @@ def home_option(fn: F) -> F:
 
 
 def user_errors(fn: F) -> F:
-    """Turn the domain's refusals into one-line errors with exit status 2."""
+    """Turn the domain's refusals into one-line errors with exit status 2: the command line's one mapping
+    of :class:`~cardsvc.core.errors.DomainError` (whatever its kind), and of the core's errors."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
+        except DomainError as refused:
+            raise CommandError(refused.message) from None
         except USER_ERRORS as exc:
             raise CommandError(str(exc)) from None
         except sqlite3.DatabaseError as exc:  # a full disk or a damaged database, said as such
@@ -107,13 +107,6 @@ def passphrase(confirm: bool = False) -> str:
     return entered
 
 
-def open_home(path: Path) -> NetworkHome:
-    try:
-        return NetworkHome(path)
-    except NetworkHomeError as exc:
-        raise CommandError(str(exc)) from None
-
-
 def now_seconds() -> int:
     return int(time.time())
 
@@ -129,14 +122,6 @@ def parse_moment(text: str, option: str) -> int:
     if moment.tzinfo is None:
         raise CommandError(f"{option}: {text!r} needs a time zone, for example 2026-12-01T10:00:00Z")
     return int(moment.timestamp())
-
-
-def refuse_exposed(database: Path) -> None:
-    """Stop a ``serve`` command when other users can read the database (one line, exit status 2)."""
-    try:
-        refuse_exposed_database(database)
-    except ExposedFile as error:
-        raise CommandError(str(error)) from None
 
 
 def exec_gunicorn(config_module: str, env: dict[str, str]) -> None:

@@ -10,7 +10,12 @@ from typing import Any
 import click
 
 from cardsvc.network.keystore import PASSPHRASE_ENV
-from cardsvc.platform.private_files import make_private, private_folder, write_private_file
+from cardsvc.platform.private_files import (
+    make_private,
+    private_folder,
+    refuse_exposed_database,
+    write_private_file,
+)
 
 from .common import (
     CommandError,
@@ -20,7 +25,6 @@ from .common import (
     now_seconds,
     parse_moment,
     passphrase,
-    refuse_exposed,
     user_errors,
 )
 
@@ -133,10 +137,7 @@ def add_operator(instance: Path, username: str, istat: str, as_json: bool) -> No
             raise CommandError("no password: set FAMILYCARD_USER_PASSWORD or run on a terminal")
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     db = open_db(instance)
-    try:
-        add(db, username, password, istat_of(db, istat), to_rfc3339(now_seconds()))
-    except ValueError as error:
-        raise CommandError(str(error)) from None
+    add(db, username, password, istat_of(db, istat), to_rfc3339(now_seconds()))
     emit(as_json, {"username": username, "istat": istat}, [f"Operator {username} for comune {istat}"])
 
 
@@ -265,7 +266,6 @@ def purge(
     instance: Path, household_id: int | None, apply: bool, at_text: str | None, operator: str, as_json: bool
 ) -> None:
     """Erase households whose last card ended HOUSEHOLD_RETENTION ago and old batch files (run daily)."""
-    from issuer.retention import ErasureRefused
     from issuer.retention import purge as purge_data
     from issuer.settings import load_settings, retention_periods
 
@@ -276,8 +276,6 @@ def purge(
     db = open_db(instance)
     try:
         plan = purge_data(db, instance, at, households, files, apply, household_id, operator)
-    except ErasureRefused as refused:
-        raise CommandError(str(refused)) from None
     finally:
         db.close()
     verb = ("Erased" if apply else "Would erase", "Deleted" if apply else "Would delete")
@@ -305,17 +303,14 @@ def purge(
 @issuer.command("serve")
 @instance_option
 @click.option("--bind", default="127.0.0.1:8720", show_default=True)
+@user_errors
 def serve(instance: Path, bind: str) -> None:
     """Serve the office application with gunicorn; events are sent in the background. Refused while
     other users can read its database."""
-    refuse_exposed(instance / "issuer.db")
-    from cardsvc.platform.durations import DurationError
+    refuse_exposed_database(instance / "issuer.db")
     from issuer.settings import load_settings, retention_periods
 
-    try:  # a bad setting is one line here, not a worker's traceback
-        retention_periods(load_settings({"INSTANCE": str(instance)}))
-    except DurationError as error:
-        raise CommandError(str(error)) from None
+    retention_periods(load_settings({"INSTANCE": str(instance)}))  # a bad setting: one line, here
     secret = passphrase()
     exec_gunicorn(
         "issuer.gunicorn_conf",

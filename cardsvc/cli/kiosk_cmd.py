@@ -8,9 +8,10 @@ from typing import Any
 import click
 
 from cardsvc.network.keystore import PASSPHRASE_ENV
+from cardsvc.platform.private_files import refuse_exposed_database
 from cardsvc.platform.storage.health import check_database
 
-from .common import CommandError, emit, exec_gunicorn, json_option, passphrase, refuse_exposed, user_errors
+from .common import CommandError, emit, exec_gunicorn, json_option, passphrase, user_errors
 
 STORAGE_WORDS = {
     "disk_full": "disk full: free some space on the till computer",
@@ -70,18 +71,15 @@ def enroll(instance: Path, central_url: str, code: str, as_json: bool) -> None:
 @kiosk.command("serve")
 @instance_option
 @click.option("--bind", default="127.0.0.1:8710", show_default=True, help="Address of the till's web page.")
+@user_errors
 def serve(instance: Path, bind: str) -> None:
     """Serve the till's web app with gunicorn; the sync loop runs inside it."""
     if not bind.startswith(("127.", "localhost:", "[::1]:")):
         raise CommandError("--bind: the till listens on the loopback address only (127.0.0.1:PORT)")
-    refuse_exposed(instance / "kiosk.db")
-    from cardsvc.platform.durations import DurationError
+    refuse_exposed_database(instance / "kiosk.db")
     from merchant_kiosk.settings import load_settings, rejected_scan_retention
 
-    try:  # a bad setting is one line here, not a worker's traceback
-        rejected_scan_retention(load_settings({"INSTANCE": str(instance)}))
-    except DurationError as error:
-        raise CommandError(str(error)) from None
+    rejected_scan_retention(load_settings({"INSTANCE": str(instance)}))  # a bad setting: one line, here
     secret = passphrase()  # asked here, on the terminal, not inside gunicorn
     env = {"FAMILYCARD_KIOSK_INSTANCE": str(instance), "FAMILYCARD_KIOSK_BIND": bind, PASSPHRASE_ENV: secret}
     exec_gunicorn("merchant_kiosk.gunicorn_conf", env)
@@ -96,12 +94,9 @@ def sync(instance: Path, as_json: bool) -> None:
     from cardsvc.core import JwsError
     from merchant_kiosk.background import run_sync
     from merchant_kiosk.central_client import CentralRefused, CentralUnavailable
-    from merchant_kiosk.identity import NotEnrolled
 
     try:
         result = run_sync(_app(instance))
-    except NotEnrolled as error:
-        raise CommandError(str(error)) from None
     except CentralUnavailable as error:
         raise CommandError(f"the central service did not answer: {error}; records stay queued") from None
     except (CentralRefused, JwsError) as error:

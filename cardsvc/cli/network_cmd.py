@@ -16,7 +16,6 @@ from .common import (
     home_option,
     json_option,
     now_seconds,
-    open_home,
     passphrase,
     user_errors,
 )
@@ -56,7 +55,7 @@ def init(home: Path, name: str, as_json: bool) -> None:
 @user_errors
 def add_comune(home: Path, istat: str, name: str, public_key: Path | None, as_json: bool) -> None:
     """Add a comune and its issuer key; the trust list is re-signed."""
-    network_home = open_home(home)
+    network_home = NetworkHome(home)
     raw = public_key_from_pem(public_key.read_bytes()) if public_key else None
     key = network_home.add_comune(istat, name, passphrase(), now_seconds(), raw)
     version = network_home.state["trust_list_version"]
@@ -73,7 +72,7 @@ def add_comune(home: Path, istat: str, name: str, public_key: Path | None, as_js
 @user_errors
 def show(home: Path, as_json: bool) -> None:
     """The network's keys, issuers and current signed lists."""
-    shown = open_home(home).show()
+    shown = NetworkHome(home).show()
     lines = [
         f"{shown['name']}: trust list v{shown['trust_list_version']}, "
         f"revocation list v{shown['revocation_list_version']} ({shown['revoked_cards']} cards)",
@@ -96,7 +95,7 @@ def show(home: Path, as_json: bool) -> None:
 def rotate_key(home: Path, istat: str, public_key: Path | None, as_json: bool) -> None:
     """Retire the comune's active key (its cards stay valid) and make or import a new one."""
     raw = public_key_from_pem(public_key.read_bytes()) if public_key else None
-    key = open_home(home).rotate_key(istat, passphrase(), now_seconds(), raw)
+    key = NetworkHome(home).rotate_key(istat, passphrase(), now_seconds(), raw)
     emit(as_json, key.to_json(), [f"Comune {istat}: new active key {b64url(key.kid)}"])
 
 
@@ -107,7 +106,7 @@ def rotate_key(home: Path, istat: str, public_key: Path | None, as_json: bool) -
 @user_errors
 def revoke_key(home: Path, kid: str, as_json: bool) -> None:
     """Revoke a compromised issuer key: every card it signed is refused."""
-    key = open_home(home).revoke_key(kid, passphrase(), now_seconds())
+    key = NetworkHome(home).revoke_key(kid, passphrase(), now_seconds())
     if key.status != "revoked":
         raise CommandError("the key was not revoked")
     emit(as_json, key.to_json(), [f"Key {kid} of {key.comune} revoked"])
@@ -120,7 +119,7 @@ def revoke_key(home: Path, kid: str, as_json: bool) -> None:
 @user_errors
 def sign_trust_list(home: Path, out: Path | None, as_json: bool) -> None:
     """Sign the trust list anew (higher version) for the central service to import."""
-    network_home = open_home(home)
+    network_home = NetworkHome(home)
     token = network_home.sign_trust_list(passphrase(), now_seconds())
     target = out or home / "trust-list.jws"
     if out is not None:

@@ -11,15 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from cardsvc.core.errors import Conflict
+
 MAX_AMOUNT_CENTS = 10_000_000  # 100,000 euro: anything above is a typing mistake at the till
 
 
-class OfferRefused(ValueError):
+class OfferRefused(Conflict, ValueError):
     """The offer does not apply; ``code`` is stable, the message is for the logs."""
 
+    code = "offer_refused"
+
     def __init__(self, code: str, message: str = "") -> None:
-        super().__init__(message or code)
-        self.code = code
+        super().__init__(message or code, code=code)
 
 
 @dataclass(frozen=True)

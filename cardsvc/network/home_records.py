@@ -10,12 +10,15 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from cardsvc.core import CardClaims, IssuerKey, generate_private_key, raw_public_key
+from cardsvc.core.errors import InvalidInput
 from cardsvc.core.keys import b64url, b64url_decode, kid_for
 from cardsvc.core.timestamps import from_rfc3339, to_rfc3339
 
 
-class NetworkHomeError(ValueError):
+class NetworkHomeError(InvalidInput, ValueError):
     """The network folder cannot do what was asked; the message says why."""
+
+    code = "network_home"
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,17 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from cardsvc.core.errors import InvalidInput
 from cardsvc.platform.private_files import private_folder
 
 PASSPHRASE_ENV = "FAMILYCARD_PASSPHRASE"
 MIN_PASSPHRASE_LENGTH = 8
 
 
-class KeyFileError(ValueError):
+class KeyFileError(InvalidInput, ValueError):
     """A key file is missing, unreadable, exposed, or the passphrase is wrong."""
+
+    code = "key_file"
 
 
 def write_private_key(path: Path, key: Ed25519PrivateKey, passphrase: str) -> None:

@@ -11,6 +11,7 @@ import calendar
 import re
 from dataclasses import dataclass
 
+from cardsvc.core.errors import InvalidInput
 from cardsvc.platform.rome_calendar import rome_time
 
 _UNITS = {
@@ -34,8 +35,10 @@ _PATTERN = re.compile(r"(\d+)\s*([a-z]*)")
 EXAMPLES = "for example 7 days, 24 months, 2 years, 30d"
 
 
-class DurationError(ValueError):
+class DurationError(InvalidInput, ValueError):
     """A setting or option that is not a duration; the message is one line naming it."""
+
+    code = "invalid_duration"
 
 
 @dataclass(frozen=True)

@@ -14,20 +14,23 @@ import urllib.request
 from collections.abc import Callable
 from typing import Any
 
+from cardsvc.core.errors import RemoteRefused, Unavailable
+
 Transport = Callable[[str, str, dict[str, str], bytes | None], tuple[int, bytes]]
 
 
-class CentralUnavailable(Exception):
+class CentralUnavailable(Unavailable):
     """No answer, or an answer that says the service cannot take the request now (retry later)."""
 
+    code = "central_unavailable"
 
-class CentralRefused(Exception):
-    """The central service refused the request for good (retrying the same request will not help)."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(f"{status} {code}: {message}")
-        self.status = status
-        self.code = code
+class CentralRefused(RemoteRefused):
+    """The central service refused the request for good (retrying the same request will not help);
+    ``code`` is the central service's, ``details`` hold the answer's ``http_status``."""
+
+    def __init__(self, http_status: int, code: str, message: str) -> None:
+        super().__init__(f"{http_status} {code}: {message}", code=code, details={"http_status": http_status})
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):

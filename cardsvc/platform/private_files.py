@@ -12,13 +12,17 @@ import os
 import stat
 from pathlib import Path
 
+from cardsvc.core.errors import Forbidden
+
 FOLDER_MODE = 0o700
 FILE_MODE = 0o600
 _OTHERS = stat.S_IRWXG | stat.S_IRWXO
 
 
-class ExposedFile(OSError):
+class ExposedFile(Forbidden, OSError):
     """A file with personal data or secrets that other users can read; the message says how to fix it."""
+
+    code = "exposed_file"
 
 
 def private_folder(folder: Path) -> Path:

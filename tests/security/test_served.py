@@ -111,7 +111,7 @@ def test_the_json_client_never_carries_its_token_through_a_redirect() -> None:
         client = JsonClient(first, urllib_transport(5), "secret-bearer-token")
         with pytest.raises(CentralRefused) as refused:
             client.call("GET", "/api/v1/kiosk/sync")
-        assert refused.value.status == 302
+        assert refused.value.details["http_status"] == 302 and refused.value.code == "redirect"
         assert [s["path"] for s in _Recorder.seen] == ["/api/v1/kiosk/sync"]  # nothing reached /collect
         assert all("secret" not in str(s["authorization"]) for s in _Recorder.seen[1:])
     finally:

@@ -272,15 +272,15 @@ def test_admin_page_numbers(central: Central) -> None:
 
 
 def test_admin_page_names(central: Central) -> None:
-    from cardsvc.central.errors import ApiError
     from cardsvc.central.registry import create_merchant
+    from cardsvc.core.errors import InvalidInput
 
     with central.app.app_context():
         from cardsvc.central.db import get_db
 
         for name in ("Bar\x00", BIDI, "x" * 1000):
             data = {"name": name, "vat": "01234567897", "istat": "108040", "category": "farmacia"}
-            with pytest.raises(ApiError):
+            with pytest.raises(InvalidInput):
                 create_merchant(get_db(), data, NOW)
 
 
