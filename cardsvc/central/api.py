@@ -11,7 +11,16 @@ from cardsvc.core.errors import Forbidden, InvalidInput
 from cardsvc.platform.clock import now
 
 from ..core import to_rfc3339
-from . import card_events, chain_anchors, enrolment, ingest, issuer_credentials, list_service, registry
+from . import (
+    card_events,
+    chain_anchors,
+    enrolment,
+    held_review,
+    ingest,
+    issuer_credentials,
+    list_service,
+    registry,
+)
 from .anomalies import list_flags
 from .auth import (
     authenticate,
@@ -185,7 +194,7 @@ def review_redemption(record_id: str) -> Response:
     decision = body().get("decision")
     if decision not in ("accept", "reject"):
         raise InvalidInput("decision must be accept or reject")
-    return jsonify(ingest.review_held(get_db(), record_id, decision == "accept", now()))
+    return jsonify(held_review.review_held(get_db(), record_id, decision == "accept", now()))
 
 
 @bp.get("/admin/merchants")

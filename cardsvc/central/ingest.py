@@ -27,13 +27,12 @@ the records to the chain and stores them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from sqlite_utils import Database
 
-from cardsvc.core.errors import Forbidden, InvalidInput, NotFound
-from cardsvc.platform.rome_calendar import day_bounds, month_bounds, month_of
+from cardsvc.core.errors import Forbidden, InvalidInput
+from cardsvc.platform.rome_calendar import month_bounds, month_of
 
 from ..core import (
     TimestampError,
@@ -47,6 +46,7 @@ from ..core.ledger_chain import ChainError, batch_signature_valid, check_link, r
 from .anomalies import check_void_ratio, raise_flag
 from .db import write_transaction
 from .record_content import RecordRejected, Rules, record_content
+from .redemption_flags import flag_accepted
 from .registry import offer_histories
 from .reports.months import label
 from .reports.summaries import mark_changed
@@ -286,54 +286,9 @@ def _apply_void(db: Database, kiosk: dict[str, Any], record: dict[str, Any]) -> 
     return None
 
 
-@lru_cache(maxsize=4096)
-def _rome_day(moment: int) -> tuple[str, int, int]:
-    """The Rome calendar day of ``moment``: its ISO date and its first and last-plus-one second."""
-    day, start, end = day_bounds(moment)
-    return day.isoformat(), start, end
-
-
 def _after_accept(ctx: _BatchContext, row: dict[str, Any]) -> None:
     if row["type"] != "redemption":
         return
     ctx.changed.add(row["kiosk_time"])
-    db, kiosk, now = ctx.db, ctx.kiosk, ctx.now
-    cti, at = row["cti"], row["kiosk_time"]
-    common = {
-        "kiosk_id": kiosk["id"],
-        "merchant_id": kiosk["merchant_id"],
-        "istat": row["card_istat"],
-        "cti": cti,
-    }
-    if row.get("reason") == "revoked_key":
-        raise_flag(db, "revoked_key", now, "card signed by a revoked issuer key", [row["id"]], **common)
-    revoked_at = ctx.revoked_at.get(cti)
-    if revoked_at is not None and revoked_at <= at:
-        raise_flag(
-            db, "accepted_while_revoked", now, "redeemed after the card was revoked", [row["id"]], **common
-        )
-    day, start, end = _rome_day(at - at % 3600)  # the hour's start: same day, and a cache that hits
-    same_day = db.execute(
-        "select id from redemptions where cti = ? and type = 'redemption' and status = 'accepted' "
-        "and kiosk_time >= ? and kiosk_time < ? order by kiosk_time",
-        [cti, start, end],
-    ).fetchall()
-    if len(same_day) > ctx.settings["VELOCITY_PER_DAY"]:
-        ids = [r[0] for r in same_day]
-        detail = f"{len(same_day)} redemptions on {day}"
-        raise_flag(db, "card_velocity", now, detail, ids, subject=f"{cti}|{day}", **common)
-
-
-def review_held(db: Database, record_id: str, accept: bool, now: int) -> dict[str, Any]:
-    """The network's decision on a held (late) redemption: counted from now on, or rejected."""
-    with write_transaction(db):
-        row = db.execute(
-            "select kiosk_time from redemptions where id = ? and status = 'held'", [record_id]
-        ).fetchone()
-        if row is None:
-            raise NotFound(f"no redemption {record_id} is held for review", code="not_held")
-        status, reason = ("accepted", "late_accepted") if accept else ("rejected", "late_rejected")
-        db.execute("update redemptions set status = ?, reason = ? where id = ?", [status, reason, record_id])
-        if accept:
-            mark_changed(db, [row[0]])
-    return {"id": record_id, "status": status, "reason": reason}
+    revoked_at = ctx.revoked_at.get(row["cti"])
+    flag_accepted(ctx.db, ctx.kiosk, row, revoked_at, ctx.settings["VELOCITY_PER_DAY"], ctx.now)

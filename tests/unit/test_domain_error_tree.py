@@ -14,8 +14,8 @@ import cardsvc
 import issuer
 import merchant_kiosk
 from cardsvc.central.errors import HTTP_STATUS, http_status
-from cardsvc.core.errors import DomainError
 from cardsvc.core import errors
+from cardsvc.core.errors import DomainError
 
 pytestmark = pytest.mark.unit
 SNAKE = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
