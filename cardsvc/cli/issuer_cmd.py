@@ -11,8 +11,6 @@ import click
 
 from cardsvc.network.keystore import PASSPHRASE_ENV
 from cardsvc.platform.private_files import (
-    make_private,
-    private_folder,
     refuse_exposed_database,
     write_private_file,
 )
@@ -39,14 +37,12 @@ def instance_option(fn: Any) -> Any:
     )(fn)
 
 
-def open_db(instance: Path, must_exist: bool = True) -> Any:
-    from issuer.schema import open_database
+def open_db(instance: Path) -> Any:
+    from issuer.setup import DATABASE_FILE, open_office
 
-    path = instance / "issuer.db"
-    if must_exist and not path.exists():
+    if not (instance / DATABASE_FILE).exists():
         raise CommandError(f"{instance} holds no comune office (run: familycard issuer init)")
-    private_folder(instance)
-    return open_database(str(path))
+    return open_office(instance)
 
 
 def istat_of(db: Any, istat: str) -> str:
@@ -68,18 +64,9 @@ def issuer() -> None:
 @user_errors
 def init(instance: Path, root_public_key: str, central_url: str, as_json: bool) -> None:
     """Create the office's database, pin the network root key, remember the central service."""
-    from issuer.signing_keys import pin_root, put_setting
+    from issuer.setup import init_office
 
-    if central_url and not central_url.startswith(("http://", "https://")):
-        raise CommandError(f"--central: {central_url!r} is not an http(s) URL")
-    db = open_db(instance, must_exist=False)
-    try:
-        pin_root(db, root_public_key)
-    except ValueError as error:
-        raise CommandError(f"--root-public-key: {error}") from None
-    if central_url:
-        put_setting(db, "central_url", central_url.rstrip("/"))
-    make_private(instance)
+    init_office(instance, root_public_key, central_url).close()
     emit(as_json, {"instance": str(instance), "central_url": central_url}, [f"Office ready in {instance}"])
 
 
@@ -105,18 +92,13 @@ def add_comune(
 ) -> None:
     """Set up (or update) a comune served by this office, with its eligibility rules."""
     from cardsvc.platform.euros import parse_euros
+    from issuer.setup import set_up_comune
 
-    if not (len(istat) == 6 and istat.isdigit()):
-        raise CommandError(f"--istat: {istat!r} is not a six-digit ISTAT code")
     try:
         ceiling = parse_euros(isee_ceiling) if isee_ceiling else None
     except ValueError:
         raise CommandError(f"--isee-ceiling: {isee_ceiling!r} is not an amount in euros") from None
-    db = open_db(instance)
-    row = {"istat": istat, "name": name.strip(), "min_minors": min_minors, "isee_ceiling_cents": ceiling}
-    if central_token:
-        row["central_token"] = central_token
-    db["comuni"].upsert(row, pk="istat")
+    row = set_up_comune(open_db(instance), istat, name, min_minors, ceiling, central_token)
     emit(as_json, row | {"central_token": bool(central_token)}, [f"Comune {name} ({istat}) set up"])
 
 

@@ -25,7 +25,7 @@ from typing import Any
 from cardsvc.network.founding_comuni import FOUNDING_COMUNI, NETWORK_NAME
 from cardsvc.network.home import NetworkHome
 from cardsvc.platform.clock import ManualClock, system_time
-from cardsvc.platform.private_files import make_private, private_folder
+from cardsvc.platform.private_files import make_private
 from cardsvc.platform.rome_calendar import rome_year
 
 from ..central import create_app as create_central
@@ -109,16 +109,14 @@ def bring_up_to_date(layout: Layout, now: int) -> None:
 
 
 def _build(layout: Layout, secret: str, now: int, say: Callable[[str], None]) -> dict[str, Any]:
-    from issuer.schema import open_database as open_office
-    from issuer.signing_keys import generate_key, import_trust_list, pin_root, put_setting
+    from issuer.setup import init_office, set_up_comune
+    from issuer.signing_keys import generate_key, import_trust_list
 
     start = now - (HISTORY_DAYS + 60) * DAY
     home = NetworkHome.init(layout.network, NETWORK_NAME, secret, start)
-    office = open_office(str(private_folder(layout.issuer) / "issuer.db"))
-    pin_root(office, home.state["root_public_key"])
-    put_setting(office, "central_url", CENTRAL_URL)
+    office = init_office(layout.issuer, home.state["root_public_key"], CENTRAL_URL)
     for istat, name in FOUNDING_COMUNI.items():
-        office.table("comuni").insert({"istat": istat, "name": name, "min_minors": 1})
+        set_up_comune(office, istat, name)
         _kid, pem = generate_key(office, layout.issuer, istat, secret, start)
         home.add_comune(istat, name, secret, start, public_key_from_pem(pem))
     import_trust_list(office, home.state["trust_list"])
