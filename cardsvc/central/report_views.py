@@ -13,6 +13,7 @@ from cardsvc.platform.web.numbers import whole_number
 from .admin_ui import bp, login_required, user
 from .clock import now
 from .db import get_db
+from .i18n import language
 from .reports import charts
 from .reports.csv_export import TABLES, table_csv
 from .reports.months import label, month_of
@@ -68,7 +69,7 @@ def report_csv(month: str, table: str) -> Response:
 @login_required("network_admin", "comune_officer")
 def report_pdf(month: str) -> Response:
     headers = {"Content-Disposition": f'attachment; filename="family-card-{month}.pdf"'}
-    return Response(render_pdf(_report(month)), mimetype="application/pdf", headers=headers)
+    return Response(render_pdf(_report(month), language()), mimetype="application/pdf", headers=headers)
 
 
 @bp.get("/admin/reports/<month>/<name>.svg")
@@ -76,7 +77,7 @@ def report_pdf(month: str) -> Response:
 def report_chart(month: str, name: str) -> Response:
     if name not in charts.CHARTS:
         abort(404)
-    return Response(charts.CHARTS[name](_report(month), "svg"), mimetype="image/svg+xml")
+    return Response(charts.CHARTS[name](_report(month), "svg", language()), mimetype="image/svg+xml")
 
 
 @bp.get("/admin/statement")
