@@ -38,6 +38,7 @@ from .db import get_db
 from .directory import directory_entries
 from .errors import ApiError
 from .i18n import t
+from .vat import VatNumberError, normalize_vat
 
 bp = Blueprint("admin", __name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -140,8 +141,11 @@ def merchants() -> str | BaseResponse:
         if user()["role"] != "network_admin":
             abort(403)
         try:
+            normalize_vat(request.form.get("vat", ""))
             registry.create_merchant(db, request.form.to_dict(), now())
             flash(t("saved"), "ok")
+        except VatNumberError as exc:  # said in the page's language
+            flash(t(exc.code), "error")
         except ApiError as exc:
             flash(exc.message, "error")
         return redirect(url_for("admin.merchants"))
