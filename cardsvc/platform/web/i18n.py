@@ -9,7 +9,6 @@ gettext domain, the locale selector and Rome time, and the Jinja globals ``t``, 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, has_request_context, request, session
@@ -57,9 +56,6 @@ def language() -> str:
 
 class Catalog(Messages):
     """An app's messages; calling it gives a message in the current :func:`language`."""
-
-    def __init__(self, domain: str, directory: Path) -> None:
-        super().__init__(domain, directory)
 
     def __call__(self, key: str, **values: object) -> str:
         """``t("key", name=…)``: the message in the current language."""
