@@ -11,13 +11,43 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The demo's keys are encrypted with this passphrase unless you set your own.
 export FAMILYCARD_PASSPHRASE ?= demo-passphrase-not-for-production
 
-.PHONY: demo test lint typecheck unit bench bench-verify bench-ingest bench-kiosk bench-issue bench-reports clean
+.PHONY: demo test lint typecheck unit bench bench-verify bench-ingest bench-kiosk bench-issue bench-reports clean \
+	messages-extract messages-update messages-compile
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
+	$(MAKE) messages-compile
+
+# Words: a gettext domain per app (central, issuer, kiosk), its .po files under the app's translations/
+# folder. The .mo files are built from them here, never committed.
+DOMAINS := cardsvc/central:central issuer:issuer merchant_kiosk:kiosk
+PO_FILES := $(wildcard cardsvc/central/translations/*/LC_MESSAGES/central.po \
+	issuer/translations/*/LC_MESSAGES/issuer.po merchant_kiosk/translations/*/LC_MESSAGES/kiosk.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+BABEL_KEYWORDS := --no-default-keywords -k t -k tn:1,1 -k plural:1,1 -k in_language:2 \
+	-k plural_in_language:2,2 -k N_ -k N_plural:1,1
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+messages-compile: $(MO_FILES)
+
+# The keys the code and the templates use, to a .pot per domain (translations/<domain>.pot).
+messages-extract: $(STAMP)
+	@for pair in $(DOMAINS); do app=$${pair%%:*}; domain=$${pair##*:}; \
+	  $(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output --width 110 \
+	    --project 'Family Card' --version 0.1.0 --copyright-holder 'Rete dei Comuni amici della Famiglia' \
+	    -o $$app/translations/$$domain.pot $$app || exit 1; done
+
+# New keys join every language's .po with an empty text, to be translated; keys no longer used are kept
+# as obsolete entries (#~) at the end.
+messages-update: messages-extract
+	@for pair in $(DOMAINS); do app=$${pair%%:*}; domain=$${pair##*:}; \
+	  $(BIN)/pybabel update --no-fuzzy-matching --ignore-pot-creation-date --width 110 -D $$domain \
+	    -i $$app/translations/$$domain.pot -d $$app/translations || exit 1; done
 
 # pycose 1.1 (the independent COSE implementation the tests compare against) needs cbor2 < 6,
 # while the runtime uses the current cbor2: it gets its own small environment.
@@ -32,7 +62,7 @@ $(CHROMIUM) $(PDFTOPPM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium poppler-utils
 
-demo: $(STAMP)
+demo: $(STAMP) messages-compile
 	$(BIN)/familycard demo --home var/demo
 
 lint: $(STAMP)
@@ -44,25 +74,25 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 # One worker per core; the real-server tests share one worker (see tests/conftest.py).
-test: $(STAMP) $(XCHECK_STAMP) $(CHROMIUM) $(PDFTOPPM) lint typecheck
+test: $(STAMP) $(XCHECK_STAMP) $(CHROMIUM) $(PDFTOPPM) messages-compile lint typecheck
 	$(BIN)/pytest -n auto --dist loadgroup
 
-unit: $(STAMP)
+unit: $(STAMP) messages-compile
 	$(BIN)/pytest -m unit -q
 
-bench-verify: $(STAMP) $(XCHECK_STAMP)
+bench-verify: $(STAMP) $(XCHECK_STAMP) messages-compile
 	$(BIN)/python bench/verify.py
 
-bench-ingest: $(STAMP)
+bench-ingest: $(STAMP) messages-compile
 	$(BIN)/python bench/ingest.py
 
-bench-kiosk: $(STAMP)
+bench-kiosk: $(STAMP) messages-compile
 	$(BIN)/python bench/kiosk.py
 
-bench-issue: $(STAMP)
+bench-issue: $(STAMP) messages-compile
 	$(BIN)/python bench/issue.py
 
-bench-reports: $(STAMP)
+bench-reports: $(STAMP) messages-compile
 	$(BIN)/python bench/reports.py
 
 bench: bench-verify bench-ingest bench-kiosk bench-issue bench-reports

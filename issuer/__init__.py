@@ -16,6 +16,7 @@ from flask import Flask
 from cardsvc.network.keystore import PASSPHRASE_ENV, instance_secret
 from cardsvc.platform.clock import install_clock
 from cardsvc.platform.web.csrf import csrf_token
+from cardsvc.platform.web.i18n import init_i18n
 from cardsvc.platform.web.security import configure_web
 
 from . import auth, db
@@ -42,7 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     auth.init_app(app)
     from .auth import current_operator
-    from .i18n import language, t
+    from .i18n import t
     from .view_helpers import init_error_pages, template_helpers
     from .views_batch import bp as batch_bp
     from .views_cards import bp as cards_bp
@@ -52,7 +53,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(cards_bp)
     app.register_blueprint(batch_bp)
     init_error_pages(app)
+    init_i18n(app, t)
     app.jinja_env.globals.update(
-        t=t, lang=language, csrf_token=csrf_token, current_operator=current_operator, **template_helpers()
+        csrf_token=csrf_token, current_operator=current_operator, **template_helpers()
     )
     return app

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from cardsvc.core.timestamps import to_rfc3339
 from cardsvc.platform.euros import parse_euros
+from cardsvc.platform.i18n import format_amount
 
 from .eligibility import Failure, Rules, check
 
@@ -216,7 +217,5 @@ def as_form(household: dict[str, Any]) -> dict[str, str]:
         "birth_years": "; ".join(str(y) for y in household["birth_years"]),
         "address": household["address"],
         "resident": "si" if household["resident"] else "no",
-        "isee": ""
-        if household["isee_cents"] is None
-        else f"{household['isee_cents'] / 100:.2f}".replace(".", ","),
+        "isee": "" if household["isee_cents"] is None else format_amount(household["isee_cents"], "it"),
     }

@@ -2,7 +2,8 @@
 for the family's phone.
 
 The card shows the comune, "Family Card", the holder as signed, the card number, the last valid day and
-the QR code with its quiet zone (four modules, as the core renders it). Drawn with Pillow; a PDF page is
+the QR code with its quiet zone (four modules, as the core renders it). Its words are in the card's
+language: Italian, the comune's, unless a ``PrintedCard`` says otherwise. Drawn with Pillow; a PDF page is
 the same 300 dpi image, embedded losslessly, so what is printed is exactly what was checked.
 """
 
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -18,7 +18,9 @@ import img2pdf
 from PIL import Image, ImageDraw, ImageFont
 
 from cardsvc.core import render_qr
-from cardsvc.platform.rome_calendar import ROME
+from cardsvc.platform.i18n import DEFAULT_LANGUAGE, format_day
+
+from .i18n import t
 
 DPI = 300
 CARD_SIZE = (1011, 638)  # 85.6 × 54 mm at 300 dpi
@@ -44,6 +46,7 @@ class PrintedCard:
     number: str
     expires_at: int
     qr: str
+    lang: str = DEFAULT_LANGUAGE
 
 
 @cache
@@ -55,8 +58,8 @@ def font(size: int, bold: bool = False) -> FontType:
     return ImageFont.load_default(size=size)
 
 
-def last_valid_day(expires_at: int) -> str:
-    return datetime.fromtimestamp(expires_at - 1, ROME).strftime("%d/%m/%Y")
+def last_valid_day(expires_at: int, lang: str = DEFAULT_LANGUAGE) -> str:
+    return format_day(expires_at - 1, lang)
 
 
 def _fit(draw: ImageDraw.ImageDraw, text: str, width: int, size: int, bold: bool = False) -> FontType:
@@ -77,7 +80,7 @@ TEXT_WIDTH = CARD_SIZE[0] - (61 + 8) * QR_MODULE_PX - 16 - 40 - 16
 
 
 @lru_cache(maxsize=64)
-def _background(comune: str) -> Image.Image:
+def _background(comune: str, lang: str) -> Image.Image:
     """What every card of a comune shares: the header, the comune, the labels, the border."""
     image = new_image(CARD_SIZE)
     draw = ImageDraw.Draw(image)
@@ -85,23 +88,23 @@ def _background(comune: str) -> Image.Image:
     draw.rectangle((0, 0, width, 118), fill=2)
     draw.text((40, 22), "Family Card", font=font(50, True), fill=0)
     draw.text((40, 80), "Rete dei Comuni amici della Famiglia", font=font(24), fill=0)
-    title = f"Comune di {comune}"
+    title = t.in_language(lang, "comune_of", comune=comune)
     draw.text((40, 150), title, font=_fit(draw, title, TEXT_WIDTH, 34, True), fill=2)
-    draw.text((40, 230), "Intestatario", font=font(22), fill=3)
-    draw.text((40, 350), "Numero carta", font=font(22), fill=3)
-    draw.text((40, 460), "Valida fino al", font=font(22), fill=3)
+    draw.text((40, 230), t.in_language(lang, "holder"), font=font(22), fill=3)
+    draw.text((40, 350), t.in_language(lang, "card_number"), font=font(22), fill=3)
+    draw.text((40, 460), t.in_language(lang, "valid_until"), font=font(22), fill=3)
     draw.rectangle((0, 0, width - 1, height - 1), outline=4, width=2)
     return image
 
 
 def card_image(card: PrintedCard) -> Image.Image:
-    image = _background(card.comune).copy()
+    image = _background(card.comune, card.lang).copy()
     draw = ImageDraw.Draw(image)
     qr = render_qr(card.qr, module_px=QR_MODULE_PX)
     image.paste(qr.point(lambda v: 0 if v > 127 else 1).convert("P"), (CARD_SIZE[0] - qr.width - 16, 130))
     draw.text((40, 258), card.holder, font=_fit(draw, card.holder, TEXT_WIDTH, 40, True), fill=1)
     draw.text((40, 378), card.number, font=font(36, True), fill=1)
-    draw.text((40, 488), last_valid_day(card.expires_at), font=font(36, True), fill=1)
+    draw.text((40, 488), last_valid_day(card.expires_at, card.lang), font=font(36, True), fill=1)
     return image
 
 
@@ -116,9 +119,12 @@ def phone_image(card: PrintedCard) -> Image.Image:
     image.paste(qr.point(lambda v: 0 if v > 127 else 1).convert("P"), ((width - qr.width) // 2, 190))
     y = 190 + qr.width + 30
     draw.text((50, y), card.holder, font=_fit(draw, card.holder, width - 100, 56, True), fill=1)
-    draw.text((50, y + 90), f"Comune di {card.comune}", font=font(40), fill=2)
-    draw.text((50, y + 160), f"N. {card.number}", font=font(40, True), fill=1)
-    draw.text((50, y + 230), f"Valida fino al {last_valid_day(card.expires_at)}", font=font(40), fill=1)
+    comune = t.in_language(card.lang, "comune_of", comune=card.comune)
+    number = t.in_language(card.lang, "card_number_short", number=card.number)
+    until = t.in_language(card.lang, "valid_until_day", day=last_valid_day(card.expires_at, card.lang))
+    draw.text((50, y + 90), comune, font=font(40), fill=2)
+    draw.text((50, y + 160), number, font=font(40, True), fill=1)
+    draw.text((50, y + 230), until, font=font(40), fill=1)
     return image
 
 

@@ -4,7 +4,6 @@ the office's one mapping of domain errors to them)."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app, make_response, render_template, request
@@ -22,9 +21,8 @@ from cardsvc.core.errors import (
     Unavailable,
     by_kind,
 )
-from cardsvc.platform.euros import format_euros
-from cardsvc.platform.rome_calendar import ROME
 from cardsvc.platform.storage.health import storage_failure
+from cardsvc.platform.web.i18n import day
 from cardsvc.platform.web.login import TooManyAttempts
 
 from .cards import Office
@@ -56,16 +54,8 @@ def office() -> Office:
     )
 
 
-def day(moment: int | None) -> str:
-    return "" if moment is None else datetime.fromtimestamp(moment, ROME).strftime("%d/%m/%Y")
-
-
 def last_valid_day(expires_at: int) -> str:
     return day(expires_at - 1)
-
-
-def moment(value: int | None) -> str:
-    return "" if value is None else datetime.fromtimestamp(value, ROME).strftime("%d/%m/%Y %H:%M")
 
 
 def refusal_text(refused: Any) -> str:
@@ -79,9 +69,6 @@ def skipped_text(code: str, holder: str) -> str:
 
 def template_helpers() -> dict[str, Any]:
     return {
-        "euros": format_euros,
-        "day": day,
-        "moment": moment,
         "last_valid_day": last_valid_day,
         "describe": describe,
         "batch_error_text": batch_error_text,

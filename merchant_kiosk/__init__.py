@@ -16,6 +16,7 @@ from flask import Flask
 from cardsvc.network.keystore import PASSPHRASE_ENV, instance_secret
 from cardsvc.platform.clock import install_clock
 from cardsvc.platform.web.csrf import csrf_token
+from cardsvc.platform.web.i18n import init_i18n
 from cardsvc.platform.web.security import configure_web
 
 from . import db, guard
@@ -42,7 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     guard.init_app(app)
     from .closing_views import bp as closing_bp
-    from .i18n import language, t
+    from .i18n import t
     from .sync_views import bp as sync_bp
     from .till_views import bp as till_bp
     from .view_helpers import init_error_pages, template_helpers
@@ -51,5 +52,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(closing_bp)
     app.register_blueprint(sync_bp)
     init_error_pages(app)
-    app.jinja_env.globals.update(t=t, lang=language, csrf_token=csrf_token, **template_helpers())
+    init_i18n(app, t)
+    app.jinja_env.globals.update(csrf_token=csrf_token, **template_helpers())
     return app

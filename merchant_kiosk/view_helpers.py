@@ -1,11 +1,10 @@
-"""What every till page shows and how it writes numbers and dates: euros with a decimal comma, dates
-and times in Rome, the sync status bar; the error pages (and the till's one mapping of domain errors to
-them), a full disk and a damaged database in words."""
+"""What every till page shows and how it writes numbers and dates (euros, dates and times in Rome, by
+Babel in the page's language), the sync status bar; the error pages (and the till's one mapping of domain
+errors to them), a full disk and a damaged database in words."""
 
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime
 from typing import Any
 
 from flask import Flask, Response, current_app, make_response, render_template, request
@@ -26,9 +25,8 @@ from cardsvc.core.errors import (
 )
 from cardsvc.core.offer_rules import Offer
 from cardsvc.platform.clock import now
-from cardsvc.platform.euros import format_euros
-from cardsvc.platform.rome_calendar import ROME
 from cardsvc.platform.storage.health import storage_failure
+from cardsvc.platform.web.i18n import day, moment, money
 from cardsvc.platform.web.login import TooManyAttempts
 
 from .db import get_db
@@ -50,16 +48,16 @@ PAGE_STATUS: dict[type[DomainError], int] = {
 }
 
 
-def local_time(moment: int | str | None, with_date: bool = True) -> str:
-    if moment is None:
+def local_time(value: int | str | None) -> str:
+    """A moment (seconds or RFC 3339) as its Rome day and time, ``25/11/2026 14:30``; "never" for none."""
+    if value is None:
         return t("never")
-    seconds = from_rfc3339(moment) if isinstance(moment, str) else moment
-    return datetime.fromtimestamp(seconds, ROME).strftime("%d/%m/%Y %H:%M" if with_date else "%H:%M")
+    return moment(from_rfc3339(value) if isinstance(value, str) else value)
 
 
 def last_valid_day(expires_at: str) -> str:
     """A card expiring at midnight is valid through the day before: that day is printed."""
-    return datetime.fromtimestamp(from_rfc3339(expires_at) - 1, ROME).strftime("%d/%m/%Y")
+    return day(from_rfc3339(expires_at) - 1)
 
 
 def offer_terms(offer: Offer) -> str:
@@ -67,17 +65,16 @@ def offer_terms(offer: Offer) -> str:
     if offer.kind == "percent":
         terms = f"{offer.percent}%"
         if offer.cap_cents is not None:
-            terms += f" (max {format_euros(offer.cap_cents)})"
+            terms += f" (max {money(offer.cap_cents)})"
     else:
-        terms = format_euros(offer.amount_cents or 0)
+        terms = money(offer.amount_cents or 0)
     if offer.min_spend_cents:
-        terms += " · " + t("min_spend_short", amount=format_euros(offer.min_spend_cents))
+        terms += " · " + t("min_spend_short", amount=money(offer.min_spend_cents))
     return terms
 
 
 def template_helpers() -> dict[str, Any]:
     return {
-        "euros": format_euros,
         "local_time": local_time,
         "last_valid_day": last_valid_day,
         "offer_terms": offer_terms,

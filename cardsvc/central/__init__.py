@@ -12,7 +12,7 @@ from flask import Flask
 
 from cardsvc.network.keystore import instance_secret
 from cardsvc.platform.clock import install_clock
-from cardsvc.platform.euros import format_euros
+from cardsvc.platform.web.i18n import init_i18n
 from cardsvc.platform.web.security import configure_web
 
 from . import db, errors, storage_errors
@@ -35,18 +35,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .admin_ui import bp as admin_bp
     from .api import bp as api_bp
     from .auth import current_user
-    from .i18n import column_label, language, t
+    from .i18n import column_label, t
     from .openapi import bp as openapi_bp
+    from .reports.figures import period_text
 
     app.register_blueprint(api_bp)
     app.register_blueprint(openapi_bp)
     app.register_blueprint(admin_bp)
+    init_i18n(app, t)
     app.jinja_env.globals.update(
-        t=t,
-        lang=language,
-        csrf_token=csrf_token,
-        current_user=current_user,
-        euros=format_euros,
-        column_label=column_label,
+        csrf_token=csrf_token, current_user=current_user, column_label=column_label, period_text=period_text
     )
     return app

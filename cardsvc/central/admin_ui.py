@@ -39,6 +39,7 @@ from .auth import check_password, current_user, log_in, log_out, may_manage_merc
 from .db import get_db
 from .directory import directory_entries
 from .i18n import t
+from .vat import VatNumberError, normalize_vat
 
 bp = Blueprint("admin", __name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -135,8 +136,11 @@ def merchants() -> str | BaseResponse:
         if user()["role"] != "network_admin":
             abort(403)
         try:
+            normalize_vat(request.form.get("vat", ""))
             registry.create_merchant(db, request.form.to_dict(), now())
             flash(t("saved"), "ok")
+        except VatNumberError as exc:  # said in the page's language
+            flash(t(exc.code), "error")
         except DomainError as exc:
             flash(exc.message, "error")
         return redirect(url_for("admin.merchants"))

@@ -15,6 +15,7 @@ from cardsvc.platform.web.numbers import whole_number
 from .admin_ui import bp, login_required
 from .auth import user
 from .db import get_db
+from .i18n import language
 from .reports import charts
 from .reports.csv_export import TABLES, table_csv
 from .reports.months import label
@@ -70,7 +71,7 @@ def report_csv(month: str, table: str) -> Response:
 @login_required("network_admin", "comune_officer")
 def report_pdf(month: str) -> Response:
     headers = {"Content-Disposition": f'attachment; filename="family-card-{month}.pdf"'}
-    return Response(render_pdf(_report(month)), mimetype="application/pdf", headers=headers)
+    return Response(render_pdf(_report(month), language()), mimetype="application/pdf", headers=headers)
 
 
 @bp.get("/admin/reports/<month>/<name>.svg")
@@ -78,7 +79,7 @@ def report_pdf(month: str) -> Response:
 def report_chart(month: str, name: str) -> Response:
     if name not in charts.CHARTS:
         abort(404)
-    return Response(charts.CHARTS[name](_report(month), "svg"), mimetype="image/svg+xml")
+    return Response(charts.CHARTS[name](_report(month), "svg", language()), mimetype="image/svg+xml")
 
 
 @bp.get("/admin/statement")

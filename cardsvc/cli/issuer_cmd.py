@@ -186,10 +186,13 @@ def push(instance: Path, as_json: bool) -> None:
     "--file", "csv_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), required=True
 )
 @click.option("--sheets", type=click.Path(dir_okay=False, path_type=Path), help="A4 PDF of the new cards.")
+@click.option(
+    "--lang", type=click.Choice(["it", "en"]), default="it", show_default=True, help="Row errors and cards."
+)
 @json_option
 @user_errors
 def import_csv(
-    instance: Path, istat: str, operator: str, csv_file: Path, sheets: Path | None, as_json: bool
+    instance: Path, istat: str, operator: str, csv_file: Path, sheets: Path | None, lang: str, as_json: bool
 ) -> None:
     """Register households from a CSV file and issue their cards; every row is checked first."""
     from cardsvc.network.keystore import instance_secret
@@ -203,7 +206,7 @@ def import_csv(
     comune = db["comuni"].get(istat_of(db, istat))
     rows, errors = parse_batch(csv_file.read_bytes(), rome_year(now_seconds()))
     if errors:
-        lines = [f"line {e.line}, {e.column}: {batch_error_text(e, 'it')}" for e in errors]
+        lines = [f"line {e.line}, {e.column}: {batch_error_text(e, lang)}" for e in errors]
         raise CommandError(f"{len(errors)} errors, nothing stored: " + " | ".join(lines))
     office = Office(instance, passphrase(), instance_secret(instance / "pseudonym_key").encode())
     with click.progressbar(length=len(rows), label="Issuing", file=sys.stderr) as bar:
@@ -213,7 +216,7 @@ def import_csv(
     if sheets and result.cards:
         images = [
             printing.card_image(
-                printing.PrintedCard(comune["name"], c["holder"], c["number"], c["expires_at"], c["qr"])
+                printing.PrintedCard(comune["name"], c["holder"], c["number"], c["expires_at"], c["qr"], lang)
             )
             for c in result.cards
         ]

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from cardsvc.platform.i18n import DEFAULT_LANGUAGE, LANGUAGES, in_language
+
 from .central_cmd import instance_option, instance_settings, open_db
 from .common import CommandError, now_seconds
 
@@ -21,7 +23,16 @@ from .common import CommandError, now_seconds
 @click.option(
     "--decimals", type=click.Choice(["it", "en"]), default="it", show_default=True, help="CSV numbers."
 )
-def report(instance: Path, month: str, comune: str | None, kind: str, out: Path, decimals: str) -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=DEFAULT_LANGUAGE,
+    show_default=True,
+    help="HTML and PDF words.",
+)
+def report(
+    instance: Path, month: str, comune: str | None, kind: str, out: Path, decimals: str, lang: str
+) -> None:
     """Write the month's report; every figure of fewer than five families shows as "< 5"."""
     from ..central.reports import charts
     from ..central.reports.csv_export import TABLES, table_csv
@@ -46,27 +57,17 @@ def report(instance: Path, month: str, comune: str | None, kind: str, out: Path,
             from ..central.reports.pdf_report import render_pdf
 
             bar.update(1)
-            out.write_bytes(render_pdf(published))
+            out.write_bytes(render_pdf(published, lang))
         else:
             svgs = {}
             for name, draw in charts.CHARTS.items():
-                svgs[name] = draw(published, "svg").decode()
+                svgs[name] = draw(published, "svg", lang).decode()
                 bar.update(1)
-            from cardsvc.platform.euros import format_euros
-
             from ..central import create_app
 
             app = create_app(instance_settings(instance))
-            with app.app_context():
+            with app.app_context(), in_language(lang):
                 template = app.jinja_env.get_template("report_standalone.html")
-                out.write_text(
-                    template.render(
-                        report=published,
-                        charts=svgs,
-                        euros=format_euros,
-                        columns=TABLES,
-                        label=lambda c: c.label,
-                    )
-                )
+                out.write_text(template.render(report=published, charts=svgs, columns=TABLES))
         bar.update(steps)
     click.echo(f"Wrote {out}")

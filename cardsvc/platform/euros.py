@@ -1,4 +1,5 @@
-"""Euro amounts as people type and read them in Italy, kept as integer cents."""
+"""Euro amounts as people type them in Italy, kept as integer cents (written out by Babel:
+``cardsvc.platform.i18n.format_money``)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,3 @@ def parse_euros(text: str) -> int:
     if not whole.isdigit() or (cents and (not cents.isdigit() or len(cents) > 2)):
         raise ValueError(f"not an amount in euro: {text!r}")
     return int(whole) * 100 + int(cents.ljust(2, "0") or 0)
-
-
-def format_euros(cents: int) -> str:
-    """``12,50 €`` — Italian decimal comma, thousands with a dot."""
-    whole, rest = divmod(cents, 100)
-    return f"{whole:,}".replace(",", ".") + f",{rest:02d} €"

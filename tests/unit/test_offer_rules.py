@@ -3,7 +3,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cardsvc.core.offer_rules import Offer, OfferRefused, discount_cents
-from cardsvc.platform.euros import format_euros, parse_euros
+from cardsvc.platform.euros import parse_euros
+from cardsvc.platform.i18n import format_money
 
 pytestmark = pytest.mark.unit
 PERCENT = Offer(1, "10%", "percent", percent=10)
@@ -74,5 +75,6 @@ def test_parse_euros_refuses(typed: str) -> None:
         parse_euros(typed)
 
 
-def test_format_euros() -> None:
-    assert format_euros(123450) == "1.234,50 €" and format_euros(5) == "0,05 €"
+def test_format_money() -> None:
+    assert format_money(123450, "it") == "1.234,50 €" and format_money(5, "it") == "0,05 €"
+    assert format_money(123450, "en") == "€1,234.50" and format_money(-1250, "it") == "-12,50 €"

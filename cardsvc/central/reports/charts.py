@@ -1,6 +1,6 @@
 """The report's charts, drawn with matplotlib: bars per comune, the flow between comuni as a heat map,
-the twelve-month trend as lines. SVG for the web page, PNG for the PDF. Hidden cells ("< 5") are drawn
-as hatched gaps with their label, never as numbers."""
+the twelve-month trend as lines. SVG for the web page, PNG for the PDF, their words in the language
+asked for. Hidden cells ("< 5") are drawn as hatched gaps with their label, never as numbers."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from .columns import label
+from cardsvc.platform.i18n import DEFAULT_LANGUAGE, format_number
+
+from ..i18n import column_label, t
 
 BLUE, ORANGE, GREY = "#0b5394", "#e69138", "#bbbbbb"
 MOST = 20  # a network of many comuni: the charts show the 20 with the most operations
@@ -36,7 +38,7 @@ def largest(report: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: -(r["redemptions"] or 0))[:MOST] if len(rows) > MOST else rows
 
 
-def bars_by_comune(report: dict[str, Any], kind: str = "svg") -> bytes:
+def bars_by_comune(report: dict[str, Any], kind: str = "svg", lang: str = DEFAULT_LANGUAGE) -> bytes:
     """Redemptions per comune: by the family's comune and by the shop's comune, side by side."""
     chosen = largest(report)
     families = {r["istat"]: r for r in chosen}
@@ -45,7 +47,10 @@ def bars_by_comune(report: dict[str, Any], kind: str = "svg") -> bytes:
     figure, axes = plt.subplots(figsize=(7, 0.35 * len(names) + 1.2))
     positions = range(len(names))
     for offset, (source, colour, legend) in enumerate(
-        ((families, BLUE, "per comune della famiglia"), (shops, ORANGE, "per comune del negozio"))
+        (
+            (families, BLUE, t.in_language(lang, "chart_by_family_comune")),
+            (shops, ORANGE, t.in_language(lang, "chart_by_shop_comune")),
+        )
     ):
         values = [source[istat]["redemptions"] for istat in families]
         ys = [p + offset * 0.4 for p in positions]
@@ -56,12 +61,12 @@ def bars_by_comune(report: dict[str, Any], kind: str = "svg") -> bytes:
                 axes.text(0, y, " < 5", va="center", color="#555555")
     axes.set_yticks([p + 0.2 for p in positions], names)
     axes.invert_yaxis()
-    axes.set_xlabel(f"{label('redemptions')} nel mese")
+    axes.set_xlabel(t.in_language(lang, "chart_in_month", label=column_label("redemptions", lang)))
     axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
     return _output(figure, kind)
 
 
-def flow_heatmap(report: dict[str, Any], kind: str = "svg") -> bytes:
+def flow_heatmap(report: dict[str, Any], kind: str = "svg", lang: str = DEFAULT_LANGUAGE) -> bytes:
     """Families of comune A (rows) spending in comune B (columns): redemptions, hidden cells hatched."""
     order = [r["istat"] for r in largest(report)]
     names = {r["istat"]: r["comune"] for r in report["by_family_comune"]}
@@ -88,7 +93,7 @@ def flow_heatmap(report: dict[str, Any], kind: str = "svg") -> bytes:
                 axes.text(
                     j,
                     i,
-                    f"{grid[i][j]:.0f}",
+                    format_number(int(grid[i][j]), lang),
                     ha="center",
                     va="center",
                     fontsize=7,
@@ -97,13 +102,13 @@ def flow_heatmap(report: dict[str, Any], kind: str = "svg") -> bytes:
     labels = [names[istat] for istat in order]
     axes.set_xticks(range(size), labels, rotation=45, ha="right")
     axes.set_yticks(range(size), labels)
-    axes.set_xlabel(label("to"))
-    axes.set_ylabel(label("from"))
-    figure.colorbar(image, ax=axes, shrink=0.7, label=label("redemptions"))
+    axes.set_xlabel(column_label("to", lang))
+    axes.set_ylabel(column_label("from", lang))
+    figure.colorbar(image, ax=axes, shrink=0.7, label=column_label("redemptions", lang))
     return _output(figure, kind)
 
 
-def trend_lines(report: dict[str, Any], kind: str = "svg") -> bytes:
+def trend_lines(report: dict[str, Any], kind: str = "svg", lang: str = DEFAULT_LANGUAGE) -> bytes:
     """The last twelve months: redemptions and families using the card."""
     months = [r["month"] for r in report["trend"]]
     figure, axes = plt.subplots(figsize=(7, 2.8))
@@ -113,7 +118,7 @@ def trend_lines(report: dict[str, Any], kind: str = "svg") -> bytes:
             [r[key] if r[key] is not None else float("nan") for r in report["trend"]],
             marker="o",
             color=colour,
-            label=label(key),
+            label=column_label(key, lang),
         )
     axes.set_ylim(bottom=0)
     axes.tick_params(axis="x", rotation=45)

@@ -1,5 +1,6 @@
-"""The report's tables and their columns, once for every format: the JSON keys, the CSV headers, and
-the labels (Italian and English) of the web page, the PDF and the charts.
+"""The report's tables and their columns, once for every format: the JSON keys and the CSV headers. A
+column's label, in Italian or English, is the message ``column_<key>`` of the central catalogue
+(``cardsvc.central.i18n.column_label``), for the web pages, the PDF and the charts alike.
 
 A row's first columns name it (a comune, a category, a pair of comuni, a month); the others are figures,
 which suppression may hide ("< 5"). Money is in cents in the JSON and in euros everywhere else.
@@ -9,26 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LABELS: dict[str, tuple[str, str]] = {
-    "istat": ("ISTAT", "ISTAT"),
-    "comune": ("Comune", "Comune"),
-    "category": ("Categoria", "Category"),
-    "from": ("Comune della famiglia", "Family's comune"),
-    "to": ("Comune del negozio", "Shop's comune"),
-    "month": ("Mese", "Month"),
-    "active_cards": ("Carte attive", "Active cards"),
-    "households_with_card": ("Famiglie con carta", "Families with a card"),
-    "households": ("Famiglie che la usano", "Families using it"),
-    "redemptions": ("Operazioni", "Operations"),
-    "spend_cents": ("Spesa", "Spend"),
-    "discount_cents": ("Sconto", "Discount"),
-    "avg_discount_cents": ("Sconto medio per famiglia", "Average discount per family"),
-    "new_cards": ("Carte nuove", "New cards"),
-    "revoked_cards": ("Carte revocate", "Revoked cards"),
-    "open_flags": ("Segnalazioni aperte", "Open flags"),
-    "shops_participating": ("Negozi aderenti", "Participating shops"),
-    "shops_with_redemptions": ("Negozi con operazioni", "Shops with operations"),
-}
 NAMES = ("istat", "comune", "category", "from", "to", "month")  # columns that name a row
 
 
@@ -36,11 +17,6 @@ NAMES = ("istat", "comune", "category", "from", "to", "month")  # columns that n
 class Column:
     key: str  # in the JSON
     csv: str  # the CSV header
-
-    @property
-    def label(self) -> str:
-        """The Italian label (the PDF's and the charts')."""
-        return LABELS[self.key][0]
 
     @property
     def money(self) -> bool:
@@ -88,7 +64,3 @@ def rows(report: dict[str, object], table: str) -> list[dict[str, object]]:
     """A table's rows in the report (the network's is one row)."""
     found = report[table]
     return [found] if isinstance(found, dict) else list(found)  # type: ignore[call-overload]
-
-
-def label(key: str) -> str:
-    return LABELS[key][0]

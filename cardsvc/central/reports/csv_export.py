@@ -8,6 +8,7 @@ import csv
 import io
 from typing import Any
 
+from cardsvc.platform.i18n import format_amount
 from cardsvc.platform.spreadsheet_cells import spreadsheet_safe
 
 from .columns import TABLES, rows
@@ -21,8 +22,7 @@ def _cell(row: dict[str, Any], key: str, italian: bool) -> str:
     if value is None and row.get("suppressed"):
         return SUPPRESSED
     if key.endswith("_cents") and isinstance(value, int):
-        text = f"{value / 100:.2f}"
-        return text.replace(".", ",") if italian else text
+        return format_amount(value, "it" if italian else "en")
     return "" if value is None else str(value)
 
 

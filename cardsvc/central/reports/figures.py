@@ -9,14 +9,14 @@ built from families carries ``households``, the number of distinct households be
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
 
-from cardsvc.platform.rome_calendar import ROME, month_bounds
+from cardsvc.platform.i18n import DEFAULT_LANGUAGE, format_day
+from cardsvc.platform.rome_calendar import month_bounds
 
-from ...core import to_rfc3339
+from ...core import from_rfc3339, to_rfc3339
 from .months import label
 
 LIVE = (
@@ -202,10 +202,14 @@ def month_figures(
     }
 
 
-def period_label(start: int, end: int) -> str:
-    """``01/10/2026 – 31/10/2026``: the month's first and last day in Rome."""
-    first = datetime.fromtimestamp(start, ROME).strftime("%d/%m/%Y")
-    return f"{first} – {datetime.fromtimestamp(end - 1, ROME).strftime('%d/%m/%Y')}"
+def period_label(start: int, end: int, lang: str = DEFAULT_LANGUAGE) -> str:
+    """``01/10/2026 – 31/10/2026``: the month's first and last day in Rome (the JSON's label is Italian)."""
+    return f"{format_day(start, lang)} – {format_day(end - 1, lang)}"
+
+
+def period_text(period: dict[str, str], lang: str) -> str:
+    """A report's ``period`` (its RFC 3339 bounds) as :func:`period_label` writes it in ``lang``."""
+    return period_label(from_rfc3339(period["from"]), from_rfc3339(period["to"]), lang)
 
 
 def _sum_cards(cards: dict[str, dict[str, int]]) -> dict[str, int]:

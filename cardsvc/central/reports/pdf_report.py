@@ -1,5 +1,6 @@
 """The report as one A4 PDF for the Tavolo's meeting: the network's summary and charts first, then a
-section per comune; page numbers, the generation date and the data's cut-off on every page.
+section per comune; page numbers, the generation date and the data's cut-off on every page. Its words,
+numbers and amounts are in the language asked for (Italian unless told).
 
 Laid out with ReportLab (text stays text, so the PDF can be searched and read aloud); the charts are
 matplotlib PNGs at 150 dpi.
@@ -18,10 +19,12 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from cardsvc.platform.euros import format_euros
+from cardsvc.platform.i18n import DEFAULT_LANGUAGE, format_money, format_number, in_language
 
+from ..i18n import column_label, t
 from . import charts
 from .columns import TABLES, Column
+from .figures import period_text
 
 STYLES = getSampleStyleSheet()
 HEADER_WIDTH = 12  # characters a header line holds before it wraps
@@ -29,23 +32,23 @@ SUPPRESSED = "< 5"
 FLOWS_PER_COMUNE = 10  # a comune's section lists the comuni its families spend most in
 
 
-def _value(row: dict[str, Any], key: str, names: dict[str, str]) -> str:
+def _value(row: dict[str, Any], key: str, names: dict[str, str], lang: str) -> str:
     value = row.get(key)
     if value is None:
         return SUPPRESSED if row.get("suppressed") else ""
     if key in ("from", "to"):
         return names.get(str(value), str(value))
     if key.endswith("_cents"):
-        return format_euros(int(value))
-    return f"{value:,}".replace(",", ".") if isinstance(value, int) else str(value)
+        return format_money(int(value), lang)
+    return format_number(value, lang) if isinstance(value, int) else str(value)
 
 
 def _table(
-    columns: Sequence[Column], rows: list[dict[str, Any]], names: dict[str, str] | None = None
+    columns: Sequence[Column], rows: list[dict[str, Any]], lang: str, names: dict[str, str] | None = None
 ) -> Table:
     """A table with the columns' labels as its header (wrapped to fit) and a row per row."""
-    header = ["\n".join(textwrap.wrap(column.label, HEADER_WIDTH)) for column in columns]
-    body = [[_value(row, column.key, names or {}) for column in columns] for row in rows]
+    header = ["\n".join(textwrap.wrap(column_label(column, lang), HEADER_WIDTH)) for column in columns]
+    body = [[_value(row, column.key, names or {}, lang) for column in columns] for row in rows]
     table = Table([header, *body], repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -80,18 +83,30 @@ CATEGORY_COLUMNS = _without("by_category", "istat")
 FLOW_COLUMNS = _without("flow", "from")  # in the family comune's section
 
 
-def render_pdf(report: dict[str, Any]) -> bytes:
+def _heading(text: str, style: str = "Heading2") -> Paragraph:
+    return Paragraph(text, STYLES[style])
+
+
+def render_pdf(report: dict[str, Any], lang: str = DEFAULT_LANGUAGE) -> bytes:
+    """The report as PDF bytes, its words, numbers and amounts in ``lang``."""
+    with in_language(lang):
+        return _render(report, lang)
+
+
+def _render(report: dict[str, Any], lang: str) -> bytes:
     buffer = io.BytesIO()
-    footer = f"Family Card — rapporto {report['month']} · generato {report['generated_at']}"
-    footer += f" · dati fino a {report['cutoff']}"
+    footer = t(
+        "report_footer", month=report["month"], generated=report["generated_at"], cutoff=report["cutoff"]
+    )
 
     def decorate(canvas: Any, document: Any) -> None:
         canvas.saveState()
         canvas.setFont("Helvetica", 7)
         canvas.drawString(15 * mm, 10 * mm, footer)
-        canvas.drawRightString(195 * mm, 10 * mm, f"Pagina {document.page}")
+        canvas.drawRightString(195 * mm, 10 * mm, t("page_number", page=document.page))
         canvas.restoreState()
 
+    title = t("report_heading", month=report["month"])
     document = SimpleDocTemplate(
         buffer,
         pagesize=A4,
@@ -99,61 +114,58 @@ def render_pdf(report: dict[str, Any]) -> bytes:
         rightMargin=15 * mm,
         topMargin=15 * mm,
         bottomMargin=18 * mm,
-        title=f"Family Card — rapporto mensile {report['month']}",
+        title=title,
         author="Rete dei Comuni amici della Famiglia",
     )
     network = report["network"]
+    period = period_text(report["period"], lang)
     story: list[Any] = [
-        Paragraph(f"Family Card — rapporto mensile {report['month']}", STYLES["Title"]),
-        Paragraph("Rete dei Comuni amici della Famiglia — Tavolo intercomunale", STYLES["Heading3"]),
-        Paragraph(
-            f"Periodo: {report['period']['label']} (ora di Roma). "
-            f"Le celle con meno di 5 famiglie sono indicate come «{SUPPRESSED}».",
-            STYLES["Normal"],
-        ),
+        Paragraph(title, STYLES["Title"]),
+        _heading(t("report_subtitle"), "Heading3"),
+        Paragraph(t("report_period_note", period=period, suppressed=SUPPRESSED), STYLES["Normal"]),
         Spacer(1, 4 * mm),
-        Paragraph("Rete", STYLES["Heading2"]),
-        _table(TABLES["network"], [network]),
+        _heading(t("network")),
+        _table(TABLES["network"], [network], lang),
         Spacer(1, 4 * mm),
-        _chart(charts.trend_lines(report, "png"), 170),
-        _chart(charts.bars_by_comune(report, "png"), 150),
+        _chart(charts.trend_lines(report, "png", lang), 170),
+        _chart(charts.bars_by_comune(report, "png", lang), 150),
         PageBreak(),
-        Paragraph("Per comune della famiglia", STYLES["Heading2"]),
-        _table(FAMILY_COLUMNS, report["by_family_comune"]),
+        _heading(t("by_family_comune")),
+        _table(FAMILY_COLUMNS, report["by_family_comune"], lang),
         Spacer(1, 4 * mm),
-        Paragraph("Per comune del negozio", STYLES["Heading2"]),
-        _table(SHOP_COLUMNS, report["by_shop_comune"]),
+        _heading(t("by_shop_comune")),
+        _table(SHOP_COLUMNS, report["by_shop_comune"], lang),
         Spacer(1, 4 * mm),
-        Paragraph("Andamento degli ultimi 12 mesi", STYLES["Heading2"]),
-        _table(TABLES["trend"], report["trend"]),
+        _heading(t("trend")),
+        _table(TABLES["trend"], report["trend"], lang),
         PageBreak(),
-        Paragraph("Flussi tra comuni", STYLES["Heading2"]),
-        _chart(charts.flow_heatmap(report, "png"), 170),
+        _heading(t("flows")),
+        _chart(charts.flow_heatmap(report, "png", lang), 170),
     ]
     names = {row["istat"]: row["comune"] for row in report["by_family_comune"]}
     for family in report["by_family_comune"]:
         istat = family["istat"]
-        story += [PageBreak(), Paragraph(f"Comune di {family['comune']}", STYLES["Heading2"])]
-        story.append(_table(FAMILY_COLUMNS[1:], [family]))
+        story += [PageBreak(), _heading(t("comune_of", comune=family["comune"]))]
+        story.append(_table(FAMILY_COLUMNS[1:], [family], lang))
         shop = [r for r in report["by_shop_comune"] if r["istat"] == istat]
         story += [
             Spacer(1, 3 * mm),
-            _table(SHOP_COLUMNS[1:], shop),
+            _table(SHOP_COLUMNS[1:], shop, lang),
         ]
         categories = [r for r in report["by_category"] if r["istat"] == istat]
         if categories:
             story += [
                 Spacer(1, 3 * mm),
-                Paragraph("Negozi per categoria", STYLES["Heading4"]),
-                _table(CATEGORY_COLUMNS, categories),
+                _heading(t("shops_by_category"), "Heading4"),
+                _table(CATEGORY_COLUMNS, categories, lang),
             ]
         flows = [r for r in report["flow"] if r["from"] == istat]
         flows = sorted(flows, key=lambda r: -(r["redemptions"] or 0))[:FLOWS_PER_COMUNE]
         if flows:
             story += [
                 Spacer(1, 3 * mm),
-                Paragraph("Dove spendono le famiglie (i 10 comuni principali)", STYLES["Heading4"]),
-                _table(FLOW_COLUMNS, flows, names),
+                _heading(t("where_families_spend", count=FLOWS_PER_COMUNE), "Heading4"),
+                _table(FLOW_COLUMNS, flows, lang, names),
             ]
     document.build(story, onFirstPage=decorate, onLaterPages=decorate)
     return buffer.getvalue()

@@ -8,9 +8,8 @@ from typing import Any
 from flask import flash, make_response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from cardsvc.platform.web.i18n import Catalog
 from cardsvc.platform.web.login import TooManyAttempts, safe_next
-
-Translate = Callable[..., str]
 
 
 def login_page(
@@ -18,7 +17,7 @@ def login_page(
     log_in: Callable[[dict[str, Any]], None],
     template: str,
     home_endpoint: str,
-    t: Translate,
+    t: Catalog,
 ) -> Response | str:
     """GET shows the form; POST checks the password (throttled: 429 with ``Retry-After``), starts the
     session and goes to ``next`` when it is a path on this site, else home. A wrong password: 401."""
@@ -27,7 +26,7 @@ def login_page(
     try:
         found = check(request.form.get("username", ""), request.form.get("password", ""))
     except TooManyAttempts as refused:
-        flash(t("too_many_logins", minutes=-(-refused.retry_after // 60)), "error")
+        flash(t.plural("too_many_logins", -(-refused.retry_after // 60)), "error")
         page = make_response(render_template(template), 429)
         page.headers["Retry-After"] = str(refused.retry_after)
         return page

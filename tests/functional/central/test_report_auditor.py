@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from cardsvc.central import create_app
+from cardsvc.central.i18n import column_label
 from cardsvc.central.reports.columns import TABLES, rows
 from cardsvc.central.reports.csv_export import table_csv
 from cardsvc.central.reports.figures import month_figures
@@ -254,7 +255,7 @@ def test_every_format_shows_every_column(formats: dict[str, Any]) -> None:
             assert re.findall(r'<th data-key="([^"]+)"', header) == keys, (page, table)
         in_pdf = {"by_family_comune": ("istat",), "by_shop_comune": ("istat",), "by_category": ("istat",),
                   "flow": ("from",)}.get(table, ())  # fmt: skip
-        assert " ".join(c.label for c in columns if c.key not in in_pdf) in pdf, table
+        assert " ".join(column_label(c, "it") for c in columns if c.key not in in_pdf) in pdf, table
     assert "Sconto medio per famiglia" in pdf
 
 

@@ -109,7 +109,7 @@ def test_an_over_long_cell_is_refused_in_words(office: Desk, tmp_path: Path) -> 
 )
 def test_excel_files_through_the_page_and_the_command(office: Desk, tmp_path: Path, data: bytes) -> None:
     status, page = upload(office, data)
-    assert status == 200 and "1 nuclei pronti" in page, page
+    assert status == 200 and "1 nucleo pronto" in page, page
     code, output = import_csv(office, tmp_path, data)
     assert code == 0 and "1 new households" in output, output
 

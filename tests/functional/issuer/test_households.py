@@ -50,7 +50,7 @@ def test_eligibility_rules_are_named(office: Desk) -> None:
     page = office.client.get(f"/households/{not_resident}").get_data(as_text=True)
     assert "non risulta residente nel comune" in page and 'name="guardian_id"' not in page
     adults = office.register(birth_years="2001")  # 25 years old in 2026
-    assert "servono almeno 1 figli minori, ne risultano 0" in office.client.get(
+    assert "serve almeno 1 figlio minore, il nucleo ne ha 0" in office.client.get(
         f"/households/{adults}"
     ).get_data(as_text=True)
     refused = office.post(f"/households/{adults}/cards", {"guardian_id": str(office.guardian_ids(adults)[0])})

@@ -144,7 +144,7 @@ def test_batch_job_issues_prints_and_a_rerun_issues_nothing_twice(office: Desk) 
 
     token = run()
     page = office.client.get(f"/batch/{token}").get_data(as_text=True)
-    assert "3 nuclei nuovi, 0 già registrati, 3 carte emesse" in page
+    assert "Nuclei nuovi: 3; già registrati: 0; carte emesse: 3" in page
     assert "Anna Bianchi" in page and "non ha diritto" in page  # line 4: no minor children
     with office.client.get(f"/batch/{token}/sheets.pdf") as sheets:
         assert sheets.status_code == 200 and sheets.data.startswith(b"%PDF")
@@ -153,7 +153,7 @@ def test_batch_job_issues_prints_and_a_rerun_issues_nothing_twice(office: Desk) 
         assert errors == [] and len(rows) == 3  # the sample file the page offers is a valid file
     run()
     page = office.client.get(f"/batch/{token}").get_data(as_text=True)
-    assert "0 nuclei nuovi, 3 già registrati, 0 carte emesse" in page
+    assert "Nuclei nuovi: 0; già registrati: 3; carte emesse: 0" in page
     assert office.db().execute("select count(*) from cards").fetchone()[0] == 3
 
 
