@@ -31,6 +31,7 @@ def test_init_office_pins_the_root_and_sets_up_comuni(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("root", "url", "code"),
     [("not-a-key", "", "root_public_key"), (ROOT_KEY, "ftp://central", "central_url")],
+    ids=["bad-root-key", "ftp-url"],
 )
 def test_a_refused_init_creates_nothing(tmp_path: Path, root: str, url: str, code: str) -> None:
     instance = tmp_path / "office"
