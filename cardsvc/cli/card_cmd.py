@@ -135,10 +135,22 @@ def revoke(home: Path, card_ref: str, reason: str, as_json: bool) -> None:
 @click.argument("text", required=False)
 @click.option("--image", type=click.Path(dir_okay=False, path_type=Path), help="Photo or PNG.")
 @click.option("--at", "at", help="Verify as of this time (RFC 3339 or YYYY-MM-DD).")
+@click.option(
+    "--lang",
+    type=click.Choice(["it", "en"]),
+    default="it",
+    show_default=True,
+    help="Language of the verdict.",
+)
 @json_option
 @user_errors
-def verify(home: Path, text: str | None, image: Path | None, at: str | None, as_json: bool) -> None:
+def verify(
+    home: Path, text: str | None, image: Path | None, at: str | None, lang: str, as_json: bool
+) -> None:
     """Verify a card offline. Exit status 0 only when it is ACCEPTED, 1 when it is refused."""
+    from cardsvc.platform.i18n import in_language
+    from merchant_kiosk.i18n import t, verdict_message
+
     if (text is None) == (image is None):
         raise CommandError("give the card's text or --image, one of the two")
     if image is not None:
@@ -146,14 +158,15 @@ def verify(home: Path, text: str | None, image: Path | None, at: str | None, as_
     now = parse_moment(at, "--at") if at else now_seconds()
     verdict = NetworkHome(home).verify(text or "", now)
     result = verdict.to_json()
-    lines = [f"{verdict.code.value}: {verdict.message_it} / {verdict.message_en}"]
-    if result["claims"]:
-        c = result["claims"]
-        lines.append(
-            f"{c['holder']} · {c['comune'] or c['iss']} · minori {c['minors']} · "
-            f"scade {c['expires_at']} · {c['card_number']}"
-        )
-    lines += [f"warning {w['code']}: {w['message_it']}" for w in result["warnings"]]
+    with in_language(lang):
+        lines = [f"{verdict.code.value}: {verdict_message(verdict.code.value)}"]
+        if result["claims"]:
+            c = result["claims"]
+            lines.append(
+                f"{c['holder']} · {c['comune'] or c['iss']} · {t('minors')} {c['minors']} · "
+                f"{t('expires')} {c['expires_at']} · {c['card_number']}"
+            )
+        lines += [f"{w['code']}: {verdict_message(w['code'])}" for w in result["warnings"]]
     emit(as_json, result, lines)
     if not verdict.accepted:
         raise SystemExit(1)

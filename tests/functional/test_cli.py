@@ -109,6 +109,10 @@ def test_issue_verify_text_and_image(home: Path, tmp_path: Path) -> None:
     assert by_text["message_it"] and by_text["message_en"] and by_text["warnings"] == []
     by_image = ok("card", "verify", "--home", str(home), "--image", str(png))
     assert by_image["claims"]["card_number"] == card["card_number"]
+    italian = run("card", "verify", "--home", str(home), card["qr"]).output
+    english = run("card", "verify", "--home", str(home), card["qr"], "--lang", "en").output
+    assert "ACCEPTED: Carta valida." in italian and "Figli minori 2" in italian and "Card" not in italian
+    assert "ACCEPTED: Card valid." in english and "minori" not in english and "Scadenza" not in english
 
 
 def test_verify_exit_status_is_1_for_a_refused_card(home: Path) -> None:
