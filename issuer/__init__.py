@@ -14,10 +14,7 @@ from typing import Any
 from flask import Flask
 
 from cardsvc.network.keystore import PASSPHRASE_ENV, instance_secret
-from cardsvc.platform.clock import install_clock
-from cardsvc.platform.web.csrf import csrf_token
-from cardsvc.platform.web.i18n import init_i18n
-from cardsvc.platform.web.security import configure_web
+from cardsvc.platform.web.app_setup import configure_app
 
 from . import auth, db
 from .settings import load_settings, retention_periods
@@ -34,14 +31,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = instance_secret(instance / "secret_key")
     app.config.setdefault("PSEUDONYM_KEY", instance_secret(instance / "pseudonym_key").encode())
     app.config.setdefault("PASSPHRASE", os.environ.get(PASSPHRASE_ENV, ""))
-    install_clock(app.config)
     app.config.setdefault("TRANSPORT", None)
     app.config.update(
         MAX_CONTENT_LENGTH=6 * 1024 * 1024,  # a CSV of thousands of households
     )
-    configure_web(app)
-    db.init_app(app)
-    auth.init_app(app)
     from .auth import current_operator
     from .i18n import t
     from .view_helpers import init_error_pages, template_helpers
@@ -49,12 +42,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .views_cards import bp as cards_bp
     from .views_office import bp as office_bp
 
+    configure_app(app, t, {"current_operator": current_operator, **template_helpers()})
+    db.init_app(app)
+    auth.init_app(app)
+
     app.register_blueprint(office_bp)
     app.register_blueprint(cards_bp)
     app.register_blueprint(batch_bp)
     init_error_pages(app)
-    init_i18n(app, t)
-    app.jinja_env.globals.update(
-        csrf_token=csrf_token, current_operator=current_operator, **template_helpers()
-    )
     return app

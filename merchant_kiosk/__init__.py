@@ -14,10 +14,7 @@ from typing import Any
 from flask import Flask
 
 from cardsvc.network.keystore import PASSPHRASE_ENV, instance_secret
-from cardsvc.platform.clock import install_clock
-from cardsvc.platform.web.csrf import csrf_token
-from cardsvc.platform.web.i18n import init_i18n
-from cardsvc.platform.web.security import configure_web
+from cardsvc.platform.web.app_setup import configure_app
 
 from . import db, guard
 from .identity import database_path
@@ -34,24 +31,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(instance / "secret_key")
     app.config.setdefault("PASSPHRASE", os.environ.get(PASSPHRASE_ENV, ""))
-    install_clock(app.config)
     app.config.setdefault("TRANSPORT", None)
     app.config.update(
         MAX_CONTENT_LENGTH=12 * 1024 * 1024,  # a phone photo of the card
     )
-    configure_web(app)
-    db.init_app(app)
-    guard.init_app(app)
     from .closing_views import bp as closing_bp
     from .i18n import t
     from .sync_views import bp as sync_bp
     from .till_views import bp as till_bp
     from .view_helpers import init_error_pages, template_helpers
 
+    configure_app(app, t, template_helpers())
+    db.init_app(app)
+    guard.init_app(app)
+
     app.register_blueprint(till_bp)
     app.register_blueprint(closing_bp)
     app.register_blueprint(sync_bp)
     init_error_pages(app)
-    init_i18n(app, t)
-    app.jinja_env.globals.update(csrf_token=csrf_token, **template_helpers())
     return app

@@ -11,9 +11,7 @@ from typing import Any
 from flask import Flask
 
 from cardsvc.network.keystore import instance_secret
-from cardsvc.platform.clock import install_clock
-from cardsvc.platform.web.i18n import init_i18n
-from cardsvc.platform.web.security import configure_web
+from cardsvc.platform.web.app_setup import configure_app
 
 from . import db, errors, storage_errors
 from .settings import load_settings
@@ -24,13 +22,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_settings(test_config))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(Path(app.config["SECRET_KEY_FILE"]))
-    install_clock(app.config)
-    configure_web(app)
-    errors.init_app(app)
-    storage_errors.init_app(app)
-    db.init_app(app)
-    from cardsvc.platform.web.csrf import csrf_token
-
     from . import report_views  # noqa: F401 - the report pages join the admin blueprint
     from .admin_ui import bp as admin_bp
     from .api import bp as api_bp
@@ -39,11 +30,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .openapi import bp as openapi_bp
     from .reports.figures import period_text
 
+    configure_app(
+        app, t, {"current_user": current_user, "column_label": column_label, "period_text": period_text}
+    )
+    errors.init_app(app)
+    storage_errors.init_app(app)
+    db.init_app(app)
+
     app.register_blueprint(api_bp)
     app.register_blueprint(openapi_bp)
     app.register_blueprint(admin_bp)
-    init_i18n(app, t)
-    app.jinja_env.globals.update(
-        csrf_token=csrf_token, current_user=current_user, column_label=column_label, period_text=period_text
-    )
     return app
