@@ -18,6 +18,7 @@ import img2pdf
 from PIL import Image, ImageDraw, ImageFont
 
 from cardsvc.core import render_qr
+from cardsvc.platform import rome_calendar
 from cardsvc.platform.i18n import DEFAULT_LANGUAGE, format_day
 
 from .i18n import t
@@ -59,7 +60,7 @@ def font(size: int, bold: bool = False) -> FontType:
 
 
 def last_valid_day(expires_at: int, lang: str = DEFAULT_LANGUAGE) -> str:
-    return format_day(expires_at - 1, lang)
+    return format_day(rome_calendar.last_valid_day(expires_at), lang)
 
 
 def _fit(draw: ImageDraw.ImageDraw, text: str, width: int, size: int, bold: bool = False) -> FontType:

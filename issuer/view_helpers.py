@@ -21,6 +21,7 @@ from cardsvc.core.errors import (
     Unavailable,
     by_kind,
 )
+from cardsvc.platform import rome_calendar
 from cardsvc.platform.storage.health import storage_failure
 from cardsvc.platform.web.i18n import day
 from cardsvc.platform.web.login import TooManyAttempts
@@ -55,7 +56,7 @@ def office() -> Office:
 
 
 def last_valid_day(expires_at: int) -> str:
-    return day(expires_at - 1)
+    return day(rome_calendar.last_valid_day(expires_at))
 
 
 def refusal_text(refused: Any) -> str:

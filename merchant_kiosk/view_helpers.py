@@ -24,6 +24,7 @@ from cardsvc.core.errors import (
     by_kind,
 )
 from cardsvc.core.offer_rules import Offer
+from cardsvc.platform import rome_calendar
 from cardsvc.platform.clock import now
 from cardsvc.platform.storage.health import storage_failure
 from cardsvc.platform.web.i18n import day, moment, money
@@ -57,7 +58,7 @@ def local_time(value: int | str | None) -> str:
 
 def last_valid_day(expires_at: str) -> str:
     """A card expiring at midnight is valid through the day before: that day is printed."""
-    return day(from_rfc3339(expires_at) - 1)
+    return day(rome_calendar.last_valid_day(from_rfc3339(expires_at)))
 
 
 def offer_terms(offer: Offer) -> str:

@@ -17,14 +17,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from babel import dates, numbers, support
 from babel.messages.mofile import read_mo
 
-from cardsvc.platform.rome_calendar import ROME
+from cardsvc.platform.rome_calendar import rome_day, rome_time
 
 LANGUAGES = ("it", "en")
 DEFAULT_LANGUAGE = LANGUAGES[0]
@@ -146,7 +146,7 @@ def format_amount(cents: int, lang: str) -> str:
 def _rome_day(value: date | int | str) -> date:
     if isinstance(value, str):
         return date.fromisoformat(value)
-    return value if isinstance(value, date) else datetime.fromtimestamp(value, ROME).date()
+    return value if isinstance(value, date) else rome_day(value)
 
 
 def format_day(value: date | int | str, lang: str, width: str = "short") -> str:
@@ -161,9 +161,7 @@ def format_day(value: date | int | str, lang: str, width: str = "short") -> str:
 
 def format_time(moment: int, lang: str) -> str:
     """The Rome time of day of a moment in seconds: ``14:30``."""
-    return dates.format_time(
-        datetime.fromtimestamp(moment, ROME), "short", locale=LOCALES[checked_language(lang)]
-    )
+    return dates.format_time(rome_time(moment), "short", locale=LOCALES[checked_language(lang)])
 
 
 def format_moment(moment: int, lang: str) -> str:
