@@ -7,8 +7,7 @@ import base64
 from collections.abc import Callable
 from typing import Any
 
-import click
-
+from cardsvc.core.errors import RemoteRefused
 from cardsvc.platform.json_client import Transport
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -34,7 +33,7 @@ def central_admin(client: Any) -> Callable[[str, str, Any], Any]:
     def call(method: str, path: str, data: Any = None) -> Any:
         response = client.open(path, method=method, json=data, headers=auth)
         if response.status_code >= 300:
-            raise click.ClickException(f"demo setup: {method} {path}: {response.status_code} {response.json}")
+            raise RemoteRefused(f"demo setup: {method} {path}: {response.status_code} {response.json}")
         return response.json
 
     return call
