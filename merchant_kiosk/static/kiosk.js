@@ -141,4 +141,5 @@ document.addEventListener("DOMContentLoaded", () => {
   scanTypedIntoAmount();
   camera();
   syncBanner();
+  document.body.dataset.ready = "1"; // the keys work from here on
 });

@@ -101,6 +101,7 @@ def test_scan_record_and_void_with_the_keyboard(network: Network, page: Page) ->
     page.locator("#void").click()
     expect(page.locator("#receipt")).to_contain_text("Operazione annullata")
     expect(page.locator("#void")).to_have_count(0)
+    expect(page.locator("body")).to_have_attribute("data-ready", "1")  # the voided receipt's keys are set
     page.keyboard.press("Escape")
     expect(page.locator("#code")).to_be_focused()
     expect(page.locator("tr.voided")).to_have_count(1)
