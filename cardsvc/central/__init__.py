@@ -28,10 +28,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .auth import current_user
     from .i18n import column_label, t
     from .openapi import bp as openapi_bp
+    from .page_words import TEMPLATE_GLOBALS
     from .reports.figures import period_text
 
     configure_app(
-        app, t, {"current_user": current_user, "column_label": column_label, "period_text": period_text}
+        app,
+        t,
+        {
+            "current_user": current_user,
+            "column_label": column_label,
+            "period_text": period_text,
+            **TEMPLATE_GLOBALS,
+        },
     )
     errors.init_app(app)
     storage_errors.init_app(app)
