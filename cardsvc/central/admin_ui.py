@@ -32,7 +32,6 @@ from cardsvc.platform.web.csrf import check_csrf
 from cardsvc.platform.web.login_view import login_page
 from cardsvc.platform.web.numbers import whole_number
 
-from ..core import to_rfc3339
 from . import enrolment, issuer_credentials, list_service, registry
 from .anomalies import list_flags
 from .auth import check_password, current_user, log_in, log_out, may_manage_merchant, may_see_comune, user
@@ -107,7 +106,7 @@ def dashboard() -> str:
         "admin/dashboard.html",
         summary=list_service.trust_summary(db),
         redemptions=totals,
-        open_flags=len(_visible_flags()),
+        open_flags=len(visible_flags()),
     )
 
 
@@ -226,17 +225,12 @@ def kiosk_revoke(kiosk_id: str) -> BaseResponse:
     return redirect(url_for("admin.kiosks"))
 
 
-def _visible_flags() -> list[dict[str, Any]]:
+def visible_flags(status: str = "open") -> list[dict[str, Any]]:
+    """The flags the signed-in user may see: a shop's own, a comune's, or the whole network's."""
     role = user()["role"]
     if role == "merchant_manager":
-        return [f for f in list_flags(get_db()) if f["merchant_id"] == user()["merchant_id"]]
-    return list_flags(get_db(), istat=None if role == "network_admin" else user()["istat"])
-
-
-@bp.get("/admin/flags")
-@login_required("network_admin", "comune_officer")
-def flags() -> str:
-    return render_template("admin/flags.html", flags=_visible_flags(), when=to_rfc3339)
+        return [f for f in list_flags(get_db(), status) if f["merchant_id"] == user()["merchant_id"]]
+    return list_flags(get_db(), status, istat=None if role == "network_admin" else user()["istat"])
 
 
 @bp.route("/admin/issuers", methods=["GET", "POST"])

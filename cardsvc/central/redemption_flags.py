@@ -45,7 +45,7 @@ def flag_accepted(
     day, start, end = _rome_day(at - at % 3600)  # the hour's start: same day, and a cache that hits
     same_day = db.execute(
         "select id from redemptions where cti = ? and type = 'redemption' and status = 'accepted' "
-        "and kiosk_time >= ? and kiosk_time < ? order by kiosk_time",
+        "and voided = 0 and kiosk_time >= ? and kiosk_time < ? order by kiosk_time",
         [cti, start, end],
     ).fetchall()
     if len(same_day) > velocity_per_day:

@@ -237,6 +237,17 @@ def m006_chain_epochs(db: Database) -> None:
     )
 
 
+@migrations()
+def m008_flag_decisions(db: Database) -> None:
+    """An administrator's decision on a flag (resolved or dismissed, with a note), kept as an audit."""
+    db.table("flag_decisions").create(
+        {"id": int, "flag_id": int, "decision": str, "note": str, "decided_by": str, "decided_at": int},
+        pk="id",
+        foreign_keys=[("flag_id", "flags", "id")],
+    )
+    db.table("flag_decisions").create_index(["flag_id"])
+
+
 def connect(path: str) -> Database:
     """A connection to the central database (mode 0600 when new); every commit waits for the disk
     (``synchronous=FULL``): an accepted batch survives a power cut, so tills never resend it."""
