@@ -173,22 +173,6 @@ def offers() -> str:
     return render_template("admin/offers.html", offers=visible, actions=actions, labels=ACTION_LABELS)
 
 
-@bp.post("/admin/offers/<int:offer_id>/status")
-@login_required("network_admin", "merchant_manager")
-def offer_status(offer_id: int) -> BaseResponse:
-    db = get_db()
-    try:
-        offer = registry.get_offer(db, offer_id)
-        if not may_manage_merchant(user(), offer["merchant_id"]):
-            abort(403)
-        actor = "network" if user()["role"] == "network_admin" else "merchant"
-        registry.move_offer(db, offer_id, request.form.get("status", ""), actor, now())
-        flash(t("saved"), "ok")
-    except DomainError as exc:
-        flash(exc.message, "error")
-    return redirect(url_for("admin.offers"))
-
-
 @bp.route("/admin/kiosks", methods=["GET", "POST"])
 @login_required("network_admin", "merchant_manager")
 def kiosks() -> str | BaseResponse:
@@ -212,17 +196,6 @@ def kiosks() -> str | BaseResponse:
     ]
     shops = [m for m in db["merchants"].rows_where(order_by="name") if may_manage_merchant(user(), m["id"])]
     return render_template("admin/kiosks.html", kiosks=rows, merchants=shops, created=created)
-
-
-@bp.post("/admin/kiosks/<kiosk_id>/revoke")
-@login_required("network_admin")
-def kiosk_revoke(kiosk_id: str) -> BaseResponse:
-    try:
-        enrolment.revoke_kiosk(get_db(), kiosk_id, now())
-        flash(t("saved"), "ok")
-    except DomainError as exc:
-        flash(exc.message, "error")
-    return redirect(url_for("admin.kiosks"))
 
 
 def visible_flags(status: str = "open") -> list[dict[str, Any]]:

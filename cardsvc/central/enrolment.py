@@ -91,11 +91,12 @@ def kiosk_for_token(db: Database, token: str) -> dict[str, Any]:
     return rows[0]
 
 
-def revoke_kiosk(db: Database, kiosk_id: str, now: int) -> dict[str, Any]:
+def revoke_kiosk(db: Database, kiosk_id: str, now: int, reason: str | None = None) -> dict[str, Any]:
     rows = list(db["kiosks"].rows_where("id = ?", [kiosk_id]))
     if not rows:
         raise NotFound(f"no kiosk {kiosk_id}", code="unknown_kiosk")
     db.table("kiosks").update(
-        kiosk_id, {"status": "revoked", "revoked_at": to_rfc3339(now), "code_hash": None}
+        kiosk_id,
+        {"status": "revoked", "revoked_at": to_rfc3339(now), "code_hash": None, "revocation_reason": reason},
     )
     return {**rows[0], "status": "revoked"}

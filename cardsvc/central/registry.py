@@ -131,8 +131,11 @@ def get_offer(db: Database, offer_id: int) -> dict[str, Any]:
     return rows[0]
 
 
-def move_offer(db: Database, offer_id: int, status: str, actor: str, now: int) -> dict[str, Any]:
-    """Move an offer along its workflow; ``actor`` is ``merchant`` or ``network``."""
+def move_offer(
+    db: Database, offer_id: int, status: str, actor: str, now: int, reason: str | None = None
+) -> dict[str, Any]:
+    """Move an offer along its workflow; ``actor`` is ``merchant`` or ``network``; ``reason`` says why
+    (asked when the offer is suspended or ended from the admin pages)."""
     offer = get_offer(db, offer_id)
     allowed = OFFER_TRANSITIONS.get((offer["status"], status))
     if allowed is None:
@@ -140,7 +143,9 @@ def move_offer(db: Database, offer_id: int, status: str, actor: str, now: int) -
     if allowed != actor and actor != "network":
         raise Forbidden(f"only the network can move an offer to {status}")
     db.table("offers").update(offer_id, {"status": status, "updated_at": to_rfc3339(now)})
-    db.table("offer_status_history").insert({"offer_id": offer_id, "status": status, "at": now})
+    db.table("offer_status_history").insert(
+        {"offer_id": offer_id, "status": status, "at": now, "reason": reason}
+    )
     return get_offer(db, offer_id)
 
 

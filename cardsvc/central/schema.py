@@ -248,6 +248,13 @@ def m008_flag_decisions(db: Database) -> None:
     db.table("flag_decisions").create_index(["flag_id"])
 
 
+@migrations()
+def m009_reasons(db: Database) -> None:
+    """Why a till was revoked, and why an offer was suspended or ended, as the administrator chose it."""
+    db.table("kiosks").add_column("revocation_reason", str)
+    db.table("offer_status_history").add_column("reason", str)
+
+
 def connect(path: str) -> Database:
     """A connection to the central database (mode 0600 when new); every commit waits for the disk
     (``synchronous=FULL``): an accepted batch survives a power cut, so tills never resend it."""
