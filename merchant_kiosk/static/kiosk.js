@@ -37,6 +37,18 @@ function keepScannerFocused() {
   setInterval(refocus, 1000);
 }
 
+function emptyScanIsTheNextCustomer() {
+  // After a receipt or a verdict, Enter on the empty scanner field goes to the next customer's page.
+  const form = document.getElementById("rescan-form");
+  if (!form) return;
+  form.addEventListener("submit", (event) => {
+    if (!form.elements.code.value.trim()) {
+      event.preventDefault();
+      window.location.href = form.dataset.emptyUrl;
+    }
+  });
+}
+
 function scanTypedIntoAmount() {
   const amount = document.getElementById("amount");
   if (!amount) return;
@@ -138,6 +150,7 @@ document.addEventListener("DOMContentLoaded", () => {
     if (event.key === "Escape" && escape) window.location.href = escape;
   });
   keepScannerFocused();
+  emptyScanIsTheNextCustomer();
   scanTypedIntoAmount();
   camera();
   syncBanner();

