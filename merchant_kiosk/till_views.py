@@ -12,7 +12,7 @@ from cardsvc.platform.web.health import health
 from cardsvc.platform.web.numbers import whole_number
 
 from . import checkout, ledger
-from .checkout import CheckoutRefused, Scan
+from .checkout import CheckoutRefused, OfferChoice, Scan
 from .db import get_db
 from .ledger import LedgerError
 from .view_helpers import page
@@ -28,6 +28,14 @@ def index() -> tuple[str, int]:
 bp.add_url_rule("/health", "health", health)  # the database checked now: 503 with the reason when bad
 
 
+def verdict_state(scan: Scan, usable: list[OfferChoice]) -> str:
+    """What the clerk does next: ``accepted`` (record a discount), ``no_offer`` (a valid card, but no offer
+    of the shop the family can use now: no discount) or ``rejected`` (the card is refused)."""
+    if not scan.verdict.accepted:
+        return "rejected"
+    return "accepted" if usable else "no_offer"
+
+
 def _verdict_page(
     scan: Scan, error: str | None = None, amount: str = "", status_code: int = 200
 ) -> tuple[str, int]:
@@ -38,6 +46,7 @@ def _verdict_page(
         "verdict.html",
         status_code,
         scan=scan,
+        state=verdict_state(scan, usable),
         verdict=scan.verdict.to_json(),
         choices=choices,
         preselected=usable[0].offer.id if len(usable) == 1 else None,

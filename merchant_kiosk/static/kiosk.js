@@ -7,16 +7,23 @@ function csrfToken() {
   return document.querySelector('meta[name="csrf-token"]').content;
 }
 
+// Accept: two rising tones. No usable offer: two falling tones. Reject: one long low buzz. Each told apart
+// without looking at the screen.
+const SOUNDS = {
+  accept: { wave: "sine", notes: [[880, 0, 0.12], [1320, 0.14, 0.16]] },
+  no_offer: { wave: "triangle", notes: [[660, 0, 0.16], [440, 0.2, 0.3]] },
+  reject: { wave: "square", notes: [[180, 0, 0.6]] },
+};
+
 function beep(kind) {
+  const sound = SOUNDS[kind];
   const Context = window.AudioContext || window.webkitAudioContext;
-  if (!Context) return;
+  if (!sound || !Context) return;
   const ctx = new Context();
-  // Accept: two rising tones. Reject: one long low buzz. Distinct without looking at the screen.
-  const notes = kind === "accept" ? [[880, 0, 0.12], [1320, 0.14, 0.16]] : [[180, 0, 0.6]];
-  for (const [freq, start, length] of notes) {
+  for (const [freq, start, length] of sound.notes) {
     const osc = ctx.createOscillator();
     const gain = ctx.createGain();
-    osc.type = kind === "accept" ? "sine" : "square";
+    osc.type = sound.wave;
     osc.frequency.value = freq;
     gain.gain.value = 0.2;
     osc.connect(gain).connect(ctx.destination);

@@ -76,6 +76,28 @@ def scan_like_a_usb_scanner(page: Page, text: str) -> None:
     page.keyboard.press("Enter")
 
 
+def contrast(page: Page, selector: str) -> float:
+    """WCAG contrast ratio of the element's text colour on the background it is drawn on (its own, or
+    that of the nearest ancestor with one)."""
+    colours = page.locator(selector).evaluate(
+        """e => {
+             let back = e;
+             while (back.parentElement && getComputedStyle(back).backgroundColor === "rgba(0, 0, 0, 0)") {
+               back = back.parentElement;
+             }
+             return [getComputedStyle(e).color, getComputedStyle(back).backgroundColor];
+           }"""
+    )
+
+    def luminance(css: str) -> float:
+        channels = [int(part) / 255 for part in css[css.index("(") + 1 : css.index(")")].split(",")[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(c) for c in colours), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
 def record(page: Page, network: Network, holder: str, amount: str) -> None:
     page.goto(network.till)
     scan_like_a_usb_scanner(page, network.card(holder))
@@ -116,3 +138,32 @@ def test_a_voided_receipt_shows_the_full_amount_to_pay(network: Network, page: P
     page.screenshot(path=screenshot_path("kiosk-receipt-voided"), full_page=True)
     scan_like_a_usb_scanner(page, network.card("SARA NERI"))
     expect(page.locator("#holder")).to_have_text("SARA NERI")
+
+
+def test_no_usable_offer_is_amber_with_its_own_heading_and_sound(network: Network, page: Page) -> None:
+    page.goto(network.till)
+    scan_like_a_usb_scanner(page, network.card("PAOLO VERDI", minors=0))
+    verdict = page.locator("#verdict")
+    expect(verdict).to_have_attribute("data-state", "no_offer")
+    expect(verdict.locator("h1")).to_have_text("NESSUNO SCONTO APPLICABILE")
+    expect(verdict).to_contain_text("Spesa per la famiglia")
+    expect(verdict).to_contain_text("L'offerta richiede più figli minori.")
+    expect(page.locator("body")).to_have_attribute("data-played", "no_offer")
+    background = verdict.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert background == "rgb(245, 183, 0)"  # neither the green of an accepted card nor the red
+    assert contrast(page, "#verdict") >= 4.5 and contrast(page, "#verdict .reasons") >= 4.5
+    expect(page.locator("#amount")).to_have_count(0)
+    expect(page.get_by_label("Passare la carta sul lettore")).to_be_focused()
+    page.screenshot(path=screenshot_path("kiosk-no-usable-offer"), full_page=True)
+    scan_like_a_usb_scanner(page, network.card("GIULIA BRAMBILLA"))  # the next customer, at once
+    expect(page.locator("#holder")).to_have_text("GIULIA BRAMBILLA")
+    expect(page.locator("#verdict")).to_have_attribute("data-state", "accepted")
+
+
+def test_a_card_scanned_at_once_on_the_no_usable_offer_page_is_verified(network: Network, page: Page) -> None:
+    page.goto(network.till)
+    scan_like_a_usb_scanner(page, network.card("ELENA FUMAGALLI", minors=0))
+    expect(page.locator("#verdict")).to_have_attribute("data-state", "no_offer")
+    page.wait_for_load_state("load")  # and nothing else: the scanner types at once
+    scan_like_a_usb_scanner(page, network.card("ROBERTO CATTANEO"))
+    expect(page.locator("#holder")).to_have_text("ROBERTO CATTANEO")

@@ -50,3 +50,36 @@ def test_the_receipt_keeps_the_scanner_field_focused(till: Till) -> None:
     page = receipt.get_data(as_text=True)
     assert focused_scan_field(page)
     assert page.count("autofocus") == 1  # the field, not the "next card" link
+
+
+@pytest.mark.parametrize(
+    ("offers", "used_before", "reason"),
+    [
+        ([{"title": "Tre figli", "min_minors": 3}], False, "L&#39;offerta richiede più figli minori"),
+        ([{"title": "Una volta al giorno", "daily_limit": 1}], True, "Offerta già usata oggi"),
+        ([], False, "Il negozio non ha offerte attive"),
+    ],
+)
+def test_a_valid_card_with_no_usable_offer_is_its_own_state(
+    make_till: Callable[..., Till], offers: list[dict[str, object]], used_before: bool, reason: str
+) -> None:
+    till = make_till(offers)
+    card = till.central.card(minors=2)
+    if used_before:
+        assert till.redeem(card, "10").status_code == 303
+        till.clock.now += 60
+    page = till.scan(card).get_data(as_text=True)
+    verdict = re.search(r'<section class="verdict[^"]*"[^>]*>(.*?)</section>', page, re.S)
+    assert verdict, page
+    assert 'data-state="no_offer"' in page and 'data-sound="no_offer"' in page
+    assert "NESSUNO SCONTO APPLICABILE" in verdict.group(1) and "CARTA VALIDA" not in page
+    assert "La carta è valida" in verdict.group(1) and reason in verdict.group(1)  # the reason in words
+    assert all(str(offer["title"]) in verdict.group(1) for offer in offers)
+    assert 'class="verdict ok"' not in page and 'name="amount"' not in page
+    assert "GIULIA BRAMBILLA" in page  # the family, as for an accepted card
+    assert focused_scan_field(page)
+
+
+def test_a_rejected_card_keeps_the_scanner_field_focused(till: Till) -> None:
+    page = till.scan("FC1NOTACARD").get_data(as_text=True)
+    assert 'data-state="rejected"' in page and focused_scan_field(page)
