@@ -1,6 +1,6 @@
 // The till's small helpers: sounds for verdicts, Esc for the next card, the scanner field kept focused,
-// a card scanned into the amount field taken as a new scan, camera frames read on the till's server,
-// and the sync banner kept current.
+// a card scanned into the amount field taken as a new scan, the keys of the amount's confirmation, camera
+// frames read on the till's server, and the sync banner kept current.
 "use strict";
 
 function csrfToken() {
@@ -56,27 +56,37 @@ function emptyScanIsTheNextCustomer() {
   });
 }
 
+function postScan(url, code) {
+  // A card's text sent to be verified, as the scanner field would send it.
+  const form = document.createElement("form");
+  form.method = "post";
+  form.action = url;
+  for (const [name, value] of [["csrf_token", csrfToken()], ["code", code]]) {
+    const input = document.createElement("input");
+    input.type = "hidden";
+    input.name = name;
+    input.value = value;
+    form.appendChild(input);
+  }
+  document.body.appendChild(form);
+  form.submit();
+}
+
 function scanTypedIntoAmount() {
   const amount = document.getElementById("amount");
   if (!amount) return;
+  if (amount.value) {
+    amount.focus();
+    amount.select(); // the amount to correct: what the clerk types replaces it
+  }
   const looksLikeCard = () => /^\s*fc1/i.test(amount.value);
   let timer = null;
   const scanInstead = () => {
     // A card scanned while the amount field had the focus: a new customer, not an amount.
     clearTimeout(timer);
-    const form = document.createElement("form");
-    form.method = "post";
-    form.action = amount.dataset.scanUrl;
-    for (const [name, value] of [["csrf_token", csrfToken()], ["code", amount.value]]) {
-      const input = document.createElement("input");
-      input.type = "hidden";
-      input.name = name;
-      input.value = value;
-      form.appendChild(input);
-    }
+    const code = amount.value;
     amount.value = "";
-    document.body.appendChild(form);
-    form.submit();
+    postScan(amount.dataset.scanUrl, code);
   };
   amount.addEventListener("input", () => {
     clearTimeout(timer);
@@ -88,6 +98,29 @@ function scanTypedIntoAmount() {
       scanInstead();
     }
   });
+}
+
+function confirmAmount() {
+  // The amount's confirmation: Enter confirms (the button has the focus), Esc goes back. Keys typed here
+  // are a scanner's: they never press the button, and a card's text followed by Enter is the next
+  // customer's scan, with nothing recorded.
+  const form = document.getElementById("confirm-form");
+  if (!form) return;
+  const button = document.getElementById("confirm");
+  let typed = "";
+  document.addEventListener("keydown", (event) => {
+    if (event.key.length === 1 && !event.ctrlKey && !event.altKey && !event.metaKey) {
+      typed += event.key;
+      event.preventDefault();
+    } else if (event.key === "Enter" && typed) {
+      event.preventDefault();
+      if (/^\s*fc1/i.test(typed)) postScan(form.dataset.scanUrl, typed);
+      typed = "";
+    } else if (event.key === "Enter" && document.activeElement === document.body) {
+      event.preventDefault();
+      form.requestSubmit(button);
+    }
+  }, true);
 }
 
 function camera() {
@@ -159,6 +192,7 @@ document.addEventListener("DOMContentLoaded", () => {
   keepScannerFocused();
   emptyScanIsTheNextCustomer();
   scanTypedIntoAmount();
+  confirmAmount();
   camera();
   syncBanner();
 });

@@ -167,3 +167,49 @@ def test_a_card_scanned_at_once_on_the_no_usable_offer_page_is_verified(network:
     page.wait_for_load_state("load")  # and nothing else: the scanner types at once
     scan_like_a_usb_scanner(page, network.card("ROBERTO CATTANEO"))
     expect(page.locator("#holder")).to_have_text("ROBERTO CATTANEO")
+
+
+def amount_typed(page: Page, network: Network, holder: str, amount: str) -> None:
+    page.goto(network.till)
+    scan_like_a_usb_scanner(page, network.card(holder))
+    expect(page.locator("#amount")).to_be_focused()
+    page.keyboard.type(amount)
+    page.keyboard.press("Enter")
+
+
+def test_an_amount_above_the_ceiling_is_confirmed_with_enter(network: Network, page: Page) -> None:
+    amount_typed(page, network, "FRANCESCA MAURI", "99999")
+    step = page.locator("#confirm-step")
+    expect(step).to_have_attribute("data-state", "confirm_amount")
+    expect(step.locator("h1")).to_have_text("Controllare l'importo")
+    expect(page.locator("#confirm-amount")).to_have_text("99.999,00 €")
+    expect(step).to_contain_text("1.000,00 €")
+    assert page.locator("#confirm-amount").evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 48
+    assert contrast(page, "#confirm-step h1") >= 4.5 and contrast(page, "#confirm-amount") >= 4.5
+    expect(page.locator("#confirm")).to_be_focused()
+    page.screenshot(path=screenshot_path("kiosk-confirm-amount"), full_page=True)
+    page.keyboard.press("Enter")
+    expect(page.locator("#receipt")).to_contain_text("Sconto registrato")
+    expect(page.locator("#to-pay")).to_have_text("94.999,05 €")
+
+
+def test_escape_goes_back_to_correct_the_amount(network: Network, page: Page) -> None:
+    amount_typed(page, network, "GIORGIO VIGANÒ", "4250")  # 42,50 € without its comma
+    expect(page.locator("#confirm-amount")).to_have_text("4.250,00 €")
+    page.keyboard.press("Escape")
+    expect(page.locator("#amount")).to_be_focused()
+    expect(page.locator("#amount")).to_have_value("4250")
+    expect(page.locator("body")).to_have_attribute("data-sound", "")  # the verdict is not sounded again
+    page.keyboard.type("42,50")  # replaces what was typed
+    page.keyboard.press("Enter")
+    expect(page.locator("#receipt")).to_contain_text("Sconto registrato")
+    expect(page.locator("#to-pay")).to_have_text("40,37 €")
+
+
+def test_a_card_scanned_on_the_confirmation_records_nothing(network: Network, page: Page) -> None:
+    amount_typed(page, network, "ALBERTO SALA", "7777")
+    expect(page.locator("#confirm")).to_be_focused()
+    scan_like_a_usb_scanner(page, network.card("MARTA ORSENIGO"))  # the scanner's Enter confirms nothing
+    expect(page.locator("#holder")).to_have_text("MARTA ORSENIGO")
+    page.goto(network.till)
+    expect(page.locator("main")).not_to_contain_text("7.777,00 €")

@@ -8,8 +8,13 @@ import re
 from collections.abc import Callable
 
 import pytest
+from click.testing import CliRunner
 
+from cardsvc.cli import main
+from cardsvc.core.errors import InvalidInput
+from merchant_kiosk import create_app
 from merchant_kiosk.schema import open_database
+from tests.functional.conftest import PASS
 from tests.functional.kiosk.conftest import Till
 
 pytestmark = pytest.mark.functional
@@ -83,3 +88,101 @@ def test_a_valid_card_with_no_usable_offer_is_its_own_state(
 def test_a_rejected_card_keeps_the_scanner_field_focused(till: Till) -> None:
     page = till.scan("FC1NOTACARD").get_data(as_text=True)
     assert 'data-state="rejected"' in page and focused_scan_field(page)
+
+
+def form_fields(page: str, form_id: str) -> dict[str, str]:
+    form = re.search(rf'<form[^>]*id="{form_id}"[^>]*>(.*?)</form>', page, re.S)
+    assert form, page
+    return dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', form.group(1)))
+
+
+def scan_form(till: Till, card: str) -> dict[str, str]:
+    page = till.scan(card).get_data(as_text=True)
+    return {**form_fields(page, "redeem-form"), "offer_id": str(till.offers[0])}
+
+
+def test_an_amount_above_the_ceiling_waits_for_the_clerks_confirmation(till: Till) -> None:
+    asked = till.post("/redeem", {**scan_form(till, till.central.card()), "amount": "99.999,00"})
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and 'data-state="confirm_amount"' in page
+    assert figure(page, "confirm-amount") == "99.999,00 €"  # in large type
+    assert "Controllare l&#39;importo" in page and "1.000,00 €" in page  # the ceiling, in words
+    assert re.search(r'<button[^>]*id="confirm"[^>]*autofocus', page)  # Enter confirms
+    assert 'data-escape="/scan/' in page  # Escape goes back to the amount
+    assert ledger_count(till) == 0  # nothing recorded until confirmed
+    confirmation = form_fields(page, "confirm-form")
+    assert confirmation["confirmed_cents"] == "9999900" and confirmation["amount"] == "99.999,00"
+    recorded = till.post("/redeem", confirmation)
+    assert recorded.status_code == 303 and ledger_count(till) == 1
+    receipt = till.client.get(recorded.headers["Location"]).get_data(as_text=True)
+    assert figure(receipt, "to-pay") == "89.999,10 €"
+    assert till.post("/redeem", confirmation).headers["Location"] == recorded.headers["Location"]  # once
+    assert ledger_count(till) == 1
+
+
+def test_amounts_up_to_the_ceiling_are_recorded_at_once(till: Till) -> None:
+    assert (
+        till.post("/redeem", {**scan_form(till, till.central.card()), "amount": "1.000"}).status_code == 303
+    )
+
+
+@pytest.mark.parametrize(
+    "confirmed",
+    [
+        {},  # the form posted directly, without the confirmation step
+        {"confirmed_cents": "100000"},  # a confirmation of another amount
+        {"confirmed_cents": "99.999,00"},
+        {"confirmed_cents": "yes"},
+    ],
+)
+def test_the_confirmation_cannot_be_skipped(till: Till, confirmed: dict[str, str]) -> None:
+    form = {**scan_form(till, till.central.card()), "amount": "99999", **confirmed}
+    asked = till.post("/redeem", form)
+    assert asked.status_code == 200 and 'data-state="confirm_amount"' in asked.get_data(as_text=True)
+    assert ledger_count(till) == 0
+
+
+def test_the_confirmation_keeps_the_csrf_check(till: Till) -> None:
+    page = till.post("/redeem", {**scan_form(till, till.central.card()), "amount": "5000"})
+    confirmation = form_fields(page.get_data(as_text=True), "confirm-form")
+    refused = till.client.post("/redeem", data={**confirmation, "csrf_token": "forged"})
+    assert refused.status_code == 400 and ledger_count(till) == 0
+
+
+def test_escape_goes_back_to_the_amount_to_correct_it(till: Till) -> None:
+    page = till.post("/redeem", {**scan_form(till, till.central.card()), "amount": "4250"})
+    back = re.search(r'data-escape="([^"]+)"', page.get_data(as_text=True)).group(1)  # type: ignore[union-attr]
+    verdict = till.client.get(back.replace("&amp;", "&")).get_data(as_text=True)
+    assert 'data-state="accepted"' in verdict and 'data-sound=""' in verdict  # no second verdict sound
+    assert re.search(r'<input id="amount"[^>]*value="4250"', verdict)
+    assert re.search(rf'value="{till.offers[0]}"\s+checked', verdict)
+    corrected = till.post(
+        "/redeem", {**form_fields(verdict, "redeem-form"), "offer_id": str(till.offers[0]), "amount": "42,50"}
+    )
+    assert corrected.status_code == 303 and ledger_count(till) == 1
+
+
+def test_the_ceiling_is_a_till_setting(make_till: Callable[..., Till]) -> None:
+    till = make_till(PLAUSIBLE_SPEND="150 €")
+    assert till.post("/redeem", {**scan_form(till, till.central.card()), "amount": "150"}).status_code == 303
+    asked = till.post("/redeem", {**scan_form(till, till.central.card()), "amount": "150,01"})
+    assert 'data-state="confirm_amount"' in asked.get_data(as_text=True) and "150,00 €" in asked.get_data(
+        as_text=True
+    )
+
+
+@pytest.mark.parametrize("value", ["molto", "0", "-5", ""])
+def test_a_ceiling_that_is_not_an_amount_is_refused_at_start(till: Till, value: str) -> None:
+    with pytest.raises(InvalidInput, match="PLAUSIBLE_SPEND") as refused:
+        create_app({"INSTANCE": str(till.instance), "PLAUSIBLE_SPEND": value, "TESTING": True})
+    assert "\n" not in str(refused.value)
+
+
+def test_serve_names_a_ceiling_that_is_not_an_amount(till: Till, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAMILYCARD_KIOSK_PLAUSIBLE_SPEND", "tanto")
+    monkeypatch.setattr("cardsvc.cli.common.os.execve", lambda *_args: pytest.fail("gunicorn was started"))
+    served = CliRunner().invoke(
+        main, ["kiosk", "serve", "--instance", str(till.instance)], env={"FAMILYCARD_PASSPHRASE": PASS}
+    )
+    assert served.exit_code == 2 and "PLAUSIBLE_SPEND" in served.output, served.output
+    assert len(served.output.strip().splitlines()) == 1
