@@ -16,6 +16,8 @@ from merchant_kiosk import create_app
 from merchant_kiosk.schema import open_database
 from tests.functional.conftest import PASS
 from tests.functional.kiosk.conftest import Till
+from tests.functional.kiosk.test_page_languages import DATA, TRANSLATIONS
+from tests.functional.page_languages import foreign_words
 
 pytestmark = pytest.mark.functional
 
@@ -186,3 +188,51 @@ def test_serve_names_a_ceiling_that_is_not_an_amount(till: Till, monkeypatch: py
     )
     assert served.exit_code == 2 and "PLAUSIBLE_SPEND" in served.output, served.output
     assert len(served.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "terms"),
+    [
+        ("it", ["10% di sconto, al massimo 5,00 €", "5,00 € di sconto · spesa minima 40,00 €"]),
+        ("en", ["10% off, at most €5.00", "€5.00 off · minimum spend €40.00"]),
+    ],
+)
+def test_an_accepted_card_says_it_once_and_the_offers_in_words(
+    make_till: Callable[..., Till], lang: str, terms: list[str]
+) -> None:
+    till = make_till(
+        [
+            {"title": "Dieci per cento", "percent": 10, "cap_cents": 500},
+            {"title": "Cinque euro", "kind": "fixed", "amount_cents": 500, "min_spend_cents": 4000},
+        ]
+    )
+    till.client.get(f"/?lang={lang}")
+    page = till.scan(till.central.card()).get_data(as_text=True)
+    verdict = re.search(r'<section class="verdict[^"]*"[^>]*>(.*?)</section>', page, re.S)
+    assert verdict and 'data-state="accepted"' in page
+    heading, reason = {"it": ("CARTA VALIDA", "Carta valida."), "en": ("CARD VALID", "Card valid.")}[lang]
+    assert heading in verdict.group(1) and reason not in page  # not "CARTA VALIDA / Carta valida."
+    shown = [" ".join(t.split()) for t in re.findall(r'<span class="terms">(.*?)</span>', page, re.S)]
+    assert shown == terms
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_the_new_states_speak_one_language(make_till: Callable[..., Till], lang: str) -> None:
+    till = make_till([{"title": "Una volta al giorno", "daily_limit": 1}])
+    till.client.get(f"/?lang={lang}")
+    card = till.central.card()
+    confirm = till.post("/redeem", {**scan_form(till, card), "amount": "2500"}).get_data(as_text=True)
+    location = till.post("/redeem", form_fields(confirm, "confirm-form")).headers["Location"]
+    voided = till.post(location.replace("/receipt/", "/void/")).headers["Location"]
+    till.clock.now += 60
+    till.redeem(card, "10")
+    pages = {
+        "confirm_amount": confirm,
+        "voided": till.client.get(voided).get_data(as_text=True),
+        "no_offer": till.scan(card).get_data(as_text=True),
+    }
+    for name, page in pages.items():
+        assert f'data-state="{name}"' in page, name
+        assert f'<html lang="{lang}">' in page, name
+        assert foreign_words(page, TRANSLATIONS, "kiosk", lang, DATA) == set(), (lang, name)
+    assert {"it": "2.500,00 €", "en": "€2,500.00"}[lang] in pages["voided"]
