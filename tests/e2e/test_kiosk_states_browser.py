@@ -35,8 +35,8 @@ class Network:
 
 @pytest.fixture(scope="module")
 def network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Network]:
-    """A grocery whose one offer asks for a minor child on the card; its till asks to confirm any
-    amount above the default plausible ceiling (1.000,00 €)."""
+    """A grocery with an offer for families with a minor child and one for three; its till asks to
+    confirm any amount above the default plausible ceiling (1.000,00 €)."""
     tmp = tmp_path_factory.mktemp("till-states")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("FAMILYCARD_PASSPHRASE", PASS)
@@ -47,6 +47,9 @@ def network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Network]:
             admin = AdminClient(central.base, "admin", USER_PASSWORD)
             merchant = admin.merchant("Alimentari Brambilla", "01234567897", "108040", "alimentari")
             admin.published_offer(merchant, title="Spesa per la famiglia", percent=5, min_minors=1)
+            admin.published_offer(
+                merchant, title="Famiglie numerose", kind="fixed", amount_cents=1000, min_minors=3
+            )
             enrol_till(tmp / "till", central.base, admin.enrolment_code(merchant), PASS)
             till_args = ["kiosk", "serve", "--instance", str(tmp / "till")]
             with familycard_process(till_args, ENV, "/health", tmp / "till.log") as till:
@@ -79,7 +82,7 @@ def scan_like_a_usb_scanner(page: Page, text: str) -> None:
 def contrast(page: Page, selector: str) -> float:
     """WCAG contrast ratio of the element's text colour on the background it is drawn on (its own, or
     that of the nearest ancestor with one)."""
-    colours = page.locator(selector).evaluate(
+    colours = page.locator(selector).first.evaluate(
         """e => {
              let back = e;
              while (back.parentElement && getComputedStyle(back).backgroundColor === "rgba(0, 0, 0, 0)") {
@@ -136,8 +139,13 @@ def test_a_voided_receipt_shows_the_full_amount_to_pay(network: Network, page: P
     assert page.locator("#to-pay").evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 30
     expect(page.locator("#code")).to_be_focused()
     page.screenshot(path=screenshot_path("kiosk-receipt-voided"), full_page=True)
+    page.keyboard.press("Escape")
+    expect(page.locator("tr.voided")).not_to_have_count(0)
+    assert contrast(page, "tr.voided td") >= 4.5  # the voided rows of the recent operations too
     scan_like_a_usb_scanner(page, network.card("SARA NERI"))
     expect(page.locator("#holder")).to_have_text("SARA NERI")
+    expect(page.locator(".offer.unusable")).to_contain_text("Famiglie numerose")
+    assert contrast(page, ".offer.unusable") >= 4.5
 
 
 def test_no_usable_offer_is_amber_with_its_own_heading_and_sound(network: Network, page: Page) -> None:
