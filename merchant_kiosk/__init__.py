@@ -18,13 +18,13 @@ from cardsvc.platform.web.app_setup import configure_app
 
 from . import db, guard
 from .identity import database_path
-from .settings import load_settings, rejected_scan_retention
+from .settings import check_settings, load_settings
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(load_settings(test_config))
-    rejected_scan_retention(app.config)  # refused at start, not at the first erasure round
+    check_settings(app.config)  # refused at start, not when first used
     instance = Path(app.config["INSTANCE"])
     app.config["INSTANCE_PATH"] = instance
     app.config["DATABASE"] = database_path(instance)

@@ -3,9 +3,10 @@
 ``scan`` verifies the text offline against the lists held, logs the scan (rejections with their reason)
 and recognises the same card scanned again within a few seconds as the same customer. ``redeem`` takes
 a scan, an offer and the amount typed, verifies the card again at that moment, applies the offer rules
-and records the redemption durably; the daily limit is counted inside the write transaction, so two
-tabs cannot both use a once-a-day offer. Refusals raise :class:`CheckoutRefused` with a stable code that
-the screen turns into words.
+and records the redemption durably. An amount above the shop's plausible ceiling (``PLAUSIBLE_SPEND``)
+is recorded only with the clerk's confirmation of that very amount. The daily limit is counted inside
+the write transaction, so two tabs cannot both use a once-a-day offer. Refusals raise
+:class:`CheckoutRefused` with a stable code that the screen turns into words.
 """
 
 from __future__ import annotations
@@ -26,17 +27,19 @@ from cardsvc.platform.euros import parse_euros
 from . import ledger, store
 from .lists import held_lists
 from .schema import relaxed_durability
+from .settings import plausible_spend_cents
 
 MAX_SCAN_TEXT = 1024  # the verifier refuses anything longer; the log keeps no more
 
 
 class CheckoutRefused(Conflict, ValueError):
-    """The till cannot do what was asked; ``code`` names why (``scan_expired``, ``daily_limit`` …)."""
+    """The till cannot do what was asked; ``code`` names why (``scan_expired``, ``daily_limit`` …), and
+    ``details`` what the screen shows with it (``amount_to_confirm``: ``amount_cents``, ``ceiling_cents``)."""
 
     code = "checkout_refused"
 
-    def __init__(self, code: str) -> None:
-        super().__init__(code, code=code)
+    def __init__(self, code: str, **details: int) -> None:
+        super().__init__(code, code=code, details=details)
 
 
 @dataclass(frozen=True)
@@ -123,9 +126,11 @@ def redeem(
     amount_text: str,
     now: int,
     config: dict[str, Any],
+    confirmed_cents: int | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """Record the discount of ``offer_id`` on the amount typed; returns the record and whether it is new
-    (a second submission of the same form returns the first record)."""
+    (a second submission of the same form returns the first record). An amount above ``PLAUSIBLE_SPEND``
+    is refused as ``amount_to_confirm`` unless ``confirmed_cents`` is that amount."""
     if not valid_record_id(redemption_id):  # the central service's rule, so it never refuses the record
         raise CheckoutRefused("invalid_form")
     existing = ledger.get_record(db, redemption_id)
@@ -143,6 +148,9 @@ def redeem(
         raise CheckoutRefused("invalid_amount") from None
     if not 0 < amount <= MAX_AMOUNT_CENTS:
         raise CheckoutRefused("invalid_amount")
+    ceiling = plausible_spend_cents(config)
+    if amount > ceiling and confirmed_cents != amount:
+        raise CheckoutRefused("amount_to_confirm", amount_cents=amount, ceiling_cents=ceiling)
     cti = b64url(verdict.claims.cti)
     minors = verdict.claims.minors
 

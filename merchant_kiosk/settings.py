@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from cardsvc.core.errors import InvalidInput
 from cardsvc.platform.durations import Duration, parse_duration
+from cardsvc.platform.euros import parse_euros
 from cardsvc.platform.settings_table import Setting, load
 
 SETTINGS = (
@@ -32,6 +34,12 @@ SETTINGS = (
         "7 days",
         "How long a rejected scan keeps the card's text for the clerk's questions (7 days, 48h …).",
     ),
+    Setting(
+        "PLAUSIBLE_SPEND",
+        "1.000,00 €",
+        "Largest spend this shop records without a second look; above it the till asks the clerk to "
+        "confirm the amount (written as at the till: 1.000,00 €, 2500).",
+    ),
 )
 ENV_PREFIX = "FAMILYCARD_KIOSK_"
 
@@ -44,3 +52,24 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
 def rejected_scan_retention(config: dict[str, Any]) -> Duration:
     """``REJECTED_SCAN_RETENTION`` as a duration; a one-line ``DurationError`` naming it otherwise."""
     return parse_duration(config["REJECTED_SCAN_RETENTION"], "REJECTED_SCAN_RETENTION")
+
+
+def plausible_spend_cents(config: dict[str, Any]) -> int:
+    """``PLAUSIBLE_SPEND`` in cents; a one-line ``InvalidInput`` naming it when it is not an amount."""
+    value = config["PLAUSIBLE_SPEND"]
+    try:
+        cents = parse_euros(str(value))
+    except ValueError:
+        cents = 0
+    if cents <= 0:
+        raise InvalidInput(
+            f"PLAUSIBLE_SPEND: {value!r} is not an amount in euro (for example 1.000,00 or 2500)",
+            code="invalid_setting",
+        )
+    return cents
+
+
+def check_settings(config: dict[str, Any]) -> None:
+    """Refuse at start, with one line naming it, a setting that would fail only when first used."""
+    rejected_scan_retention(config)
+    plausible_spend_cents(config)

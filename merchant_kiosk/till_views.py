@@ -12,7 +12,7 @@ from cardsvc.platform.web.health import health
 from cardsvc.platform.web.numbers import whole_number
 
 from . import checkout, ledger
-from .checkout import CheckoutRefused, Scan
+from .checkout import CheckoutRefused, OfferChoice, Scan
 from .db import get_db
 from .ledger import LedgerError
 from .view_helpers import page
@@ -28,19 +28,37 @@ def index() -> tuple[str, int]:
 bp.add_url_rule("/health", "health", health)  # the database checked now: 503 with the reason when bad
 
 
+def verdict_state(scan: Scan, usable: list[OfferChoice]) -> str:
+    """What the clerk does next: ``accepted`` (record a discount), ``no_offer`` (a valid card, but no offer
+    of the shop the family can use now: no discount) or ``rejected`` (the card is refused)."""
+    if not scan.verdict.accepted:
+        return "rejected"
+    return "accepted" if usable else "no_offer"
+
+
 def _verdict_page(
-    scan: Scan, error: str | None = None, amount: str = "", status_code: int = 200
+    scan: Scan,
+    error: str | None = None,
+    amount: str = "",
+    status_code: int = 200,
+    chosen: int | None = None,
+    quiet: bool = False,
 ) -> tuple[str, int]:
+    """The verdict with the shop's offers: the offer ``chosen`` before (or the only usable one) selected,
+    the ``amount`` typed before kept; ``quiet`` when the clerk comes back to it (no second sound)."""
     db = get_db()
     choices = checkout.offer_choices(db, scan.verdict, now())
     usable = [c for c in choices if c.refusal is None]
+    usable_ids = [c.offer.id for c in usable]
     return page(
         "verdict.html",
         status_code,
         scan=scan,
+        state=verdict_state(scan, usable),
+        quiet=quiet,
         verdict=scan.verdict.to_json(),
         choices=choices,
-        preselected=usable[0].offer.id if len(usable) == 1 else None,
+        preselected=chosen if chosen in usable_ids else usable_ids[0] if len(usable_ids) == 1 else None,
         redemption_id=ledger.new_id(),
         error=error,
         amount=amount,
@@ -74,24 +92,62 @@ def scan_frame() -> Response:
         return jsonify({"code": None, "reason": unread.code})
 
 
+def _number(text: str | None) -> int | None:
+    try:
+        return whole_number(text or "")
+    except ValueError:
+        return None
+
+
+@bp.get("/scan/<scan_id>")
+def correct_amount(scan_id: str) -> tuple[str, int]:
+    """Back from the amount's confirmation: the same scan's verdict, with the amount and offer typed, to
+    correct them."""
+    db = get_db()
+    try:
+        _text, scanned = checkout.scanned_card(db, scan_id, now(), current_app.config)
+    except CheckoutRefused as refused:
+        return page("index.html", 409, recent=ledger.recent_redemptions(db, 8), error=refused.code)
+    amount = request.args.get("amount", "")[:40]
+    return _verdict_page(scanned, amount=amount, chosen=_number(request.args.get("offer_id")), quiet=True)
+
+
+def _confirmation_page(offer_id: int | None, amounts: dict[str, int]) -> tuple[str, int]:
+    """The amount in large type for the clerk to confirm (the same form again, with ``confirmed_cents``)
+    or to correct (back to the verdict with what was typed); nothing is recorded yet."""
+    form = request.form
+    fields = {name: form.get(name, "") for name in ("scan_id", "redemption_id", "offer_id", "amount")}
+    offer = next((o for o in checkout.offers(get_db()) if o.id == offer_id), None)
+    scan_id, amount = fields["scan_id"], fields["amount"]
+    back = url_for("till.correct_amount", scan_id=scan_id, amount=amount, offer_id=offer_id)
+    return page("confirm_amount.html", offer=offer, back=back, fields=fields, **amounts)
+
+
 @bp.post("/redeem")
 def redeem() -> tuple[str, int] | BaseResponse:
     db = get_db()
     form = request.form
     scan_id, amount = form.get("scan_id", ""), form.get("amount", "")
-    try:
-        offer_id = whole_number(form.get("offer_id", ""))
-    except ValueError:
-        offer_id = -1
+    offer_id = _number(form.get("offer_id"))
+    redemption_id = form.get("redemption_id", "")
     try:
         record, _new = checkout.redeem(
-            db, scan_id, form.get("redemption_id", ""), offer_id, amount, now(), current_app.config
+            db,
+            scan_id,
+            redemption_id,
+            -1 if offer_id is None else offer_id,
+            amount,
+            now(),
+            current_app.config,
+            _number(form.get("confirmed_cents")),
         )
     except CheckoutRefused as refused:
         if refused.code in ("scan_expired", "card_refused"):
             return page("index.html", 409, recent=ledger.recent_redemptions(db, 8), error=refused.code)
+        if refused.code == "amount_to_confirm":
+            return _confirmation_page(offer_id, refused.details)
         _text, scanned = checkout.scanned_card(db, scan_id, now(), current_app.config)
-        return _verdict_page(scanned, refused.code, amount, 422)
+        return _verdict_page(scanned, refused.code, amount, 422, chosen=offer_id)
     return redirect(url_for("till.receipt", record_id=record["id"]), 303)
 
 

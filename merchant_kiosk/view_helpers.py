@@ -27,7 +27,7 @@ from cardsvc.core.offer_rules import Offer
 from cardsvc.platform import rome_calendar
 from cardsvc.platform.clock import now
 from cardsvc.platform.storage.health import storage_failure
-from cardsvc.platform.web.i18n import day, moment, money
+from cardsvc.platform.web.i18n import day, moment, money, number
 from cardsvc.platform.web.login import TooManyAttempts
 
 from .db import get_db
@@ -62,13 +62,14 @@ def last_valid_day(expires_at: str) -> str:
 
 
 def offer_terms(offer: Offer) -> str:
-    """The offer in a few words: ``10% (max 5,00 €)``, ``5,00 €``, with its minimum spend."""
-    if offer.kind == "percent":
-        terms = f"{offer.percent}%"
-        if offer.cap_cents is not None:
-            terms += f" (max {money(offer.cap_cents)})"
+    """The offer in a few words of the page's language: ``10% di sconto, al massimo 5,00 €``, ``5,00 € di
+    sconto``, with its minimum spend (`` · spesa minima 40,00 €``)."""
+    if offer.kind == "percent" and offer.cap_cents is not None:
+        terms = t("offer_percent_cap", percent=number(offer.percent or 0), cap=money(offer.cap_cents))
+    elif offer.kind == "percent":
+        terms = t("offer_percent", percent=number(offer.percent or 0))
     else:
-        terms = money(offer.amount_cents or 0)
+        terms = t("offer_fixed", amount=money(offer.amount_cents or 0))
     if offer.min_spend_cents:
         terms += " · " + t("min_spend_short", amount=money(offer.min_spend_cents))
     return terms

@@ -77,9 +77,9 @@ def serve(instance: Path, bind: str) -> None:
     if not bind.startswith(("127.", "localhost:", "[::1]:")):
         raise CommandError("--bind: the till listens on the loopback address only (127.0.0.1:PORT)")
     refuse_exposed_database(instance / "kiosk.db")
-    from merchant_kiosk.settings import load_settings, rejected_scan_retention
+    from merchant_kiosk.settings import check_settings, load_settings
 
-    rejected_scan_retention(load_settings({"INSTANCE": str(instance)}))  # a bad setting: one line, here
+    check_settings(load_settings({"INSTANCE": str(instance)}))  # a bad setting: one line, here
     secret = passphrase()  # asked here, on the terminal, not inside gunicorn
     env = {"FAMILYCARD_KIOSK_INSTANCE": str(instance), "FAMILYCARD_KIOSK_BIND": bind, PASSPHRASE_ENV: secret}
     exec_gunicorn("merchant_kiosk.gunicorn_conf", env)
