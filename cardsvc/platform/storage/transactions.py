@@ -26,7 +26,10 @@ def write_transaction(db: Database) -> Iterator[Database]:
 @contextmanager
 def read_snapshot(db: Database) -> Iterator[Database]:
     """A deferred ``BEGIN`` for reads: every query in the block sees the database as the first one did,
-    whatever other connections commit meanwhile."""
+    whatever other connections commit meanwhile (inside a transaction already open, that one's)."""
+    if db.conn.in_transaction:
+        yield db
+        return
     db.conn.execute("BEGIN")
     try:
         yield db
