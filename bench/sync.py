@@ -9,7 +9,9 @@ five steps. Then every one of them syncs once, in random order, from ``--clients
 sending the ETag of the answer it holds: the tills that hold the current lists are answered 304 without
 a body, the others get the delta they lack. It prints the round's syncs per second and its latency
 percentiles (each sync timed from connecting to the last byte), with the machine's load average, since
-other work on the machine slows the server down. Last line: ``sqlite_syncs_per_s=N p99_ms=P``.
+other work on the machine slows the server down, and the CPU time the server spent per sync (its master
+and workers, from ``/proc``), which does not depend on that. Last line: ``sqlite_syncs_per_s=N
+p99_ms=P``.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from cardsvc.central.schema import open_database  # noqa: E402
 from cardsvc.core import to_rfc3339  # noqa: E402
 from cardsvc.core.keys import b64url  # noqa: E402
 from tests.e2e.network_setup import make_central_instance, make_network  # noqa: E402
-from tests.e2e.servers import familycard_server  # noqa: E402
+from tests.e2e.servers import familycard_process  # noqa: E402
 
 PASS = "bench-passphrase-123"
 PASSWORD = "bench-user-password"
@@ -116,6 +118,19 @@ def exchange(port: int, till: HeldTill) -> tuple[int, str, bytes]:
     fields = (line.partition(":") for line in lines[1:])
     headers = {name.strip().lower(): value.strip() for name, _, value in fields}
     return int(lines[0].split()[1]), headers.get("etag", ""), body
+
+
+def server_cpu_seconds(master: int) -> float:
+    """CPU time (user and system) spent so far by the gunicorn master ``master`` and its workers."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if master in (int(stat.parent.name), int(fields[1])):
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -200,8 +215,8 @@ def main() -> None:
         # hour with the default LIST_REISSUE_INTERVAL, sending every till one full answer)
         env = {"FAMILYCARD_PASSPHRASE": PASS, "FAMILYCARD_CENTRAL_LIST_REISSUE_INTERVAL": "86400"}
         serve = ["central", "serve", "--instance", str(instance), "--workers", "2"]
-        with familycard_server(serve, env, "/api/v1/lists/trust", tmp / "central.log") as base:
-            port = int(base.rsplit(":", 1)[1])
+        with familycard_process(serve, env, "/api/v1/lists/trust", tmp / "central.log") as server:
+            port = int(server.base.rsplit(":", 1)[1])
             taken = []
             version = args.revocations - late
             for step in range(STEPS):  # the tills behind take their answer at one of the older versions
@@ -217,23 +232,26 @@ def main() -> None:
             print(f"first answers (as after enrolment): {first[0]} in {first[1]:.1f} s "
                   f"({first[0] / first[1]:.0f}/s)", file=sys.stderr)  # fmt: skip
 
-            load_before = os.getloadavg()[0]
+            load_before, cpu_before = os.getloadavg()[0], server_cpu_seconds(server.process.pid)
             rnd.shuffle(syncing)
             round_ = drive(port, syncing, args.clients, take=False)
-            load_after = os.getloadavg()[0]
+            load_after, cpu = os.getloadavg()[0], server_cpu_seconds(server.process.pid) - cpu_before
 
     syncs = len(round_.latencies)
     rate = syncs / round_.elapsed
     p50, p90, p99 = (percentile_ms(round_.latencies, share) for share in (0.5, 0.9, 0.99))
     print(f"central on SQLite: {args.tills} tills, {version} revocations, "
           f"2 gunicorn workers, {args.clients} concurrent clients; load average {load_before:.1f} before "
-          f"the round, {load_after:.1f} after, on {os.cpu_count()} cores")  # fmt: skip
+          f"the round, {load_after:.1f} after")  # fmt: skip
     answers = ", ".join(f"{count} x {status}" for status, count in sorted(round_.statuses.items()))
     megabytes = round_.body_bytes / 1e6
     print(f"round: {syncs} syncs in {round_.elapsed:.1f} s: {answers}; {len(behind)} tills behind by "
           f"{STEP_REVOCATIONS} to {late} revocations; {megabytes:.1f} MB of answers")  # fmt: skip
     slowest = max(round_.latencies) * 1000
     print(f"latency p50={p50:.1f} ms p90={p90:.1f} ms p99={p99:.1f} ms max={slowest:.1f} ms")
+    cores = os.cpu_count() or 1
+    print(f"server CPU per sync {cpu / syncs * 1000:.2f} ms: {cores} idle cores would serve about "
+          f"{syncs * cores / cpu:.0f} syncs/s")  # fmt: skip
     unexpected = sum(count for status, count in round_.statuses.items() if status not in (200, 304))
     if unexpected:
         print(f"unexpected answers: {unexpected}")
