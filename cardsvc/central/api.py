@@ -86,7 +86,7 @@ def revocations() -> Response:
     since, version = int_arg("since", 0), list_service.revocation_version(db)
     list_service.check_since(since, version)
     issued_at, period = _revocations_signed_at()
-    tag = conditional.entity_tag("revocations", version, issued_at)
+    tag = conditional.entity_tag("revocations", version, issued_at, period)
     if conditional.held_by_caller(tag):
         return conditional.answer(None, tag, now())
     token = list_service.revocation_list_jws(db, since, version, list_signer(), issued_at, period)
