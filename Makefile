@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The demo's keys are encrypted with this passphrase unless you set your own.
 export FAMILYCARD_PASSPHRASE ?= demo-passphrase-not-for-production
 
-.PHONY: demo test lint typecheck unit bench bench-verify bench-ingest bench-kiosk bench-issue bench-reports clean \
+.PHONY: demo test lint typecheck unit bench bench-verify bench-ingest bench-kiosk bench-sync bench-issue bench-reports clean \
 	messages-extract messages-update messages-compile
 
 $(STAMP): pyproject.toml
@@ -89,13 +89,16 @@ bench-ingest: $(STAMP) messages-compile
 bench-kiosk: $(STAMP) messages-compile
 	$(BIN)/python bench/kiosk.py
 
+bench-sync: $(STAMP) messages-compile
+	$(BIN)/python bench/sync.py
+
 bench-issue: $(STAMP) messages-compile
 	$(BIN)/python bench/issue.py
 
 bench-reports: $(STAMP) messages-compile
 	$(BIN)/python bench/reports.py
 
-bench: bench-verify bench-ingest bench-kiosk bench-issue bench-reports
+bench: bench-verify bench-ingest bench-kiosk bench-sync bench-issue bench-reports
 
 clean:
 	rm -rf $(VENV) $(XCHECK) var test-artifacts .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -22,7 +22,7 @@ from .outbox import EventClient, pending, push_all
 from .retention import delete_old_batch_files
 from .schema import open_database
 from .settings import retention_periods
-from .signing_keys import import_trust_list, setting
+from .signing_keys import fetched_trust_list, import_trust_list, setting
 
 
 def transport_for(config: Any) -> Transport:
@@ -30,11 +30,17 @@ def transport_for(config: Any) -> Transport:
 
 
 def refresh_trust_list(db: Database, transport: Transport) -> int | None:
-    """Fetch and take a newer trust list; returns its version, or None without a central service."""
+    """Fetch and take a newer trust list; returns the version held, or None without a central service.
+    The fetch names the list held (its ETag): when that is still current, the central service answers
+    304 and nothing is verified or written."""
     base = setting(db, "central_url")
     if not base:
         return None
-    return import_trust_list(db, EventClient(base, transport).trust_list()).version
+    held = fetched_trust_list(db)
+    answer = EventClient(base, transport).trust_list(held[0] if held else None)
+    if answer.unchanged and held is not None:
+        return held[1]
+    return import_trust_list(db, str(answer.data["trust_list"]), answer.etag).version
 
 
 def sync_office(db: Database, transport: Transport, now: int) -> dict[str, Any]:

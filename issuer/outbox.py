@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from cardsvc.platform.json_client import CentralRefused, CentralUnavailable, JsonClient, Transport
+from cardsvc.platform.json_client import CentralRefused, CentralUnavailable, Fetched, JsonClient, Transport
 from cardsvc.platform.storage.transactions import write_transaction
 
 BATCH = 200
@@ -27,8 +27,9 @@ class EventClient(JsonClient):
             raise CentralUnavailable("the central service answered for other events than were sent")
         return results
 
-    def trust_list(self) -> str:
-        return str(self._call("GET", "/api/v1/lists/trust")["trust_list"])
+    def trust_list(self, etag: str | None) -> Fetched:
+        """The current trust list, or unchanged (a 304) when ``etag`` is the ETag of the one held."""
+        return self.get_if_changed("/api/v1/lists/trust", etag)
 
 
 def pending(db: Database, istat: str | None = None) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ file), checked against the root public key pinned at ``familycard issuer init``,
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
@@ -52,16 +53,32 @@ def trust_list(db: Database) -> TrustList | None:
     return load_trust_list(token, Verifier(b64url_decode(root)))
 
 
-def import_trust_list(db: Database, token: str) -> TrustList:
-    """Take a newer trust list signed by the pinned root; raises ``JwsError`` (and keeps the old one)."""
+def import_trust_list(db: Database, token: str, etag: str | None = None) -> TrustList:
+    """Take a newer trust list signed by the pinned root; raises ``JwsError`` (and keeps the old one).
+
+    ``etag`` is the central service's ETag for ``token``: it is kept with the version then held, and the
+    next fetch sends it (:func:`fetched_trust_list`); a list taken from elsewhere forgets it."""
     root = setting(db, "root_public_key")
     if root is None:
         raise ValueError("no root key pinned: run familycard issuer init")
     held = trust_list(db)
     trust = load_trust_list(token, Verifier(b64url_decode(root)), held.version if held else None)
-    if held is None or trust.version > held.version:
-        put_setting(db, "trust_list", token)
+    with db.atomic():
+        if held is None or trust.version > held.version:
+            put_setting(db, "trust_list", token)
+            put_setting(db, "trust_list_etag", "")
+        if etag:
+            put_setting(db, "trust_list_etag", json.dumps({"etag": etag, "version": trust.version}))
     return trust
+
+
+def fetched_trust_list(db: Database) -> tuple[str, int] | None:
+    """The ETag and version of the trust list held, when it came from the central service."""
+    text = setting(db, "trust_list_etag")
+    if not text:
+        return None
+    held = json.loads(text)
+    return str(held["etag"]), int(held["version"])
 
 
 def generate_key(db: Database, instance: Path, istat: str, passphrase: str, now: int) -> tuple[str, bytes]:

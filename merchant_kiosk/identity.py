@@ -73,7 +73,7 @@ def enroll(
         with db.atomic():
             pinned = {"root_public_key": answer["root_public_key"], "kiosk_id": answer["kiosk_id"]}
             store.put_many(db, pinned | {"last_sync_at": from_rfc3339(answer["server_time"]), "online": True})
-        apply_bundle(db, answer)
+        apply_bundle(db, answer, from_rfc3339(answer["server_time"]))
         credential = {"central_url": central_url, "kiosk_id": answer["kiosk_id"], "token": answer["token"]}
         write_file_atomically(
             instance / "credential.json", json.dumps(credential).encode(), mode=0o600, overwrite=False
@@ -86,8 +86,12 @@ def enroll(
     return {"kiosk_id": answer["kiosk_id"], "merchant": answer["merchant"], "offers": len(answer["offers"])}
 
 
-def apply_bundle(db: Any, bundle: dict[str, Any]) -> dict[str, int]:
-    """Store what enrolment or a sync brings: lists, offers, merchant, server time (the clock floor)."""
+def apply_bundle(
+    db: Any, bundle: dict[str, Any], server_time: int, etag: str | None = None
+) -> dict[str, int]:
+    """Store what enrolment or a sync brings: lists, offers, merchant, the central service's position
+    in this till's chain, the server's time (the clock floor) and the answer's ETag, which the next sync
+    sends to be told when nothing has changed."""
     summary = apply_lists(db, bundle.get("trust_list"), bundle["revocation_list"])
     with db.atomic():
         db.execute("delete from offers")
@@ -95,7 +99,13 @@ def apply_bundle(db: Any, bundle: dict[str, Any]) -> dict[str, int]:
             "insert into offers (id, json) values (?, ?)",
             [(o["id"], json.dumps(o)) for o in bundle["offers"]],
         )
-        server_time = from_rfc3339(bundle["server_time"])
-        floor = max(int(store.get(db, "last_server_time", 0)), server_time)
-        store.put_many(db, {"merchant": bundle["merchant"], "last_server_time": floor})
+        held = {"merchant": bundle["merchant"], "central_seq": bundle.get("last_seq"), "sync_etag": etag}
+        store.put_many(db, held)
+        raise_clock_floor(db, server_time)
     return summary
+
+
+def raise_clock_floor(db: Any, server_time: int) -> None:
+    """The server's time seen at a sync: the till's clock may not lag it (``CLOCK_TOLERANCE``)."""
+    floor = max(int(store.get(db, "last_server_time", 0)), server_time)
+    store.put(db, "last_server_time", floor)

@@ -22,7 +22,11 @@ SETTINGS = (
     Setting(
         "MAX_LIST_AGE", 30 * 86400, "Age of the lists after which every card is refused (LISTS_TOO_OLD)."
     ),
-    Setting("SYNC_INTERVAL", 60, "Seconds between background syncs when all is well."),
+    Setting(
+        "SYNC_INTERVAL",
+        60,
+        "Seconds between background syncs when all is well (each wait varies by a fifth).",
+    ),
     Setting(
         "SYNC_MAX_BACKOFF", 15 * 60, "Longest wait between sync attempts while the central service is down."
     ),

@@ -7,6 +7,10 @@ well, and with exponential back-off and jitter while the central service is unre
 marked answered only from the central service's per-record answers, so nothing is dropped unless it was
 acknowledged and nothing acknowledged is sent again. Once the answers are in, the answered records
 lose their card text (``erasure``).
+
+The pull is conditional: it sends the ETag of the last answer taken, and a ``304 Not Modified`` (nothing
+changed at the central service) leaves the lists and offers as they are, neither verified again nor
+written; only the server's time (``Server-Time``) raises the clock floor.
 """
 
 from __future__ import annotations
@@ -16,13 +20,13 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from cardsvc.core import JwsError, to_rfc3339
+from cardsvc.core import JwsError, TimestampError, from_rfc3339, to_rfc3339
 from cardsvc.core.ledger_chain import sign_batch
 
 from . import ledger, store
-from .central_client import CentralClient, CentralRefused, CentralUnavailable
+from .central_client import CentralClient, CentralRefused, CentralUnavailable, Fetched
 from .erasure import erase_after_answers
-from .identity import Identity, apply_bundle
+from .identity import Identity, apply_bundle, raise_clock_floor
 
 
 def sync_once(
@@ -33,11 +37,8 @@ def sync_once(
     try:
         pushed, chain_problem = _push(db, identity, client, now, batch_size)
         erase_after_answers(db, now())  # answered records need their card text no more
-        bundle = client.sync(
-            int(store.get(db, "revocation_version", 0)), int(store.get(db, "trust_version", 0))
-        )
-        lists = apply_bundle(db, bundle)
-        store.put_many(db, {"chain_problem": chain_problem, "restored": _restored(db, bundle)})
+        lists = _pull(db, client)
+        store.put_many(db, {"chain_problem": chain_problem, "restored": _restored(db)})
     except (CentralUnavailable, CentralRefused, JwsError) as error:
         kind = "unavailable" if isinstance(error, CentralUnavailable) else "refused"
         with db.atomic():
@@ -51,10 +52,32 @@ def sync_once(
     return {"pushed": pushed, "pending": ledger.pending_count(db), **lists}
 
 
-def _restored(db: Database, bundle: dict[str, Any]) -> dict[str, int] | None:
+def _pull(db: Database, client: CentralClient) -> dict[str, Any]:
+    """Ask for the lists and offers after the versions held, with the ETag of the last answer taken."""
+    held = store.get_many(db, "revocation_version", "trust_version", "sync_etag")
+    answer = client.sync(
+        int(held["revocation_version"] or 0), int(held["trust_version"] or 0), held["sync_etag"]
+    )
+    server_time = _server_time(answer)
+    if answer.unchanged:
+        with db.atomic():
+            raise_clock_floor(db, server_time)
+        versions = {"trust_version": held["trust_version"], "revocation_version": held["revocation_version"]}
+        return {**versions, "entries": 0, "unchanged": True}
+    return {**apply_bundle(db, answer.data, server_time, answer.etag), "unchanged": False}
+
+
+def _server_time(answer: Fetched) -> int:
+    try:
+        return from_rfc3339(answer.headers.get("server-time", ""))
+    except TimestampError:
+        raise CentralUnavailable("the answer carries no Server-Time (RFC 3339)") from None
+
+
+def _restored(db: Database) -> dict[str, int] | None:
     """The central service holds more of this till's chain than the till itself: it was restored from a
     backup (or its ledger replaced). New sales stay here until the network re-anchors the chain."""
-    central_seq, local_seq = bundle.get("last_seq"), ledger.last_seq(db)
+    central_seq, local_seq = store.get(db, "central_seq"), ledger.last_seq(db)
     if type(central_seq) is int and central_seq > local_seq:
         return {"central_seq": central_seq, "local_seq": local_seq}
     return None

@@ -9,11 +9,13 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from cardsvc.core.errors import Forbidden, InvalidInput
 from cardsvc.platform.clock import now
+from cardsvc.platform.storage.transactions import read_snapshot
 
 from ..core import to_rfc3339
 from . import (
     card_events,
     chain_anchors,
+    conditional,
     enrolment,
     held_review,
     ingest,
@@ -70,23 +72,31 @@ def int_arg(name: str, default: int) -> int:
 @bp.get("/lists/trust")
 def trust_list() -> Response:
     db = get_db()
-    trust = list_service.current_trust_list(db)
-    return jsonify({"version": trust.version, "trust_list": list_service.current_trust_list_jws(db)})
+    version = list_service.trust_version(db)
+    tag = conditional.entity_tag("trust", version)
+    if conditional.held_by_caller(tag):
+        return conditional.answer(None, tag, now())
+    data = {"version": version, "trust_list": list_service.trust_list_jws(db, version)}
+    return conditional.answer(data, tag, now())
 
 
 @bp.get("/lists/revocations")
 def revocations() -> Response:
     db = get_db()
-    since = int_arg("since", 0)
-    token = list_service.revocation_list_jws(db, since, list_signer(), now())
-    return jsonify(
-        {
-            "version": list_service.revocation_version(db),
-            "since": since,
-            "revocation_list": token,
-            "server_time": to_rfc3339(now()),
-        }
-    )
+    since, version = int_arg("since", 0), list_service.revocation_version(db)
+    list_service.check_since(since, version)
+    issued_at, period = _revocations_signed_at()
+    tag = conditional.entity_tag("revocations", version, issued_at, period)
+    if conditional.held_by_caller(tag):
+        return conditional.answer(None, tag, now())
+    token = list_service.revocation_list_jws(db, since, version, list_signer(), issued_at, period)
+    return conditional.answer({"version": version, "since": since, "revocation_list": token}, tag, now())
+
+
+def _revocations_signed_at() -> tuple[int, int]:
+    """The ``issued_at`` of the revocation lists served now, and the reissue period."""
+    period = int(current_app.config["LIST_REISSUE_INTERVAL"])
+    return list_service.signing_time(now(), period), period
 
 
 @bp.get("/directory")
@@ -106,31 +116,56 @@ def enrol() -> Response:
     data = body()
     db = get_db()
     kiosk, token = enrolment.enrol(db, data.get("code"), data.get("device_public_key"), now())
-    return jsonify({**_kiosk_bundle(kiosk, 0), "token": token}), 201  # type: ignore[return-value]
+    bundle = _kiosk_bundle(kiosk, _sync_state(kiosk), 0)
+    return jsonify({**bundle, "token": token, "server_time": to_rfc3339(now())}), 201  # type: ignore[return-value]
 
 
 @bp.get("/kiosk/sync")
 def kiosk_sync() -> Response:
+    """The lists, offers and chain position a till needs; 304 when its ``If-None-Match`` names them."""
     kiosk = current_kiosk()
-    return jsonify(_kiosk_bundle(kiosk, int_arg("since", 0), int_arg("trust_version", 0)))
+    with read_snapshot(get_db()):  # the answer is made of what its ETag was made of
+        state = _sync_state(kiosk)
+        tag = conditional.entity_tag("kiosk", kiosk["id"], *state.values())
+        if conditional.held_by_caller(tag):
+            return conditional.answer(None, tag, now(), private=True)
+        bundle = _kiosk_bundle(kiosk, state, int_arg("since", 0), int_arg("trust_version", 0))
+    return conditional.answer(bundle, tag, now(), private=True)
 
 
-def _kiosk_bundle(kiosk: dict[str, Any], since: int, trust_version: int = 0) -> dict[str, Any]:
+def _sync_state(kiosk: dict[str, Any]) -> dict[str, Any]:
+    """The numbers a kiosk's sync answer is made from (beside the request's own ``since`` and
+    ``trust_version``), read without reading the lists themselves."""
     db = get_db()
-    trust = list_service.current_trust_list(db)
+    issued_at, period = _revocations_signed_at()
+    return {
+        "trust_version": list_service.trust_version(db),
+        "revocation_version": list_service.revocation_version(db),
+        "issued_at": issued_at,
+        "period": period,
+        "offers": registry.published_offer_versions(db, kiosk["merchant_id"]),
+        "chain": [kiosk.get("epoch") or 0, kiosk.get("last_seq") or 0],
+    }
+
+
+def _kiosk_bundle(
+    kiosk: dict[str, Any], state: dict[str, Any], since: int, trust_version: int = 0
+) -> dict[str, Any]:
+    db = get_db()
+    current_trust, version = state["trust_version"], state["revocation_version"]
     merchant = registry.get_merchant(db, kiosk["merchant_id"])
+    newer_trust = list_service.trust_list_jws(db, current_trust) if current_trust > trust_version else None
     return {
         "kiosk_id": kiosk["id"],
         "merchant": {k: merchant[k] for k in ("id", "name", "istat", "category", "address")},
         "root_public_key": list_service.network_value(db, "root_public_key"),
-        "trust_list": list_service.current_trust_list_jws(db) if trust.version > trust_version else None,
-        "trust_list_version": trust.version,
+        "trust_list": newer_trust,
+        "trust_list_version": current_trust,
         "revocation_list": list_service.revocation_list_jws(
-            db, min(since, list_service.revocation_version(db)), list_signer(), now()
+            db, min(since, version), version, list_signer(), state["issued_at"], state["period"]
         ),
         "offers": registry.published_offers(db, kiosk["merchant_id"]),
         "last_seq": kiosk.get("last_seq") or 0,
-        "server_time": to_rfc3339(now()),
     }
 
 

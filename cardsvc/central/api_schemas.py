@@ -199,9 +199,8 @@ KIOSK_BUNDLE = obj(
         "revocation_list": STRING,
         "offers": {"type": "array", "items": OFFER},
         "last_seq": INT,
-        "server_time": STRING,
     },
-    ("kiosk_id", "merchant", "trust_list_version", "revocation_list", "offers", "last_seq", "server_time"),
+    ("kiosk_id", "merchant", "trust_list_version", "revocation_list", "offers", "last_seq"),
     extra=True,
 )
 RESULT = obj(
@@ -219,12 +218,15 @@ CREDENTIAL = obj(
 RESPONSES: dict[tuple[str, str], Schema] = {
     ("/api/v1/lists/trust", "get"): obj({"version": INT, "trust_list": STRING}, ("version", "trust_list")),
     ("/api/v1/lists/revocations", "get"): obj(
-        {"version": INT, "since": INT, "revocation_list": STRING, "server_time": STRING},
-        ("version", "since", "revocation_list", "server_time"),
+        {"version": INT, "since": INT, "revocation_list": STRING}, ("version", "since", "revocation_list")
     ),
     ("/api/v1/directory", "get"): obj({"shops": OBJECTS}, ("shops",)),
     ("/api/v1/openapi.json", "get"): {"type": "object"},
-    ("/api/v1/kiosks/enrol", "post"): {**KIOSK_BUNDLE, "required": [*KIOSK_BUNDLE["required"], "token"]},
+    ("/api/v1/kiosks/enrol", "post"): {
+        **KIOSK_BUNDLE,
+        "properties": {**KIOSK_BUNDLE["properties"], "token": STRING, "server_time": STRING},
+        "required": [*KIOSK_BUNDLE["required"], "token", "server_time"],
+    },
     ("/api/v1/kiosk/sync", "get"): KIOSK_BUNDLE,
     ("/api/v1/redemptions", "post"): obj(
         {"results": {"type": "array", "items": RESULT}, "last_seq": INT, "server_time": STRING},
@@ -289,4 +291,18 @@ RESPONSES: dict[tuple[str, str], Schema] = {
         {"redemptions": INT, "spend_cents": INT, "discount_cents": INT},
         ("redemptions", "spend_cents", "discount_cents"),
     ),
+}
+
+# -- conditional answers (``conditional``): the same headers on 200 and on 304 ------------------
+
+ETAG = {"type": "string", "pattern": '^"[A-Za-z0-9_-]+"$', "description": "a strong entity tag"}
+CONDITIONAL_HEADERS: dict[str, Schema] = {
+    "ETag": ETAG,
+    "Cache-Control": {"type": "string", "pattern": "no-cache"},
+    "Server-Time": {**RFC3339, "description": "the server's clock"},
+}
+RESPONSE_HEADERS: dict[tuple[str, str], dict[str, Schema]] = {
+    ("/api/v1/lists/trust", "get"): CONDITIONAL_HEADERS,
+    ("/api/v1/lists/revocations", "get"): CONDITIONAL_HEADERS,
+    ("/api/v1/kiosk/sync", "get"): CONDITIONAL_HEADERS,
 }

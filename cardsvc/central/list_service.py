@@ -2,7 +2,13 @@
 
 The root key never comes here: an administrator imports a trust list signed on the offline machine, and
 this service checks it against the pinned root public key and its version. The service holds the
-list-signing key and signs, for every request, a fresh revocation list or delta.
+list-signing key and signs the revocation lists and deltas.
+
+A revocation list is signed as of the start of the current period of ``LIST_REISSUE_INTERVAL`` seconds
+(:func:`signing_time`): within a period the same versions give the same list, byte for byte, so it is
+served by version (``conditional``) and signed once per process (:func:`revocation_list_jws` keeps the
+small ones); each new period signs it again with a newer ``issued_at``, which is what tells a till that
+its lists are current.
 """
 
 from __future__ import annotations
@@ -22,6 +28,9 @@ from ..core.keys import Verifier, b64url, b64url_decode
 
 _trust_cache: dict[str, TrustList] = {}
 _trust_lock = threading.Lock()
+_signed_lists: dict[tuple[bytes, int, int, int, int], str] = {}
+_signed_lock = threading.Lock()
+CACHED_ENTRIES = 1000  # deltas up to this many entries are kept signed in memory
 
 
 LOG = logging.getLogger(__name__)
@@ -40,18 +49,27 @@ def root_verifier(db: Database) -> Verifier:
 
 
 def current_trust_list_jws(db: Database) -> str:
-    row = db.execute("select jws from trust_lists order by version desc limit 1").fetchone()
-    if row is None:
+    return trust_list_jws(db, trust_version(db))
+
+
+def trust_version(db: Database) -> int:
+    """The version of the newest imported trust list; ``not_initialised`` before the first import."""
+    version = int(db.execute("select coalesce(max(version), 0) from trust_lists").fetchone()[0])
+    if version == 0:
         raise Unavailable("no trust list imported yet", code="not_initialised")
+    return version
+
+
+def trust_list_jws(db: Database, version: int) -> str:
+    row = db.execute("select jws from trust_lists where version = ?", [version]).fetchone()
+    if row is None:
+        raise Unavailable(f"no trust list of version {version}", code="not_initialised")
     return str(row[0])
 
 
 def current_trust_list(db: Database) -> TrustList:
     """The newest imported trust list, parsed once per version."""
-    row = db.execute("select version, jws from trust_lists order by version desc limit 1").fetchone()
-    if row is None:
-        raise Unavailable("no trust list imported yet", code="not_initialised")
-    token = str(row[1])
+    token = current_trust_list_jws(db)
     with _trust_lock:
         trust = _trust_cache.get(token)
         if trust is None:
@@ -112,23 +130,49 @@ def revoke_card(db: Database, cti: str, istat: str, revoked_at: int, reason: str
     return True
 
 
-def revocation_list_jws(db: Database, since: int, signer: Ed25519PrivateKey, now: int) -> str:
-    """A freshly signed revocation delta after ``since`` (0: the full list)."""
-    version = revocation_version(db)
+def signing_time(now: int, period: int) -> int:
+    """The ``issued_at`` of the revocation lists served at ``now``: the start of the current period of
+    ``period`` seconds (at least one)."""
+    return now - now % max(1, period)
+
+
+def check_since(since: int, version: int) -> None:
     if since > version:
         raise Conflict(f"since={since} is after the newest version {version}", code="since_ahead")
-    rows = db["revocations"].rows_where("version > ?", [since], order_by="version")
-    entries = tuple(entry for row in rows if (entry := _publishable(row, now)) is not None)
-    return RevocationList(version, since, now, entries).sign(signer)
 
 
-def _publishable(row: dict[str, Any], now: int) -> RevocationEntry | None:
-    """The list entry for a stored revocation, whatever was stored: a time out of range is published as
-    ``now`` (the card is revoked all the same), an entry that cannot be published is left out and logged,
-    so one bad row never stops the lists every till depends on."""
+def revocation_list_jws(
+    db: Database, since: int, version: int, signer: Ed25519PrivateKey, issued_at: int, period: int
+) -> str:
+    """The revocation delta from ``since`` to ``version`` (``since`` 0: the full list), signed as of
+    ``issued_at`` (see :func:`signing_time`). The same arguments give the same text; a delta of up to
+    ``CACHED_ENTRIES`` entries is signed once per process."""
+    check_since(since, version)
+    key = (signer.public_key().public_bytes_raw(), since, version, issued_at, period)
+    with _signed_lock:
+        token = _signed_lists.get(key)
+    if token is not None:
+        return token
+    rows = db["revocations"].rows_where("version > ? and version <= ?", [since, version], order_by="version")
+    until = issued_at + max(1, period)
+    entries = tuple(entry for row in rows if (entry := _publishable(row, issued_at, until)) is not None)
+    token = RevocationList(version, since, issued_at, entries).sign(signer)
+    if len(entries) <= CACHED_ENTRIES:
+        with _signed_lock:
+            if len(_signed_lists) >= 256:
+                _signed_lists.clear()
+            _signed_lists[key] = token
+    return token
+
+
+def _publishable(row: dict[str, Any], issued_at: int, until: int) -> RevocationEntry | None:
+    """The list entry for a stored revocation, whatever was stored: a time out of range (before 1970, or
+    after the period the list is served in) is published as the list's ``issued_at`` (the card is revoked
+    all the same), an entry that cannot be published is left out and logged, so one bad row never stops
+    the lists every till depends on."""
     revoked_at = row["revoked_at"]
-    if type(revoked_at) is not int or not 0 <= revoked_at <= now:
-        revoked_at = now
+    if type(revoked_at) is not int or not 0 <= revoked_at <= until:
+        revoked_at = issued_at
     try:
         return RevocationEntry(b64url_decode(str(row["cti"])), revoked_at, str(row["reason"]))
     except ValueError as error:

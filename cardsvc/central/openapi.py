@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
-from .api_schemas import PATH_PARAMETERS, QUERY_PARAMETERS, REQUEST_BODIES, RESPONSES
+from .api_schemas import PATH_PARAMETERS, QUERY_PARAMETERS, REQUEST_BODIES, RESPONSE_HEADERS, RESPONSES
 
 bp = Blueprint("openapi", __name__)
 
@@ -39,10 +39,20 @@ def _error(status: str) -> dict[str, Any]:
     return answer
 
 
+NOT_MODIFIED = (
+    "Not Modified, without a body: the request's If-None-Match names the ETag of the current answer"
+)
+
+
 def op(
-    summary: str, security: list[dict[str, list[str]]] | None = None, body: bool = False, status: str = "200"
+    summary: str,
+    security: list[dict[str, list[str]]] | None = None,
+    body: bool = False,
+    status: str = "200",
+    conditional: bool = False,
 ) -> dict[str, Any]:
-    """An operation; its parameters, body and answer schemas are filled in from ``api_schemas``."""
+    """An operation; its parameters, body and answer schemas are filled in from ``api_schemas``. A
+    ``conditional`` one answers 304 to an ``If-None-Match`` that names its current ETag."""
     errors = ["400"]
     if security:
         errors += ["401", "403"]
@@ -53,6 +63,7 @@ def op(
         "security": security if security is not None else [],
         "responses": {
             status: {"description": "OK", "content": {"application/json": {}}},
+            **({"304": {"description": NOT_MODIFIED}} if conditional else {}),
             **{code: _error(code) for code in errors},
             "default": {"description": "Error", "content": {"application/json": {"schema": ERROR}}},
         },
@@ -63,9 +74,9 @@ def op(
 
 
 PATHS: dict[str, dict[str, Any]] = {
-    "/api/v1/lists/trust": {"get": op("Current signed trust list (public)")},
+    "/api/v1/lists/trust": {"get": op("Current signed trust list, by version (public)", conditional=True)},
     "/api/v1/lists/revocations": {
-        "get": op("Freshly signed revocation list or delta after ?since= (public)")
+        "get": op("Signed revocation list or delta after ?since=, by version (public)", conditional=True)
     },
     "/api/v1/directory": {
         "get": op("Participating shops and published offers, by ?comune= and ?category= (public)")
@@ -74,7 +85,9 @@ PATHS: dict[str, dict[str, Any]] = {
     "/api/v1/kiosks/enrol": {
         "post": op("Exchange a one-time code and a device public key for a kiosk credential", [], True, "201")
     },
-    "/api/v1/kiosk/sync": {"get": op("Lists, offers and server time for a kiosk", KIOSK)},
+    "/api/v1/kiosk/sync": {
+        "get": op("Lists, offers and chain position for a kiosk, by version", KIOSK, conditional=True)
+    },
     "/api/v1/redemptions": {"post": op("Upload a signed batch of ledger records", KIOSK, True)},
     "/api/v1/card-events": {"post": op("Issued and revoked cards from an issuer office", ISSUER, True)},
     "/api/v1/admin/trust-lists": {"post": op("Import a trust list signed offline", ADMIN, True)},
@@ -130,6 +143,13 @@ def _complete(paths: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
             operation["responses"][success]["content"]["application/json"]["schema"] = RESPONSES[
                 (path, method)
             ]
+            if "304" in operation["responses"]:
+                headers = {
+                    name: {"schema": schema, "required": True}
+                    for name, schema in RESPONSE_HEADERS[(path, method)].items()
+                }
+                for code in (success, "304"):
+                    operation["responses"][code]["headers"] = headers
     return paths
 
 
@@ -185,11 +205,19 @@ def markdown(document: dict[str, Any] = DOCUMENT) -> str:
         for method, operation in operations.items():
             security = [name for entry in operation["security"] for name in entry] or ["public"]
             status = next(code for code in operation["responses"] if code != "default")
+            if "304" in operation["responses"]:
+                status += " or 304"
             lines.append(
                 f"| {method.upper()} | `{path}` | {', '.join(security)} | {operation['summary']} | {status} |"
             )
     lines += ["", "| credential | how |", "|---|---|"]
     lines += [f"| {name} | {scheme['scheme']}: {scheme['description']} |" for name, scheme in schemes.items()]
+    lines += [
+        "",
+        "The answers `200 or 304` are served by version, with a strong `ETag` and `Cache-Control: no-cache`:",
+        "a request whose `If-None-Match` names the current ETag gets `304 Not Modified` without a body. Both",
+        "carry the server's clock in `Server-Time` (RFC 3339).",
+    ]
     lines += [
         "",
         "## Inputs",

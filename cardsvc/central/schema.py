@@ -255,6 +255,12 @@ def m009_reasons(db: Database) -> None:
     db.table("offer_status_history").add_column("reason", str)
 
 
+@migrations()
+def m010_offers_by_merchant(db: Database) -> None:
+    """A merchant's published offers by index: every kiosk sync reads them (or their ETag's part)."""
+    db.table("offers").create_index(["merchant_id", "status", "id"])
+
+
 def connect(path: str) -> Database:
     """A connection to the central database (mode 0600 when new); every commit waits for the disk
     (``synchronous=FULL``): an accepted batch survives a power cut, so tills never resend it."""

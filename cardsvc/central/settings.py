@@ -37,6 +37,12 @@ SETTINGS: tuple[Setting, ...] = (
         10,
         "Days after a month's end at which it closes: later redemptions of it are held for review.",
     ),
+    Setting(
+        "LIST_REISSUE_INTERVAL",
+        3600,
+        "Seconds a signed revocation list is served unchanged (304 to tills holding it) before it is "
+        "signed again with a newer issued_at.",
+    ),
     Setting("VOID_RATIO_FLAG", 0.25, "Share of voided redemptions at a kiosk above which it is flagged."),
     Setting("VOID_RATIO_MIN_COUNT", 8, "Redemptions a kiosk needs before its void ratio is judged."),
     Setting("LANGUAGES", ("it", "en"), "Languages of the admin UI; the first is the default."),

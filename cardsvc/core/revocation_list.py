@@ -9,8 +9,8 @@ Payload (JSON, inside a JWS of type ``familycard-revocation-list``)::
 ``since`` is 0 for a full list; a delta carries the entries added after version ``since`` up to
 ``version``. A client holding version H accepts a list when ``since <= H <= version``: lower versions are
 a rollback, a larger ``since`` leaves a gap (fetch a full list). The same version may come again with a
-newer ``issued_at``: the central service signs a fresh delta on every request, and the verifier measures
-the age of its lists from the newest ``issued_at`` it holds.
+newer ``issued_at``: the central service signs the delta afresh once a period (an hour by default), and
+the verifier measures the age of its lists from the newest ``issued_at`` it holds.
 """
 
 from __future__ import annotations

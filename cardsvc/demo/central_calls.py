@@ -4,7 +4,7 @@ administrator or as a till's transport, and the story's fixed figures."""
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from cardsvc.core.errors import RemoteRefused
@@ -19,9 +19,11 @@ HISTORY_DAYS = 92
 def in_process(client: Any) -> Transport:
     """The central service's calls answered by its test client: setup needs no server running yet."""
 
-    def send(method: str, url: str, headers: dict[str, str], body: bytes | None) -> tuple[int, bytes]:
+    def send(
+        method: str, url: str, headers: dict[str, str], body: bytes | None
+    ) -> tuple[int, bytes, Mapping[str, str]]:
         response = client.open(url.removeprefix(CENTRAL_URL), method=method, headers=headers, data=body)
-        return int(response.status_code), bytes(response.data)
+        return int(response.status_code), bytes(response.data), dict(response.headers.items())
 
     return send
 

@@ -21,3 +21,17 @@ def write_transaction(db: Database) -> Iterator[Database]:
         db.conn.rollback()
         raise
     db.conn.commit()
+
+
+@contextmanager
+def read_snapshot(db: Database) -> Iterator[Database]:
+    """A deferred ``BEGIN`` for reads: every query in the block sees the database as the first one did,
+    whatever other connections commit meanwhile (inside a transaction already open, that one's)."""
+    if db.conn.in_transaction:
+        yield db
+        return
+    db.conn.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        db.conn.commit()

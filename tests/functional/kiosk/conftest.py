@@ -4,7 +4,7 @@ that calls the central app in-process, and a ``Till`` helper that scans, redeems
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,12 +25,42 @@ CENTRAL_URL = "http://central.test"
 def in_process_transport(client: FlaskClient) -> Transport:
     """Send the kiosk's calls to the central app's test client: no sockets, the real central code."""
 
-    def send(method: str, url: str, headers: dict[str, str], body: bytes | None) -> tuple[int, bytes]:
+    def send(
+        method: str, url: str, headers: dict[str, str], body: bytes | None
+    ) -> tuple[int, bytes, Mapping[str, str]]:
         path = url.removeprefix(CENTRAL_URL)
         response = client.open(path, method=method, headers=headers, data=body)
-        return response.status_code, response.data
+        return response.status_code, response.data, dict(response.headers.items())
 
     return send
+
+
+@dataclass(frozen=True)
+class Call:
+    path: str
+    if_none_match: str | None
+    status: int
+    size: int  # bytes of the answer's body
+
+
+class RecordingTransport:
+    """Passes the calls on to ``inner`` and notes each one: what was asked, and how much came back."""
+
+    def __init__(self, inner: Transport) -> None:
+        self.inner = inner
+        self.calls: list[Call] = []
+
+    def __call__(
+        self, method: str, url: str, headers: dict[str, str], body: bytes | None
+    ) -> tuple[int, bytes, Mapping[str, str]]:
+        status, data, answer_headers = self.inner(method, url, headers, body)
+        path = url.removeprefix(CENTRAL_URL)
+        self.calls.append(Call(path, headers.get("If-None-Match"), status, len(data)))
+        return status, data, answer_headers
+
+    def to(self, prefix: str) -> list[Call]:
+        """The calls noted to paths starting with ``prefix``."""
+        return [call for call in self.calls if call.path.startswith(prefix)]
 
 
 @dataclass

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import pytest
 
@@ -31,7 +31,7 @@ class Unreliable:
 
     def __call__(
         self, method: str, url: str, headers: dict[str, str], body: bytes | None
-    ) -> tuple[int, bytes]:
+    ) -> tuple[int, bytes, Mapping[str, str]]:
         assert self.inner is not None
         self.calls += 1
         if self.mode == "down":
@@ -52,7 +52,7 @@ class Unreliable:
             self.inner(method, url, headers, body)  # delivered twice; the client sees the second answer
         if self.mode == "server_errors" and self.random.random() < 0.5:
             self.failures += 1
-            return 503, b'{"error": {"code": "unavailable", "message": "busy"}}'
+            return 503, b'{"error": {"code": "unavailable", "message": "busy"}}', {}
         return self.inner(method, url, headers, body)
 
 
