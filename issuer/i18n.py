@@ -81,6 +81,13 @@ COMPOSED_KEYS = (
     N_("batch_state_interrupted"),
     N_("batch_state_done"),
     N_("batch_state_failed"),
+    # the two confirmations of views_cards.change: t("confirm_" + action + "_title") …
+    N_("confirm_revoke_title"),
+    N_("confirm_revoke_text"),
+    N_("confirm_revoke_button"),
+    N_("confirm_reissue_title"),
+    N_("confirm_reissue_text"),
+    N_("confirm_reissue_button"),
     # storage_failure(): t(f"storage_{problem}")
     N_("storage_disk_full"),
     N_("storage_database_damaged"),

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -134,3 +135,53 @@ def test_a_batch_prints_its_sheets_and_is_found_again_after_a_restart(
     row.get_by_role("link").first.click()
     assert page.url.endswith(batch_url[batch_url.index("/batch/") :])  # a new port after the restart
     expect(page.locator("#batch-done")).to_contain_text("carte emesse: 3")
+
+
+def register_and_issue(page: Page, name: str, other: str = "") -> None:
+    page.get_by_role("link", name="Nuovo nucleo").first.click()
+    page.fill("#reference_person", name)
+    page.fill("#other_guardians", other)
+    page.fill("#birth_years", "2014; 2018")
+    page.fill("#address", "Via Cavour 21")
+    page.get_by_role("button", name="Salva").click()
+    expect(page.locator("#eligibility")).to_contain_text("ha diritto alla carta")
+    page.locator("button[id^=issue-]").first.click()
+    expect(page.locator(".flash.ok")).to_contain_text("emessa")
+
+
+def test_revoke_and_replace_ask_why_and_confirm(office: OfficeServers) -> None:
+    page = office.page()
+    register_and_issue(page, "Chiara Colombo")
+    number = page.locator("#card-number").inner_text()
+    page.locator("#revoke-button").click()  # no reason chosen: the browser does not send the form
+    expect(page.locator("#revoke-reason")).to_have_value("")
+    assert page.locator("#revoke-reason").evaluate("select => !select.validity.valid")
+    page.select_option("#revoke-reason", label="trasferito in altro comune")
+    page.locator("#revoke-button").click()
+    expect(page.locator("h1")).to_have_text(f"Revocare la carta {number}?")
+    expect(page.locator("#confirm-what")).to_contain_text("Non si può annullare")
+    page.screenshot(path=screenshot_path("issuer-revoke-confirm"), full_page=True)
+    page.locator("#cancel").click()  # changed their mind: nothing happened
+    expect(page.locator(".status.active")).to_have_text("attiva")
+    page.select_option("#revoke-reason", label="trasferito in altro comune")
+    page.locator("#revoke-button").click()
+    page.locator("#confirm-button").click()
+    expect(page.locator(".flash.ok")).to_contain_text(
+        f"Carta {number} revocata (motivo: trasferito in altro comune)"
+    )
+    expect(page.locator("#card-ended")).to_contain_text("Revocata il")
+    page.screenshot(path=screenshot_path("issuer-card-revoked"), full_page=True)
+
+    register_and_issue(page, "Davide Ferrari")
+    old = page.locator("#card-number").inner_text()
+    page.select_option("#reissue-reason", label="smarrita")
+    page.locator("#reissue-button").click()
+    expect(page.locator("h1")).to_have_text(f"Sostituire la carta {old}?")
+    expect(page.locator("#confirm-what")).to_contain_text("DAVIDE FERRARI")
+    page.screenshot(path=screenshot_path("issuer-reissue-confirm"), full_page=True)
+    page.locator("#confirm-button").click()
+    expect(page.locator(".flash.ok")).to_contain_text(f"la carta {old} è revocata (smarrita)")
+    assert page.locator("#card-number").inner_text() != old
+    page.locator("#card-replaces a").click()
+    expect(page.locator("#card-ended")).to_contain_text("Revocata il")
+    expect(page.locator("#card-ended")).to_contain_text("Sostituita dalla carta")

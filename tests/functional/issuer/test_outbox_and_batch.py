@@ -43,7 +43,7 @@ def test_events_wait_while_the_central_service_is_down(
     transport.mode = "down"
     household = office.register()
     cti = office.issue(household, office.guardians(household)[0])
-    office.post(f"/cards/{cti}/reissue", {"reason": "stolen"})
+    office.post(f"/cards/{cti}/reissue", {"reason": "stolen", "confirm": "yes"})
     page = office.client.get("/events").get_data(as_text=True)
     assert "3 eventi in attesa" in page  # issued, revoked, issued
     office.post("/events/push")
