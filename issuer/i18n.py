@@ -75,6 +75,7 @@ COMPOSED_KEYS = (
     # paging.PageRefused codes: describe("page", code)
     N_("page_not_a_page"),
     N_("page_past_the_end"),
+    N_("page_query_too_long"),
     # batch states (batch_jobs, views_batch.state_of): t("batch_state_" + state)
     N_("batch_state_ready"),
     N_("batch_state_running"),

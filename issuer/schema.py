@@ -14,6 +14,8 @@ from sqlite_utils.migrations import Migrations
 from cardsvc.platform.storage.connections import connect_durable, open_migrated
 from cardsvc.platform.web.login import create_login_tables
 
+from .household_search import refresh
+
 migrations = Migrations("familycard-issuer")
 
 
@@ -146,6 +148,17 @@ def m_batches(db: Database) -> None:
         {"id": int, "token": str, "line": int, "guardian_id": int, "code": str}, pk="id"
     )
     db.table("batch_skipped").create_index(["token"])
+
+
+@migrations()
+def m_household_search(db: Database) -> None:
+    """Each household's folded words and name, for searching without accents and sorting by name
+    (``household_search``)."""
+    db.table("households").add_column("search_text", str)
+    db.table("households").add_column("sort_name", str)
+    for (household_id,) in db.execute("select id from households").fetchall():
+        refresh(db, household_id)
+    db.table("households").create_index(["istat", "sort_name"])
 
 
 def connect(path: str) -> Database:

@@ -185,3 +185,51 @@ def test_revoke_and_replace_ask_why_and_confirm(office: OfficeServers) -> None:
     page.locator("#card-replaces a").click()
     expect(page.locator("#card-ended")).to_contain_text("Revocata il")
     expect(page.locator("#card-ended")).to_contain_text("Sostituita dalla carta")
+
+
+def test_search_without_accents_by_card_number_and_page_by_page(
+    office: OfficeServers, tmp_path: Path
+) -> None:
+    many = "".join(f"R-{n:02d};Rossi {n:02d};;2016;Via dei Mille {n};si;;\n" for n in range(1, 31))
+    source = tmp_path / "rossi.csv"
+    source.write_text(HOUSEHOLDS + many)
+    page = office.page()
+    page.get_by_role("link", name="Emissione da file").click()
+    page.locator("input[type=file]").set_input_files(str(source))
+    page.get_by_role("button", name="Controlla il file").click()
+    page.locator("#run-batch").click()
+    expect(page.locator("#batch-state")).to_have_text("completato", timeout=60_000)
+    number = page.locator("#batch-cards tr", has_text="GIULIA VIGANÒ").locator("a.mono").inner_text()
+
+    page.get_by_role("link", name="Nuclei familiari").click()
+    expect(page.locator("#q")).to_be_focused()
+    page.keyboard.type("vigano")
+    page.keyboard.press("Enter")
+    expect(page.locator("#search-count")).to_have_text("1 nucleo trovato")
+    expect(page.locator("#households")).to_contain_text("Giulia Viganò")
+    page.screenshot(path=screenshot_path("issuer-search"), full_page=True)
+
+    page.fill("#q", number.replace("-", "").lower())  # as a family reads it out
+    page.keyboard.press("Enter")
+    expect(page.locator("#households")).to_contain_text("Giulia Viganò")
+    page.get_by_role("link", name=f"Carta {number}").click()
+    expect(page.locator("#card-number")).to_have_text(number)
+
+    page.get_by_role("link", name="Nuclei familiari").click()
+    page.fill("#q", "ROSSI")
+    page.keyboard.press("Enter")
+    expect(page.locator("#search-count")).to_contain_text("31 nuclei trovati")
+    expect(page.locator("#households tr")).to_have_count(26)  # the header and 25 households
+    expect(page.locator("#households tr").nth(1)).to_contain_text("Luca Rossi")  # L before R
+    page.get_by_role("link", name="Pagina successiva").click()
+    expect(page.locator(".pager")).to_contain_text("Pagina 2 di 2")
+    expect(page.locator("#households tr")).to_have_count(7)
+    expect(page.locator("#households tr").last).to_contain_text("Rossi 30")
+    page.screenshot(path=screenshot_path("issuer-search-page-2"), full_page=True)
+
+    page.fill("#q", "Brambilla")
+    page.keyboard.press("Enter")
+    expect(page.locator("#search-count")).to_have_text("Nessun risultato per «Brambilla».")
+    page.screenshot(path=screenshot_path("issuer-search-none"), full_page=True)
+    page.goto(page.url.split("?")[0] + "?page=abc")
+    expect(page.locator("#search-refused")).to_contain_text("«abc» non è un numero di pagina")

@@ -28,7 +28,8 @@ def test_every_page_speaks_one_language(office: Desk, lang: str) -> None:
     card = office.issue(household, office.guardians(household)[0])
     office.client.get(f"/?lang={lang}")
     for path in ("/", "/households/new", f"/households/{household}", f"/households/{household}/edit",
-                 f"/cards/{card}", "/batch", "/batches", "/events", "/audit"):  # fmt: skip
+                 f"/cards/{card}", "/batch", "/batches", "/events", "/audit", "/?q=brambilla", "/?q=nobody",
+                 "/?page=x"):  # fmt: skip
         page = office.client.get(path).get_data(as_text=True)
         assert f'<html lang="{lang}">' in page, path
         assert foreign_words(page, TRANSLATIONS, "issuer", lang, DATA) == set(), (lang, path)
