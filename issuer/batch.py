@@ -73,6 +73,7 @@ class RowError:
     column: str
     code: str
     values: dict[str, object] = field(default_factory=dict)
+    ref: str = ""  # the row's riferimento, when it has one
 
 
 @dataclass(frozen=True)
@@ -123,22 +124,22 @@ def parse_batch(data: bytes, year: int) -> tuple[list[BatchRow], list[RowError]]
         values = {name: cell.strip() for name, cell in zip(header, cells, strict=False)}
         if not any(cell.strip() for cell in cells):
             continue  # an empty line
-        if len(cells) > len(header):
-            errors.append(RowError(number, "", "extra_cells"))
-            continue
         ref = values.get("riferimento", "")
+        if len(cells) > len(header):
+            errors.append(RowError(number, "", "extra_cells", ref=ref))
+            continue
         if not ref:
             errors.append(RowError(number, "riferimento", "required"))
         elif ref in seen:
-            errors.append(RowError(number, "riferimento", "duplicate_ref", {"first": seen[ref]}))
+            errors.append(RowError(number, "riferimento", "duplicate_ref", {"first": seen[ref]}, ref))
         seen.setdefault(ref, number)
         cards = values.get("carte", "").lower() or "referente"
         if cards not in ("referente", "tutti"):
-            errors.append(RowError(number, "carte", "invalid_cards", {"value": cards}))
+            errors.append(RowError(number, "carte", "invalid_cards", {"value": cards}, ref))
         form = {ours: _cell(values, theirs) for ours, theirs in FIELD_OF.items()}
         parsed = parse_household(form, year)
         if isinstance(parsed, list):
-            errors += [_row_error(number, e) for e in parsed]
+            errors += [_row_error(number, e, ref) for e in parsed]
         elif ref:
             rows.append(BatchRow(number, ref, parsed, cards == "tutti"))
     if not rows and not errors:
@@ -152,8 +153,8 @@ def _cell(values: dict[str, str], column: str) -> str:
     return value.replace("/", ";") if column in LIST_COLUMNS else value
 
 
-def _row_error(line: int, error: FieldError) -> RowError:
-    return RowError(line, FIELD_OF[error.field], error.code, error.values)
+def _row_error(line: int, error: FieldError, ref: str) -> RowError:
+    return RowError(line, FIELD_OF[error.field], error.code, error.values, ref)
 
 
 def apply_batch(

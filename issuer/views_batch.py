@@ -35,11 +35,13 @@ from cardsvc.platform.storage.transactions import write_transaction
 from . import batch_jobs
 from .audit import record_action
 from .auth import login_required, operator
-from .batch import parse_batch
+from .batch import BatchRow, parse_batch
+from .batch_plan import BatchPlan, plan_batch
 from .db import get_db
 from .i18n import t
 from .paging import PageRefused, checked_page, page_number
 from .schema import open_database
+from .signing_keys import key_statuses
 from .view_helpers import office, page_refusal
 
 bp = Blueprint("batch", __name__)
@@ -101,6 +103,7 @@ def sample() -> Response:
 @bp.post("/batch")
 @login_required
 def check() -> tuple[str, int] | BaseResponse:
+    """Check every row; with no error, keep the file as a batch to confirm, its page saying what it does."""
     upload = request.files.get("file")
     data = upload.read() if upload else b""
     rows, errors = parse_batch(data, rome_year(now()))
@@ -109,9 +112,24 @@ def check() -> tuple[str, int] | BaseResponse:
     signed_in = operator()
     token = batch_jobs.create_batch(
         get_db(), _instance(), signed_in["istat"], signed_in["username"],
-        (upload.filename if upload else "") or "", data, len(rows), None, now(),
+        (upload.filename if upload else "") or "", data, len(rows), _plan(rows).cards, now(),
     )  # fmt: skip
     return redirect(url_for("batch.job", token=token), 303)
+
+
+def _plan(rows: list[BatchRow]) -> BatchPlan:
+    db, istat = get_db(), operator()["istat"]
+    key_active = any(k["trust_status"] == "active" for k in key_statuses(db, istat))
+    return plan_batch(db, istat, rows, rome_year(now()), key_active)
+
+
+def _planned(token: str) -> BatchPlan | None:
+    """What the batch's kept file will do now; None when the file is no longer kept."""
+    path = batch_jobs.csv_path(_instance(), token)
+    if not path.exists():
+        return None
+    rows, _errors = parse_batch(path.read_bytes(), rome_year(now()))
+    return _plan(rows)
 
 
 def _batch(token: str) -> dict[str, Any]:
@@ -145,11 +163,12 @@ def run(token: str) -> BaseResponse:
 @login_required
 def job(token: str) -> str:
     found = _batch(token)
-    db, instance = get_db(), _instance()
+    db, instance, state = get_db(), _instance(), state_of(found)
     return render_template(
         "batch_job.html",
         batch=found,
-        state=state_of(found),
+        state=state,
+        plan=_planned(token) if state == "ready" else None,
         token=token,
         cards=batch_jobs.issued_cards(db, token),
         skipped=batch_jobs.skipped_holders(db, token),

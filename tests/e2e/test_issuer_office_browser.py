@@ -233,3 +233,34 @@ def test_search_without_accents_by_card_number_and_page_by_page(
     page.screenshot(path=screenshot_path("issuer-search-none"), full_page=True)
     page.goto(page.url.split("?")[0] + "?page=abc")
     expect(page.locator("#search-refused")).to_contain_text("«abc» non è un numero di pagina")
+
+
+def test_a_batch_is_previewed_before_anything_is_stored(office: OfficeServers, tmp_path: Path) -> None:
+    page = office.page()
+    broken = tmp_path / "con-errori.csv"
+    broken.write_text(HOUSEHOLDS.replace("P-102;Luca Rossi;;2012", "P-102;;;duemila"))
+    page.get_by_role("link", name="Emissione da file").click()
+    page.locator("input[type=file]").set_input_files(str(broken))
+    page.get_by_role("button", name="Controlla il file").click()
+    errors = page.locator("#batch-errors-table")
+    expect(errors.locator("th")).to_have_text(["Riga", "Riferimento", "Campo", "Cosa correggere"])
+    expect(errors.locator("tr").nth(1)).to_contain_text("P-102")
+    page.screenshot(path=screenshot_path("issuer-batch-errors"), full_page=True)
+
+    good = tmp_path / "nuclei.csv"
+    good.write_text(HOUSEHOLDS)
+    page.locator("input[type=file]").set_input_files(str(good))
+    page.get_by_role("button", name="Controlla il file").click()
+    expect(page.locator("#plan-summary")).to_contain_text("Carte da emettere: 3")
+    plan = page.locator("#batch-plan")
+    expect(plan.locator("tr").nth(1)).to_contain_text("Giulia Viganò")
+    expect(plan.locator("tr").nth(3)).to_contain_text("Non ha diritto")
+    page.screenshot(path=screenshot_path("issuer-batch-preview"), full_page=True)
+    page.get_by_role("link", name="Nuclei familiari").click()
+    expect(page.locator("#search-count")).to_have_text(
+        "Nessun nucleo registrato finora."
+    )  # nothing stored yet
+    page.go_back()
+    page.get_by_role("button", name="Registra 3 nuclei ed emetti 3 carte").click()
+    expect(page.locator("#batch-state")).to_have_text("completato", timeout=30_000)
+    expect(page.locator("#batch-done")).to_contain_text("carte emesse: 3")
