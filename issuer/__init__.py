@@ -24,7 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(load_settings(test_config))
     retention_periods(app.config)  # refused at start, not at the first purge
-    instance = Path(app.config["INSTANCE"])
+    instance = Path(app.config["INSTANCE"]).absolute()  # files are served by path: never from the cwd
     app.config["INSTANCE_PATH"] = instance
     app.config["DATABASE"] = str(instance / "issuer.db")
     if not app.config.get("SECRET_KEY"):

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
@@ -73,6 +73,7 @@ class RowError:
     column: str
     code: str
     values: dict[str, object] = field(default_factory=dict)
+    ref: str = ""  # the row's riferimento, when it has one
 
 
 @dataclass(frozen=True)
@@ -83,12 +84,21 @@ class BatchRow:
     all_guardians: bool
 
 
+class Skipped(NamedTuple):
+    """A holder the batch did not issue a card to, and why (a ``CardRefused`` code)."""
+
+    line: int
+    holder: str
+    code: str
+    guardian_id: int
+
+
 @dataclass
 class BatchResult:
     households_new: int = 0
     households_known: int = 0
     cards: list[dict[str, Any]] = field(default_factory=list)
-    skipped: list[tuple[int, str, str]] = field(default_factory=list)  # line, holder or "", reason code
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 def parse_batch(data: bytes, year: int) -> tuple[list[BatchRow], list[RowError]]:
@@ -114,22 +124,22 @@ def parse_batch(data: bytes, year: int) -> tuple[list[BatchRow], list[RowError]]
         values = {name: cell.strip() for name, cell in zip(header, cells, strict=False)}
         if not any(cell.strip() for cell in cells):
             continue  # an empty line
-        if len(cells) > len(header):
-            errors.append(RowError(number, "", "extra_cells"))
-            continue
         ref = values.get("riferimento", "")
+        if len(cells) > len(header):
+            errors.append(RowError(number, "", "extra_cells", ref=ref))
+            continue
         if not ref:
             errors.append(RowError(number, "riferimento", "required"))
         elif ref in seen:
-            errors.append(RowError(number, "riferimento", "duplicate_ref", {"first": seen[ref]}))
+            errors.append(RowError(number, "riferimento", "duplicate_ref", {"first": seen[ref]}, ref))
         seen.setdefault(ref, number)
         cards = values.get("carte", "").lower() or "referente"
         if cards not in ("referente", "tutti"):
-            errors.append(RowError(number, "carte", "invalid_cards", {"value": cards}))
+            errors.append(RowError(number, "carte", "invalid_cards", {"value": cards}, ref))
         form = {ours: _cell(values, theirs) for ours, theirs in FIELD_OF.items()}
         parsed = parse_household(form, year)
         if isinstance(parsed, list):
-            errors += [_row_error(number, e) for e in parsed]
+            errors += [_row_error(number, e, ref) for e in parsed]
         elif ref:
             rows.append(BatchRow(number, ref, parsed, cards == "tutti"))
     if not rows and not errors:
@@ -143,8 +153,8 @@ def _cell(values: dict[str, str], column: str) -> str:
     return value.replace("/", ";") if column in LIST_COLUMNS else value
 
 
-def _row_error(line: int, error: FieldError) -> RowError:
-    return RowError(line, FIELD_OF[error.field], error.code, error.values)
+def _row_error(line: int, error: FieldError, ref: str) -> RowError:
+    return RowError(line, FIELD_OF[error.field], error.code, error.values, ref)
 
 
 def apply_batch(
@@ -155,10 +165,16 @@ def apply_batch(
     rows: list[BatchRow],
     now: Callable[[], int],
     progress: Callable[[int, int], None] = lambda done, total: None,
+    result: BatchResult | None = None,
+    start: int = 0,
 ) -> BatchResult:
-    """Register and issue row by row; a row's refusal (not eligible, no active key) is reported, not fatal."""
-    result = BatchResult()
-    for done, row in enumerate(rows, start=1):
+    """Register and issue row by row; a row's refusal (not eligible, no active key) is reported, not fatal.
+
+    ``progress(done, total)`` is called inside each row's transaction, so what it writes is stored with the
+    row or not at all. A batch that stopped goes on from ``start`` (the rows done), adding to ``result``.
+    """
+    result = BatchResult() if result is None else result
+    for done, row in enumerate(rows[start:], start=start + 1):
         with write_transaction(db):
             household_id = find_by_ref(db, istat, row.ref)
             if household_id is None:
@@ -177,6 +193,6 @@ def apply_batch(
                         issue_locked(db, office, operator, istat, household_id, guardian["id"], now())
                     )
                 except CardRefused as refused:  # raised before its card wrote anything: the row goes on
-                    result.skipped.append((row.line, guardian["name"], refused.code))
-        progress(done, len(rows))
+                    result.skipped.append(Skipped(row.line, guardian["name"], refused.code, guardian["id"]))
+            progress(done, len(rows))
     return result

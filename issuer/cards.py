@@ -77,6 +77,12 @@ def get_card(db: Database, istat: str, cti: str) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
+def replacement_of(db: Database, cti: str) -> dict[str, Any] | None:
+    """The card issued in place of ``cti`` (renewed or replaced), if any."""
+    rows = list(db["cards"].rows_where("replaces = ?", [cti], limit=1))
+    return rows[0] if rows else None
+
+
 def cards_of(db: Database, household_id: int) -> list[dict[str, Any]]:
     return list(db["cards"].rows_where("household_id = ?", [household_id], order_by="issued_at desc"))
 

@@ -19,6 +19,7 @@ from cardsvc.platform.euros import parse_euros
 from cardsvc.platform.i18n import format_amount
 
 from .eligibility import Failure, Rules, check
+from .household_search import refresh as refresh_search
 
 MAX_GUARDIANS = 4
 MAX_CHILDREN = 20
@@ -167,6 +168,7 @@ def save_household(
     db.execute("delete from minors where household_id = ?", [household_id])
     for born in data.birth_years:
         db.table("minors").insert({"household_id": household_id, "birth_year": born})
+    refresh_search(db, household_id)
     return household_id
 
 
@@ -191,22 +193,6 @@ def get_household(db: Database, istat: str, household_id: int) -> dict[str, Any]
 def find_by_ref(db: Database, istat: str, ref: str) -> int | None:
     row = db.execute("select id from households where istat = ? and ref = ?", [istat, ref]).fetchone()
     return None if row is None else int(row[0])
-
-
-def search(db: Database, istat: str, text: str, limit: int = 50) -> list[dict[str, Any]]:
-    """Households of ``istat`` whose reference person, a guardian or the address contains ``text``."""
-    pattern = f"%{text.strip()}%"
-    return [
-        dict(zip(("id", "reference_person", "address", "cards"), row, strict=True))
-        for row in db.execute(
-            "select h.id, h.reference_person, h.address, "
-            "(select count(*) from cards c where c.household_id = h.id and c.status = 'active') "
-            "from households h where h.istat = ? and (h.reference_person like ? or h.address like ? "
-            "or exists (select 1 from guardians g where g.household_id = h.id and g.name like ?)) "
-            "order by h.updated_at desc limit ?",
-            [istat, pattern, pattern, pattern, limit],
-        )
-    ]
 
 
 def as_form(household: dict[str, Any]) -> dict[str, str]:

@@ -72,6 +72,23 @@ COMPOSED_KEYS = (
     N_("reason_fraud"),
     N_("reason_other"),
     N_("reason_superseded"),
+    # paging.PageRefused codes: describe("page", code)
+    N_("page_not_a_page"),
+    N_("page_past_the_end"),
+    N_("page_query_too_long"),
+    # batch states (batch_jobs, views_batch.state_of): t("batch_state_" + state)
+    N_("batch_state_ready"),
+    N_("batch_state_running"),
+    N_("batch_state_interrupted"),
+    N_("batch_state_done"),
+    N_("batch_state_failed"),
+    # the two confirmations of views_cards.change: t("confirm_" + action + "_title") …
+    N_("confirm_revoke_title"),
+    N_("confirm_revoke_text"),
+    N_("confirm_revoke_button"),
+    N_("confirm_reissue_title"),
+    N_("confirm_reissue_text"),
+    N_("confirm_reissue_button"),
     # storage_failure(): t(f"storage_{problem}")
     N_("storage_disk_full"),
     N_("storage_database_damaged"),

@@ -14,6 +14,8 @@ from sqlite_utils.migrations import Migrations
 from cardsvc.platform.storage.connections import connect_durable, open_migrated
 from cardsvc.platform.web.login import create_login_tables
 
+from .household_search import refresh
+
 migrations = Migrations("familycard-issuer")
 
 
@@ -105,6 +107,58 @@ def m001_initial(db: Database) -> None:
 def m_web_logins(db: Database) -> None:
     """Failed-login counters and server-side sessions (``cardsvc.platform.web.login``)."""
     create_login_tables(db)
+
+
+@migrations()
+def m_batches(db: Database) -> None:
+    """Batches from CSV, kept so that their page, progress and A4 sheets outlive a restart (``batch_jobs``).
+
+    No names: the file and its sheets are in the instance folder's ``batches/`` (deleted after
+    ``BATCH_FILE_RETENTION``); the cards a batch issued and the holders it skipped are card and guardian ids.
+    """
+    db.table("batches").create(
+        {
+            "token": str,
+            "istat": str,
+            "operator": str,  # who uploaded and checked the file
+            "file_name": str,  # as uploaded
+            "created_at": int,
+            "households": int,  # rows (households) in the file
+            "cards_planned": int,  # cards the check expected to issue
+            "status": str,  # ready | running | done | failed
+            "started_by": str,
+            "started_at": int,
+            "finished_at": int,
+            "done": int,  # rows stored, each in the transaction of its row
+            "total": int,
+            "households_new": int,
+            "households_known": int,
+            "cards_issued": int,
+            "error": str,
+            "sheets": int,  # 1 once the A4 sheets were made
+        },
+        pk="token",
+        not_null={"istat", "operator", "created_at", "status"},
+        defaults={"done": 0, "total": 0, "households_new": 0, "households_known": 0, "cards_issued": 0,
+                  "sheets": 0},
+    )  # fmt: skip
+    db.table("batches").create_index(["istat", "created_at"])
+    db.table("batch_cards").create({"token": str, "cti": str}, pk=("token", "cti"))
+    db.table("batch_skipped").create(
+        {"id": int, "token": str, "line": int, "guardian_id": int, "code": str}, pk="id"
+    )
+    db.table("batch_skipped").create_index(["token"])
+
+
+@migrations()
+def m_household_search(db: Database) -> None:
+    """Each household's folded words and name, for searching without accents and sorting by name
+    (``household_search``)."""
+    db.table("households").add_column("search_text", str)
+    db.table("households").add_column("sort_name", str)
+    for (household_id,) in db.execute("select id from households").fetchall():
+        refresh(db, household_id)
+    db.table("households").create_index(["istat", "sort_name"])
 
 
 def connect(path: str) -> Database:

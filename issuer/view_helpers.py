@@ -68,6 +68,11 @@ def skipped_text(code: str, holder: str) -> str:
     return describe("refused", code, {"holder": holder, "detail": "", "status": "", "date": ""})
 
 
+def page_refusal(refused: Any) -> str:
+    """A ``?page=`` that is not a page of the list, in words."""
+    return describe("page", refused.code, refused.values)
+
+
 def template_helpers() -> dict[str, Any]:
     return {
         "last_valid_day": last_valid_day,

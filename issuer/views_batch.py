@@ -1,12 +1,16 @@
-"""Batch issuance from CSV in the browser: upload, every row checked, then a job with a progress bar and
-the A4 sheets of the new cards to download."""
+"""Batch issuance from CSV in the browser: upload, every row checked, the batch's page (what it will do,
+its progress, what it did, its A4 sheets), and the comune's list of batches (*Lotti*).
+
+Batches live in the office's database and instance folder (``batch_jobs``); the threads that run them
+live in the served office's one worker process, so a batch marked running that no thread here runs was
+interrupted by a restart.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -14,6 +18,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    flash,
     jsonify,
     redirect,
     render_template,
@@ -24,35 +29,63 @@ from flask import (
 from werkzeug.wrappers import Response as BaseResponse
 
 from cardsvc.platform.clock import now
-from cardsvc.platform.private_files import private_folder, write_private_file
 from cardsvc.platform.rome_calendar import rome_year
+from cardsvc.platform.storage.transactions import write_transaction
 
-from . import printing
+from . import batch_jobs
+from .audit import record_action
 from .auth import login_required, operator
-from .batch import BatchResult, apply_batch, parse_batch
+from .batch import BatchRow, parse_batch
+from .batch_plan import BatchPlan, plan_batch
+from .db import get_db
+from .i18n import t
+from .paging import PageRefused, checked_page, page_number
 from .schema import open_database
-from .view_helpers import office
+from .signing_keys import key_statuses
+from .view_helpers import office, page_refusal
 
 bp = Blueprint("batch", __name__)
 SAMPLE = Path(__file__).with_name("sample-households.csv")
 
 
-@dataclass
-class Job:
-    istat: str
-    done: int = 0
-    total: int = 0
-    result: BatchResult | None = None
-    error: str | None = None
-    sheet: Path | None = None
-    thread: threading.Thread | None = field(default=None, repr=False)
+class Runner:
+    """The batches this process runs, one thread each."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.threads: dict[str, threading.Thread] = {}
+
+    def running(self, token: str) -> bool:
+        thread = self.threads.get(token)
+        return thread is not None and thread.is_alive()
+
+    def start(self, app: Flask, token: str, username: str, comune: str) -> None:
+        """Start the batch unless a thread here already runs it."""
+        with self.lock:
+            if self.running(token):
+                return
+            batch_jobs.start_batch(get_db(), token, username, now())
+            thread = threading.Thread(target=_work, args=(app, token, comune), daemon=True)
+            self.threads[token] = thread
+            thread.start()
 
 
-_jobs: dict[str, Job] = {}
+def runner() -> Runner:
+    found: Runner = current_app.extensions.setdefault("issuer_batches", Runner())
+    return found
 
 
-def _uploads() -> Path:
-    return private_folder(Path(current_app.config["INSTANCE_PATH"]) / "batches")
+def _instance() -> Path:
+    return Path(current_app.config["INSTANCE_PATH"])
+
+
+def _work(app: Flask, token: str, comune: str) -> None:
+    with app.app_context():
+        db = open_database(app.config["DATABASE"])
+        try:
+            batch_jobs.run_batch(db, office(), comune, token, lambda: int(app.config["CLOCK"]()))
+        finally:
+            db.close()
 
 
 @bp.get("/batch")
@@ -69,99 +102,126 @@ def sample() -> Response:
 
 @bp.post("/batch")
 @login_required
-def check() -> tuple[str, int]:
+def check() -> tuple[str, int] | BaseResponse:
+    """Check every row; with no error, keep the file as a batch to confirm, its page saying what it does."""
     upload = request.files.get("file")
     data = upload.read() if upload else b""
     rows, errors = parse_batch(data, rome_year(now()))
     if errors:
         return render_template("batch.html", errors=errors), 422
-    token = hashlib.sha256(operator()["istat"].encode() + data).hexdigest()[:24]
-    write_private_file(_uploads() / f"{token}.csv", data)
-    return render_template("batch.html", ready=len(rows), token=token), 200
+    signed_in = operator()
+    token = batch_jobs.create_batch(
+        get_db(), _instance(), signed_in["istat"], signed_in["username"],
+        (upload.filename if upload else "") or "", data, len(rows), _plan(rows).cards, now(),
+    )  # fmt: skip
+    return redirect(url_for("batch.job", token=token), 303)
+
+
+def _plan(rows: list[BatchRow]) -> BatchPlan:
+    db, istat = get_db(), operator()["istat"]
+    key_active = any(k["trust_status"] == "active" for k in key_statuses(db, istat))
+    return plan_batch(db, istat, rows, rome_year(now()), key_active)
+
+
+def _planned(token: str) -> BatchPlan | None:
+    """What the batch's kept file will do now; None when the file is no longer kept."""
+    path = batch_jobs.csv_path(_instance(), token)
+    if not path.exists():
+        return None
+    rows, _errors = parse_batch(path.read_bytes(), rome_year(now()))
+    return _plan(rows)
+
+
+def _batch(token: str) -> dict[str, Any]:
+    found = batch_jobs.get_batch(get_db(), operator()["istat"], token)
+    if found is None:
+        abort(404)
+    return found
+
+
+def state_of(batch: dict[str, Any]) -> str:
+    """``ready``, ``running``, ``interrupted`` (running, but no thread here runs it), ``done``, ``failed``."""
+    if batch["status"] == "running" and not runner().running(batch["token"]):
+        return "interrupted"
+    return str(batch["status"])
 
 
 @bp.post("/batch/<token>/run")
 @login_required
 def run(token: str) -> BaseResponse:
-    path = _uploads() / f"{token}.csv"
-    if not token.isalnum() or not path.exists():
-        abort(404)
-    istat, username = operator()["istat"], operator()["username"]
-    if token in _jobs and _jobs[token].thread and _jobs[token].thread.is_alive():  # type: ignore[union-attr]
-        return redirect(url_for("batch.job", token=token), 303)
-    job = Job(istat)
-    _jobs[token] = job
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    job.thread = threading.Thread(target=_work, args=(app, job, path, username), daemon=True)
-    job.thread.start()
+    found = _batch(token)
+    if state_of(found) in ("ready", "interrupted", "failed"):
+        if not batch_jobs.csv_path(_instance(), token).exists():
+            flash(t("batch_file_gone"), "error")
+        else:
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
+            runner().start(app, token, operator()["username"], operator()["comune"]["name"])
     return redirect(url_for("batch.job", token=token), 303)
-
-
-def _work(app: Flask, job: Job, path: Path, username: str) -> None:
-    with app.app_context():
-        db = open_database(app.config["DATABASE"])
-        try:
-            rows, _errors = parse_batch(path.read_bytes(), rome_year(int(app.config["CLOCK"]())))
-            job.total = len(rows)
-
-            def progress(done: int, total: int) -> None:
-                job.done, job.total = done, total
-
-            result = apply_batch(
-                db, office(), username, job.istat, rows, lambda: int(app.config["CLOCK"]()), progress
-            )
-            if result.cards:
-                comune = db.table("comuni").get(job.istat)["name"]
-                images = [
-                    printing.card_image(
-                        printing.PrintedCard(comune, c["holder"], c["number"], c["expires_at"], c["qr"])
-                    )
-                    for c in result.cards
-                ]
-                job.sheet = path.with_suffix(f".{int(app.config['CLOCK']())}.pdf")
-                write_private_file(job.sheet, printing.pdf_bytes(printing.sheet_images(images)))
-            job.result = result
-        except Exception as error:  # shown on the job page; the rows stored so far stay, a re-run goes on
-            job.error = str(error)
-        finally:
-            db.close()
-
-
-def _job(token: str) -> Job:
-    job = _jobs.get(token)
-    if job is None or job.istat != operator()["istat"]:
-        abort(404)
-    return job
 
 
 @bp.get("/batch/<token>")
 @login_required
 def job(token: str) -> str:
-    return render_template("batch_job.html", job=_job(token), token=token)
+    found = _batch(token)
+    db, instance, state = get_db(), _instance(), state_of(found)
+    return render_template(
+        "batch_job.html",
+        batch=found,
+        state=state,
+        plan=_planned(token) if state == "ready" else None,
+        token=token,
+        cards=batch_jobs.issued_cards(db, token),
+        skipped=batch_jobs.skipped_holders(db, token),
+        file_kept=batch_jobs.csv_path(instance, token).exists(),
+        sheets_kept=bool(found["sheets"]) and batch_jobs.sheets_path(instance, token).exists(),
+    )
 
 
 @bp.get("/batch/<token>/progress")
 @login_required
 def progress(token: str) -> Response:
-    found = _job(token)
-    result = found.result
+    found = _batch(token)
+    state = state_of(found)
     return jsonify(
         {
-            "done": found.done,
-            "total": found.total,
-            "finished": result is not None or found.error is not None,
-            "error": found.error,
-            "cards": len(result.cards) if result else 0,
+            "done": found["done"],
+            "total": found["total"],
+            "state": state,
+            "finished": state in ("done", "failed", "interrupted"),
+            "error": found["error"],
+            "cards": found["cards_issued"],
         }
     )
 
 
 @bp.get("/batch/<token>/sheets.pdf")
 @login_required
-def sheets(token: str) -> Response:
-    found = _job(token)
-    if found.sheet is None or not found.sheet.exists():  # none made, or deleted after BATCH_FILE_RETENTION
+def sheets(token: str) -> Response | tuple[str, int]:
+    found = _batch(token)
+    path = batch_jobs.sheets_path(_instance(), token)
+    if not found["sheets"]:
         abort(404)
+    if not path.exists():  # deleted after BATCH_FILE_RETENTION
+        return render_template("error.html", message=t("batch_sheets_gone")), 410
+    db, username, istat = get_db(), operator()["username"], operator()["istat"]
+    with write_transaction(db):
+        record_action(db, username, istat, "print", f"batch {token}", "sheets", now())
     return send_file(
-        found.sheet, mimetype="application/pdf", as_attachment=True, download_name="family-card-fogli-A4.pdf"
+        path, mimetype="application/pdf", as_attachment=True, download_name="family-card-fogli-A4.pdf"
     )
+
+
+@bp.get("/batches")
+@login_required
+def batches() -> tuple[str, int]:
+    db, istat = get_db(), operator()["istat"]
+    try:
+        page = checked_page(page_number(request.args.get("page")), batch_jobs.count_batches(db, istat))
+    except PageRefused as refused:
+        return render_template("batches.html", refusal=page_refusal(refused), rows=[], page=None), 400
+    rows = batch_jobs.list_batches(db, istat, page.offset, page.size)
+    instance = _instance()
+    for row in rows:
+        row["state"] = state_of(row)
+        row["sheets_kept"] = bool(row["sheets"]) and batch_jobs.sheets_path(instance, row["token"]).exists()
+    return render_template("batches.html", rows=rows, page=page, refusal=None), 200

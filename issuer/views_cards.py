@@ -58,9 +58,25 @@ def issue(household_id: int) -> BaseResponse:
 @bp.get("/cards/<cti>")
 @login_required
 def card(cti: str) -> str:
-    found = _card(cti)
+    return _card_page(_card(cti))[0]
+
+
+def _card_page(
+    found: dict[str, Any], errors: dict[str, str] | None = None, status: int = 200
+) -> tuple[str, int]:
+    """The card's page; ``errors`` by form (``revoke``, ``reissue``), shown beside the reason."""
+    db = get_db()
     renew_from = cards.renewable_from(found, office().renew_days)
-    return render_template("card.html", card=found, renew_from=renew_from, can_renew=now() >= renew_from)
+    return render_template(
+        "card.html",
+        card=found,
+        renew_from=renew_from,
+        can_renew=now() >= renew_from,
+        replaces=cards.get_card(db, found["istat"], found["replaces"]) if found["replaces"] else None,
+        replaced_by=cards.replacement_of(db, found["cti"]),
+        errors=errors or {},
+        reasons={"reissue": cards.LOSS_REASONS, "revoke": cards.REVOKE_REASONS},
+    ), status
 
 
 def _printed(card: dict[str, Any]) -> printing.PrintedCard:
@@ -93,23 +109,33 @@ def printable(cti: str, kind: str) -> Response:
 
 @bp.post("/cards/<cti>/<action>")
 @login_required
-def change(cti: str, action: str) -> BaseResponse:
+def change(cti: str, action: str) -> BaseResponse | tuple[str, int]:
+    """Renew; or revoke, or replace after a loss: these only with a reason from their list and, after a
+    page that says what will happen, ``confirm=yes``."""
     found = _card(cti)
+    if action not in ("renew", "reissue", "revoke"):
+        abort(404)
     signed_in = operator()
-    reason = request.form.get("reason", "")
     db, args = get_db(), (signed_in["username"], signed_in["istat"], cti)
+    reason = request.form.get("reason", "")
     try:
         if action == "renew":
             new = cards.renew(db, office(), *args, now())
             flash(t("card_renewed", number=new["number"]), "ok")
-        elif action == "reissue":
+            return redirect(url_for("cards.card", cti=new["cti"]), 303)
+        if found["status"] != "active":
+            raise CardRefused("card_not_active", status=found["status"])
+        if reason not in (cards.LOSS_REASONS if action == "reissue" else cards.REVOKE_REASONS):
+            return _card_page(found, {action: t("reason_required")}, 422)
+        if request.form.get("confirm") != "yes":
+            return render_template("card_confirm.html", card=found, action=action, reason=reason), 200
+        if action == "reissue":
             new = cards.reissue(db, office(), *args, reason, now())
-            flash(t("card_reissued", number=new["number"]), "ok")
-        elif action == "revoke":
-            new = cards.revoke(db, *args, reason, now())
-            flash(t("card_revoked", number=found["number"]), "ok")
+            said = {"old": found["number"], "reason": describe("reason", reason, {})}
+            flash(t("card_reissued", number=new["number"], **said), "ok")
         else:
-            abort(404)
+            new = cards.revoke(db, *args, reason, now())
+            flash(t("card_revoked", number=found["number"], reason=describe("reason", reason, {})), "ok")
     except CardRefused as refused:
         return _refused(refused, url_for("cards.card", cti=cti))
     return redirect(url_for("cards.card", cti=new["cti"]), 303)

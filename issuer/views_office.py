@@ -21,9 +21,12 @@ from .background import push_now
 from .cards import cards_of, holder_name
 from .db import get_db
 from .eligibility import minors_in
-from .households import as_form, eligibility, get_household, parse_household, rules_of, save_household, search
+from .household_search import QUERY_LIMIT, Query, count, search
+from .households import as_form, eligibility, get_household, parse_household, rules_of, save_household
 from .i18n import t
+from .paging import PageRefused, checked_page, page_number
 from .retention import ErasureRefused, erase_household
+from .view_helpers import page_refusal
 
 bp = Blueprint("office", __name__)
 
@@ -48,18 +51,31 @@ def logout() -> BaseResponse:
 
 @bp.get("/")
 @login_required
-def home() -> str:
+def home() -> tuple[str, int]:
+    """The comune's households, or those a search finds, a page at a time."""
     db = get_db()
     istat = operator()["istat"]
-    query = request.args.get("q", "")
+    typed = request.args.get("q", "")
+    query = Query.of(typed)
+    found: list[dict[str, Any]] = []
+    page, refusal = None, None
+    try:
+        if len(typed) > QUERY_LIMIT:
+            raise PageRefused("query_too_long", limit=QUERY_LIMIT)
+        page = checked_page(page_number(request.args.get("page")), count(db, istat, query))
+        found = search(db, istat, query, page.offset, page.size)
+    except PageRefused as refused:
+        refusal = page_refusal(refused)
     return render_template(
         "home.html",
-        query=query,
-        households=search(db, istat, query),
+        query=query.text if refusal is None else typed[:QUERY_LIMIT],
+        households=found,
+        page=page,
+        refusal=refusal,
         pending=len(outbox.pending(db, istat)),
         keys=signing_keys.key_statuses(db, istat),
         rules=rules_of(db, istat),
-    )
+    ), (400 if refusal else 200)
 
 
 def _form_page(

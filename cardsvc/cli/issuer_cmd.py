@@ -225,7 +225,7 @@ def import_csv(
         "households_new": result.households_new,
         "households_known": result.households_known,
         "cards": [c["number"] for c in result.cards],
-        "skipped": [{"line": line, "holder": h, "reason": code} for line, h, code in result.skipped],
+        "skipped": [{"line": s.line, "holder": s.holder, "reason": s.code} for s in result.skipped],
     }
     lines = [
         f"{result.households_new} new households, {result.households_known} known, {len(result.cards)} cards"

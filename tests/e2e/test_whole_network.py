@@ -173,6 +173,7 @@ def test_issue_scan_redeem_sync_revoke_report(network: Network, tmp_path: Path) 
     office.locator("a.mono").first.click()
     office.select_option("form[action$='/revoke'] select[name=reason]", "moved")
     office.locator("form[action$='/revoke'] button").click()
+    office.locator("#confirm-button").click()  # revoking cannot be undone: the office confirms
     expect(office.locator(".flash.ok")).to_contain_text("revocata")
     office.goto(network.office + "/events")
     office.get_by_role("button", name="Invia ora").click()  # or wait for the background loop

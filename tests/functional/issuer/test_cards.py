@@ -86,27 +86,27 @@ def test_reissue_after_loss_keeps_the_expiry(office: Desk) -> None:
     old = office.card_row(cti)
     office.clock.now += 30 * DAY
     office.login()
-    response = office.post(f"/cards/{cti}/reissue", {"reason": "lost"})
+    response = office.post(f"/cards/{cti}/reissue", {"reason": "lost", "confirm": "yes"})
     new = office.card_row(response.headers["Location"].rsplit("/", 1)[1])
     assert new["expires_at"] == old["expires_at"] and new["number"] != old["number"]
     row = office.card_row(cti)
     assert (row["status"], row["reason"]) == ("revoked", "lost")
     office.push()
     assert verify(office, old["qr"], office.clock.now) == "REVOKED"
-    bad = office.post(f"/cards/{new['cti']}/reissue", {"reason": "moved"})
-    assert "Scegliere un motivo" in office.client.get(bad.headers["Location"]).get_data(as_text=True)
+    bad = office.post(f"/cards/{new['cti']}/reissue", {"reason": "moved", "confirm": "yes"})
+    assert bad.status_code == 422 and "Scegliere il motivo" in bad.get_data(as_text=True)
 
 
 def test_revoke_reaches_the_next_revocation_delta(office: Desk) -> None:
     _household, cti = issued(office)
     before = office.central.client.get("/api/v1/lists/revocations").json["version"]
-    office.post(f"/cards/{cti}/revoke", {"reason": "moved"})
+    office.post(f"/cards/{cti}/revoke", {"reason": "moved", "confirm": "yes"})
     assert office.card_row(cti)["status"] == "revoked"
     assert office.push()["108040"] == 2  # issued, then revoked
     delta = office.central.client.get(f"/api/v1/lists/revocations?since={before}").json
     assert delta["version"] > before
     assert verify(office, office.card_row(cti)["qr"]) == "REVOKED"
-    again = office.post(f"/cards/{cti}/revoke", {"reason": "moved"})
+    again = office.post(f"/cards/{cti}/revoke", {"reason": "moved", "confirm": "yes"})
     assert "non è attiva" in office.client.get(again.headers["Location"]).get_data(as_text=True)
 
 
@@ -126,7 +126,7 @@ def test_no_card_without_a_key_active_in_the_trust_list(office: Desk) -> None:
 def test_audit_log_records_who_did_what(office: Desk) -> None:
     _household, cti = issued(office)
     office.client.get(f"/cards/{cti}/card.pdf")
-    office.post(f"/cards/{cti}/revoke", {"reason": "fraud"})
+    office.post(f"/cards/{cti}/revoke", {"reason": "fraud", "confirm": "yes"})
     page = office.client.get("/audit").get_data(as_text=True)
     for action in ("register", "issue", "print", "revoke"):
         assert f"<td>{action}</td>" in page

@@ -93,7 +93,7 @@ def test_operators_see_only_their_own_comune(office: Desk) -> None:
     assert office.client.get(f"/households/{household}/edit").status_code == 404
     assert office.client.get(f"/cards/{cti}").status_code == 404
     assert office.client.get(f"/cards/{cti}/card.png").status_code == 404
-    assert office.post(f"/cards/{cti}/revoke", {"reason": "moved"}).status_code == 404
+    assert office.post(f"/cards/{cti}/revoke", {"reason": "moved", "confirm": "yes"}).status_code == 404
     assert office.post(f"/households/{household}/cards", {"guardian_id": "1"}).status_code == 303
     assert office.card_row(cti)["status"] == "active"
     assert "Giulia" not in office.client.get("/?q=giulia").get_data(as_text=True)

@@ -28,7 +28,8 @@ def test_every_page_speaks_one_language(office: Desk, lang: str) -> None:
     card = office.issue(household, office.guardians(household)[0])
     office.client.get(f"/?lang={lang}")
     for path in ("/", "/households/new", f"/households/{household}", f"/households/{household}/edit",
-                 f"/cards/{card}", "/batch", "/events", "/audit"):  # fmt: skip
+                 f"/cards/{card}", "/batch", "/batches", "/events", "/audit", "/?q=brambilla", "/?q=nobody",
+                 "/?page=x"):  # fmt: skip
         page = office.client.get(path).get_data(as_text=True)
         assert f'<html lang="{lang}">' in page, path
         assert foreign_words(page, TRANSLATIONS, "issuer", lang, DATA) == set(), (lang, path)
@@ -37,7 +38,8 @@ def test_every_page_speaks_one_language(office: Desk, lang: str) -> None:
 def test_plural_forms_on_the_pages(office: Desk) -> None:
     one = HEADER + "R-1;Anna Neri;;2015;Via Roma 1;si;;referente\n"
     checked = office.post("/batch", {"file": (io.BytesIO(one.encode()), "nuclei.csv")},
-                          content_type="multipart/form-data").get_data(as_text=True)  # fmt: skip
+                          content_type="multipart/form-data",
+                          follow_redirects=True).get_data(as_text=True)  # fmt: skip
     assert "1 nucleo pronto." in checked
     broken = HEADER + "R-1;Anna Neri;;2015;;si;;referente\n"
     refused = office.post("/batch", {"file": (io.BytesIO(broken.encode()), "nuclei.csv")},

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.functional
 
 def test_office_instance_and_batch_files_are_private(office: Desk) -> None:
     data = "riferimento;referente;anni_nascita_figli;indirizzo;residente\nA1;Anna Neri;2016;Via Po 1;si\n"
-    checked = office.post("/batch", {"file": (io.BytesIO(data.encode()), "nuclei.csv")})
+    upload = {"file": (io.BytesIO(data.encode()), "nuclei.csv")}
+    checked = office.post("/batch", upload, follow_redirects=True)
     assert checked.status_code == 200
     token = re.search(r'action="/batch/(\w+)/run"', checked.get_data(as_text=True)).group(1)  # type: ignore[union-attr]
     assert office.post(f"/batch/{token}/run").status_code == 303

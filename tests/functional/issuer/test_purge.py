@@ -51,7 +51,7 @@ def network(office: Desk) -> dict[str, Any]:
         reference_person="Giulia Dimenticata", other_guardians="Marco Dimenticato", address="Via Vecchia 1"
     )
     ended_card = office.issue(ended, office.guardians(ended)[0])
-    office.post(f"/cards/{ended_card}/revoke", {"reason": "moved"})
+    office.post(f"/cards/{ended_card}/revoke", {"reason": "moved", "confirm": "yes"})
     never = office.register(reference_person="Sara Senzacarta", address="Via Nuova 2", resident="no")
     expired = office.register(reference_person="Paolo Scaduto", address="Via Viva 3")
     expired_card = office.issue(expired, office.guardians(expired)[0])
