@@ -6,42 +6,18 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from flask import Flask, current_app, make_response, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask.typing import ResponseReturnValue
-from werkzeug.exceptions import HTTPException, default_exceptions
+from werkzeug.exceptions import HTTPException
 
-from cardsvc.core.errors import (
-    Conflict,
-    DomainError,
-    Forbidden,
-    InvalidInput,
-    NotAuthenticated,
-    NotFound,
-    RemoteRefused,
-    Unavailable,
-    by_kind,
-)
+from cardsvc.core.errors import DomainError
 from cardsvc.platform import rome_calendar
 from cardsvc.platform.storage.health import storage_failure
+from cardsvc.platform.web.error_status import refusal_page as shared_refusal_page
 from cardsvc.platform.web.i18n import day
-from cardsvc.platform.web.login import TooManyAttempts
 
 from .cards import Office
 from .i18n import batch_error_text, describe, t
-
-# The office's one mapping of domain errors to error pages: the status of each kind (the nearest entry
-# along the error's classes wins). Views that can say a refusal better say it themselves (a card or an
-# erasure refused); the error page is for the rest (a key file that cannot be read…).
-PAGE_STATUS: dict[type[DomainError], int] = {
-    InvalidInput: 400,
-    NotAuthenticated: 401,
-    Forbidden: 403,
-    NotFound: 404,
-    Conflict: 409,
-    TooManyAttempts: 429,
-    RemoteRefused: 502,
-    Unavailable: 503,
-}
 
 
 def office() -> Office:
@@ -93,12 +69,7 @@ def init_error_pages(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def refusal_page(exc: DomainError) -> ResponseReturnValue:
         """A refusal no view said in its own words: the page of its status, the code in the log."""
-        status = by_kind(PAGE_STATUS, exc, 500)
-        current_app.logger.warning("refused (%s) on %s: %s", exc.code, request.path, exc.message)
-        response = make_response(error_page(default_exceptions[status]()))
-        if "retry_after" in exc.details:
-            response.headers["Retry-After"] = str(exc.details["retry_after"])
-        return response
+        return shared_refusal_page(exc, error_page)
 
     @app.errorhandler(sqlite3.DatabaseError)
     def storage_page(exc: sqlite3.DatabaseError) -> tuple[str, int]:

@@ -7,46 +7,22 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from flask import Flask, Response, current_app, make_response, render_template, request
+from flask import Flask, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
-from werkzeug.exceptions import HTTPException, default_exceptions
+from werkzeug.exceptions import HTTPException
 
 from cardsvc.core import from_rfc3339
-from cardsvc.core.errors import (
-    Conflict,
-    DomainError,
-    Forbidden,
-    InvalidInput,
-    NotAuthenticated,
-    NotFound,
-    RemoteRefused,
-    Unavailable,
-    by_kind,
-)
+from cardsvc.core.errors import DomainError
 from cardsvc.core.offer_rules import Offer
 from cardsvc.platform import rome_calendar
 from cardsvc.platform.clock import now
 from cardsvc.platform.storage.health import storage_failure
+from cardsvc.platform.web.error_status import refusal_page as shared_refusal_page
 from cardsvc.platform.web.i18n import day, moment, money, number
-from cardsvc.platform.web.login import TooManyAttempts
 
 from .db import get_db
 from .i18n import t, verdict_message
 from .sync import sync_status
-
-# The till's one mapping of domain errors to error pages: the status of each kind (the nearest entry
-# along the error's classes wins). Views that can say a refusal better say it themselves (a checkout
-# refused, a void too late); the error page is for the rest (a device key that cannot be read…).
-PAGE_STATUS: dict[type[DomainError], int] = {
-    InvalidInput: 400,
-    NotAuthenticated: 401,
-    Forbidden: 403,
-    NotFound: 404,
-    Conflict: 409,
-    TooManyAttempts: 429,
-    RemoteRefused: 502,
-    Unavailable: 503,
-}
 
 
 def local_time(value: int | str | None) -> str:
@@ -94,12 +70,7 @@ def init_error_pages(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def refusal_page(exc: DomainError) -> ResponseReturnValue:
         """A refusal no view said in its own words: the page of its status, the code in the log."""
-        status = by_kind(PAGE_STATUS, exc, 500)
-        app.logger.warning("refused (%s) on %s: %s", exc.code, request.path, exc.message)
-        response = make_response(error_page(default_exceptions[status]()))
-        if "retry_after" in exc.details:
-            response.headers["Retry-After"] = str(exc.details["retry_after"])
-        return response
+        return shared_refusal_page(exc, error_page)
 
     @app.errorhandler(sqlite3.DatabaseError)
     def storage_page(exc: sqlite3.DatabaseError) -> tuple[str, int]:

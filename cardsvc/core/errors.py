@@ -4,9 +4,9 @@ A service (register a merchant, enrol a till, erase a household, read a key file
 :class:`DomainError` of one of a few kinds. ``code`` is the stable part that clients, tests and the
 OpenAPI document rely on (``duplicate_vat``, ``invalid_code``…): each class has a default and a raise may
 name a more precise one. ``message`` is one line for people; ``details`` holds values a caller may need
-(``retry_after``, a line number). Nothing here knows HTTP: each app turns the kinds into its answers in one
-place (the central service in ``cardsvc/central/errors.py``, the office and the till in their
-``view_helpers.py``), and the command line into one line on standard error with exit status 2
+(``retry_after``, a line number). Nothing here knows HTTP: one table gives each kind its status
+(``cardsvc/platform/web/error_status.py``) for the central service's JSON answer and the office's and the
+till's error page, and the command line turns a refusal into one line on standard error with exit status 2
 (``cardsvc/cli/common.py``). The card core's verification errors (``JwsError``, ``ClaimsError``…) are plain
 ``ValueError``s with their own codes, which the command line lists beside this tree.
 

@@ -13,9 +13,9 @@ import pytest
 import cardsvc
 import issuer
 import merchant_kiosk
-from cardsvc.central.errors import HTTP_STATUS, http_status
 from cardsvc.core import errors
 from cardsvc.core.errors import DomainError
+from cardsvc.platform.web.error_status import HTTP_STATUS, http_status
 
 pytestmark = pytest.mark.unit
 SNAKE = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
