@@ -107,26 +107,26 @@ def start_batch(db: Database, token: str, operator: str, now: int) -> None:
 
 def issued_cards(db: Database, token: str) -> list[dict[str, Any]]:
     """The cards the batch issued, in the order it issued them, with the household's reference."""
-    cursor = db.execute(
-        "select c.cti, c.number, c.holder, c.expires_at, c.qr, c.status, h.ref from batch_cards b "
-        "join cards c on c.cti = b.cti left join households h on h.id = c.household_id "
-        "where b.token = ? order by b.rowid",
-        [token],
+    return list(
+        db.query(
+            "select c.cti, c.number, c.holder, c.expires_at, c.qr, c.status, h.ref from batch_cards b "
+            "join cards c on c.cti = b.cti left join households h on h.id = c.household_id "
+            "where b.token = ? order by b.rowid",
+            [token],
+        )
     )
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor]
 
 
 def skipped_holders(db: Database, token: str) -> list[dict[str, Any]]:
     """The holders the batch gave no card, with why; a household erased since has no name or reference."""
-    cursor = db.execute(
-        "select s.line, s.code, g.name as holder, h.ref from batch_skipped s "
-        "left join guardians g on g.id = s.guardian_id left join households h on h.id = g.household_id "
-        "where s.token = ? order by s.line, s.id",
-        [token],
+    return list(
+        db.query(
+            "select s.line, s.code, g.name as holder, h.ref from batch_skipped s "
+            "left join guardians g on g.id = s.guardian_id left join households h on h.id = g.household_id "
+            "where s.token = ? order by s.line, s.id",
+            [token],
+        )
     )
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor]
 
 
 def run_batch(db: Database, office: Office, comune: str, token: str, now: Callable[[], int]) -> None:

@@ -33,14 +33,14 @@ def flag_records(db: Database, flag: dict[str, Any]) -> list[dict[str, Any]]:
     if not ids:
         return []
     marks = ", ".join("?" * len(ids))
-    rows = db.execute(
-        "select r.id, r.kiosk_time, r.amount_cents, r.discount_cents, r.voided, m.name "
-        f"from redemptions r left join merchants m on m.id = r.merchant_id where r.id in ({marks}) "
-        "order by r.kiosk_time",
-        ids,
-    ).fetchall()
-    keys = ("id", "kiosk_time", "amount_cents", "discount_cents", "voided", "shop")
-    return [dict(zip(keys, row, strict=True)) for row in rows]
+    return list(
+        db.query(
+            "select r.id, r.kiosk_time, r.amount_cents, r.discount_cents, r.voided, m.name as shop "
+            f"from redemptions r left join merchants m on m.id = r.merchant_id where r.id in ({marks}) "
+            "order by r.kiosk_time",
+            ids,
+        )
+    )
 
 
 def decide_flag(db: Database, flag_id: int, decision: str, note: str, by: str, now: int) -> dict[str, Any]:
