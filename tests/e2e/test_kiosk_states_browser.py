@@ -139,6 +139,7 @@ def test_a_voided_receipt_shows_the_full_amount_to_pay(network: Network, page: P
     assert page.locator("#to-pay").evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 30
     expect(page.locator("#code")).to_be_focused()
     page.screenshot(path=screenshot_path("kiosk-receipt-voided"), full_page=True)
+    expect(page.locator("body")).to_have_attribute("data-ready", "1")
     page.keyboard.press("Escape")
     expect(page.locator("tr.voided")).not_to_have_count(0)
     assert contrast(page, "tr.voided td") >= 4.5  # the voided rows of the recent operations too
@@ -204,6 +205,7 @@ def test_an_amount_above_the_ceiling_is_confirmed_with_enter(network: Network, p
 def test_escape_goes_back_to_correct_the_amount(network: Network, page: Page) -> None:
     amount_typed(page, network, "GIORGIO VIGANÒ", "4250")  # 42,50 € without its comma
     expect(page.locator("#confirm-amount")).to_have_text("4.250,00 €")
+    expect(page.locator("body")).to_have_attribute("data-ready", "1")  # the confirmation's keys are set
     page.keyboard.press("Escape")
     expect(page.locator("#amount")).to_be_focused()
     expect(page.locator("#amount")).to_have_value("4250")
