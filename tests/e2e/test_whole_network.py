@@ -117,6 +117,11 @@ def issue_and_print(page: Page, base: str, tmp_path: Path) -> str:
     return read_card_qr(path.read_bytes())
 
 
+def keys_set(page: Page) -> None:
+    """The page's script has run: Esc and the amount's keys work from here on."""
+    expect(page.locator("body")).to_have_attribute("data-ready", "1")
+
+
 def scan(page: Page, text: str) -> None:
     page.locator("#code").focus()
     page.keyboard.type(text, delay=0)
@@ -158,11 +163,15 @@ def test_issue_scan_redeem_sync_revoke_report(network: Network, tmp_path: Path) 
         expect(till.locator("#verdict")).to_contain_text("CARTA VALIDA")
         if number == 0:
             till.screenshot(path=screenshot_path("whole-network-accepted"), full_page=True)
+        keys_set(till)
+        expect(till.locator("#amount")).to_be_focused()
         till.keyboard.type("20,00")
         till.keyboard.press("Enter")
         expect(till.locator("#receipt")).to_contain_text("Sconto registrato")
         expect(till.locator("#discount")).to_have_text("2,00 €")
+        keys_set(till)
         till.keyboard.press("Escape")
+        expect(till.locator("#receipt")).to_have_count(0)
     scan(till, to_revoke)
     expect(till.locator("#verdict")).to_contain_text("CARTA VALIDA")  # not revoked yet
     till.keyboard.press("Escape")
