@@ -36,7 +36,6 @@ from . import enrolment, issuer_credentials, list_service, registry
 from .anomalies import list_flags
 from .auth import check_password, current_user, log_in, log_out, may_manage_merchant, may_see_comune, user
 from .db import get_db
-from .directory import directory_entries
 from .i18n import t
 from .vat import VatNumberError, normalize_vat
 
@@ -234,20 +233,6 @@ def issuer_revoke(credential_id: int) -> BaseResponse:
     except DomainError as error:
         flash(error.message, "error")
     return redirect(url_for("admin.issuers"))
-
-
-@bp.get("/directory")
-def directory() -> str:
-    db = get_db()
-    comune, category = request.args.get("comune") or None, request.args.get("category") or None
-    return render_template(
-        "directory.html",
-        shops=directory_entries(db, comune, category),
-        comuni=list(db["comuni"].rows_where(order_by="name")),
-        categories=registry.CATEGORIES,
-        chosen_comune=comune,
-        chosen_category=category,
-    )
 
 
 @bp.get("/")
