@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,43 +34,46 @@ pytestmark = pytest.mark.functional
 PUBLISHED = ["2026-10", "2026-09", "2026-08"]  # NOW is 18 November 2026: October closed on the 10th
 
 
-@pytest.fixture(scope="module")
-def opendata(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Central]:
+def build_network(tmp_path: Path) -> Central:
     """Four comuni. August: the first cards. September: each comune's families shop at home, two new
     families in Seveso. October: the same, and two families of Brugherio shop in Seveso. November (not
-    closed yet): Seveso's families shop again."""
-    tmp_path = tmp_path_factory.mktemp("opendata")
+    closed on 18 November): Seveso's families shop again. ``FAMILYCARD_PASSPHRASE`` must be set."""
+    home = NetworkHome.init(tmp_path / "network", "Rete di prova", PASS, SINCE)
+    for istat, name in COMUNI.items():
+        home.add_comune(istat, name, PASS, SINCE)
+    instance = tmp_path / "central"
+    run_cli("central", "init", "--instance", str(instance), "--network-home", str(home.path))
+    run_cli("central", "add-user", "--instance", str(instance), "--username", "admin", "--role",
+            "network_admin")  # fmt: skip
+    app = create_app({**instance_settings(instance), "CLOCK": ManualClock(NOW), "TESTING": True})
+    central = Central(app, app.test_client(), home, instance)
+    net = Network(central, {istat: ["alimentari", "farmacia"] for istat in COMUNI})
+    issued = rome("2026-08-20 10:00")
+    sizes = {"108034": 3, "108012": 10, "108040": 20, "108024": 9}
+    cards = {istat: net.families(istat, count, issued) for istat, count in sizes.items()}
+    newcomers = []
+    for n in range(2):
+        card = home.issue_card("108040", f"NUOVA FAMIGLIA {n}", 1, PASS, rome("2026-09-15 10:00")).text
+        event = issued_event(card, f"abc{n:061d}")
+        answer = central.post("/api/v1/card-events", {"events": [event]}, bearer(net.tokens["108040"]))
+        assert answer.json["results"][0]["status"] == "accepted", answer.json
+        newcomers.append(card)
+    for month in ("2026-09-05 10:00", "2026-10-05 10:00"):
+        for istat, own in cards.items():
+            net.shop(istat, "alimentari", own, rome(month))
+            net.shop(istat, "farmacia", own[: len(own) // 2], rome(month) + 3_600)
+    net.shop("108040", "farmacia", newcomers, rome("2026-10-06 10:00"))
+    net.shop("108040", "alimentari", cards["108012"][:2], rome("2026-10-07 10:00"))
+    net.shop("108040", "farmacia", cards["108040"], rome("2026-11-03 10:00"))
+    net.upload()
+    return central
+
+
+@pytest.fixture(scope="module")
+def opendata(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Central]:
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setenv("FAMILYCARD_PASSPHRASE", PASS)
-        home = NetworkHome.init(tmp_path / "network", "Rete di prova", PASS, SINCE)
-        for istat, name in COMUNI.items():
-            home.add_comune(istat, name, PASS, SINCE)
-        instance = tmp_path / "central"
-        run_cli("central", "init", "--instance", str(instance), "--network-home", str(home.path))
-        run_cli("central", "add-user", "--instance", str(instance), "--username", "admin", "--role",
-                "network_admin")  # fmt: skip
-        app = create_app({**instance_settings(instance), "CLOCK": ManualClock(NOW), "TESTING": True})
-        central = Central(app, app.test_client(), home, instance)
-        net = Network(central, {istat: ["alimentari", "farmacia"] for istat in COMUNI})
-        issued = rome("2026-08-20 10:00")
-        sizes = {"108034": 3, "108012": 10, "108040": 20, "108024": 9}
-        cards = {istat: net.families(istat, count, issued) for istat, count in sizes.items()}
-        newcomers = []
-        for n in range(2):
-            card = home.issue_card("108040", f"NUOVA FAMIGLIA {n}", 1, PASS, rome("2026-09-15 10:00")).text
-            event = issued_event(card, f"abc{n:061d}")
-            answer = central.post("/api/v1/card-events", {"events": [event]}, bearer(net.tokens["108040"]))
-            assert answer.json["results"][0]["status"] == "accepted", answer.json
-            newcomers.append(card)
-        for month in ("2026-09-05 10:00", "2026-10-05 10:00"):
-            for istat, own in cards.items():
-                net.shop(istat, "alimentari", own, rome(month))
-                net.shop(istat, "farmacia", own[: len(own) // 2], rome(month) + 3_600)
-        net.shop("108040", "farmacia", newcomers, rome("2026-10-06 10:00"))
-        net.shop("108040", "alimentari", cards["108012"][:2], rome("2026-10-07 10:00"))
-        net.shop("108040", "farmacia", cards["108040"], rome("2026-11-03 10:00"))
-        net.upload()
-        yield central
+        yield build_network(tmp_path_factory.mktemp("opendata"))
 
 
 def get(central: Central, path: str, **query: str) -> Any:
