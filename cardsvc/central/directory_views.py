@@ -134,10 +134,10 @@ def directory_csv() -> Response | tuple[str, int]:
 @bp.get("/directory/<istat>/leaflet.pdf")
 def leaflet(istat: str) -> Response | tuple[str, int]:
     """The comune's leaflet: A4, two columns, its shops by category with their offers."""
-    comune = get_db()["comuni"].get(istat) if istat in {c["istat"] for c in _comuni()} else None
-    if comune is None:
+    names = {c["istat"]: c["name"] for c in _comuni()}
+    if istat not in names:
         return public_problem(404, t("directory_unknown_comune"))
     shops = directory_entries(get_db(), istat, lang=language())
-    pdf = render_leaflet(comune["name"], shops, now(), language())
+    pdf = render_leaflet(names[istat], shops, now(), language())
     headers = {"Content-Disposition": f'attachment; filename="family-card-{istat}.pdf"'}
     return Response(pdf, mimetype="application/pdf", headers=headers)
