@@ -28,7 +28,9 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 from cardsvc.platform import rome_calendar
 from cardsvc.platform.i18n import DEFAULT_LANGUAGE, N_, format_day
 
+from .cards import renewable_from
 from .i18n import t
+from .reminders import by_household
 
 FONT_FILES = {
     "Letter": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -45,6 +47,15 @@ class Letter:
     address: str
     cards: list[dict[str, Any]]
     renew_from: int
+
+
+def letters_of(cards: list[dict[str, Any]], sent_at: int, renew_days: int) -> list[Letter]:
+    """A letter per household of ``cards`` (rows of ``reminders.sent_together``), renewable from the
+    earliest day its first card can be renewed, and not before ``sent_at``."""
+    return [
+        Letter(group[0]["address"], group, max(sent_at, min(renewable_from(c, renew_days) for c in group)))
+        for group in by_household(cards)
+    ]
 
 
 @cache

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlite_utils import Database
 
@@ -50,9 +50,14 @@ class ReminderRefused(InvalidInput):
     ``too_many``), ``values`` what the words need."""
 
     code = "reminder_refused"
+    MESSAGES: ClassVar[dict[str, str]] = {
+        "nothing_chosen": "no card chosen",
+        "not_due": "{count} of the cards chosen are not due for renewal in this comune: nothing marked",
+        "too_many": "too many cards in one print: {limit} at most",
+    }
 
     def __init__(self, code: str, **values: object) -> None:
-        super().__init__(code, code=code, details=values)
+        super().__init__(self.MESSAGES[code].format(**values), code=code, details=values)
         self.values = values
 
 

@@ -22,12 +22,11 @@ from cardsvc.platform.web.numbers import whole_number
 from . import reminders
 from .audit import record_action
 from .auth import login_required, operator
-from .cards import renewable_from
 from .db import get_db
 from .households import rules_of
 from .i18n import describe
 from .paging import PageRefused, checked_page, page_number
-from .reminder_letters import Letter, letters_pdf
+from .reminder_letters import letters_of, letters_pdf
 from .reminders import ReminderRefused, Window
 from .view_helpers import page_refusal
 
@@ -118,21 +117,12 @@ def letters() -> Response:
     cards = reminders.sent_together(db, signed_in["istat"], signed_in["username"], sent_at)
     if not cards:
         abort(404)
-    renew_days = int(current_app.config["RENEW_DAYS"])
-    households = reminders.by_household(cards)
-    letters = [
-        Letter(
-            group[0]["address"],
-            group,
-            max(sent_at, min(renewable_from(card, renew_days) for card in group)),
-        )
-        for group in households
-    ]
+    letters = letters_of(cards, sent_at, int(current_app.config["RENEW_DAYS"]))
     comune = signed_in["comune"]["name"]
     isee = rules_of(db, signed_in["istat"]).isee_ceiling_cents is not None
     data = letters_pdf(letters, comune, isee, sent_at, DEFAULT_LANGUAGE)
     with write_transaction(db):
-        detail = f"reminder letters: {len(households)}"
+        detail = f"reminder letters: {len(letters)}"
         record_action(db, signed_in["username"], signed_in["istat"], "print", "reminders", detail, now())
     disposition = f'attachment; filename="promemoria-rinnovo-{sent_at}.pdf"'
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": disposition})

@@ -5,6 +5,7 @@ nothing."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from datetime import date, datetime, time, timedelta
@@ -260,3 +261,29 @@ def test_purge_forgets_the_reminders_of_cards_no_longer_due(office: Desk) -> Non
     assert len(reminder_rows(office)) == 1  # still valid: the row stays
     purge(office.db(), office.instance, expires_at + DAY, apply=True)
     assert reminder_rows(office) == []
+
+
+def test_the_command_lists_without_names_and_writes_the_letters(office: Desk, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cardsvc.cli import main
+    from cardsvc.core.timestamps import to_rfc3339
+
+    _, [due] = card_for(office, "Teresa Comando")
+    at = to_rfc3339(office.card_row(due)["expires_at"] - 15 * DAY)
+    base = ["issuer", "reminders", "--instance", str(office.instance), "--istat", "108040", "--at", at]
+    listing = CliRunner().invoke(main, [*base, "--json"])
+    assert listing.exit_code == 0, listing.output
+    [card] = json.loads(listing.output)["cards"]
+    assert card["number"] == number(office, due) and card["days_left"] == 14  # its end less 15 days
+    assert card["reminder_sent_at"] is None and "Teresa" not in listing.output
+    refused = CliRunner().invoke(main, [*base, "--letters", str(tmp_path / "l.pdf")])
+    assert refused.exit_code == 2 and "--operator" in refused.output and reminder_rows(office) == []
+    printed = CliRunner().invoke(main, [*base, "--letters", str(tmp_path / "l.pdf"), "--operator", "anna"])
+    assert printed.exit_code == 0, printed.output
+    assert "reminded by anna" in printed.output
+    pages, text = pdf_text(tmp_path, (tmp_path / "l.pdf").read_bytes())
+    assert pages == 1 and "Teresa Comando" in text
+    assert [r["operator"] for r in reminder_rows(office)] == ["anna"]
+    again = CliRunner().invoke(main, [*base, "--letters", str(tmp_path / "l.pdf"), "--operator", "anna"])
+    assert again.exit_code == 2 and "no letters" in again.output
