@@ -130,6 +130,12 @@ def test_another_comunes_cards_are_invisible_and_refused(office: Desk) -> None:
     assert "non sono in scadenza in questo comune" in refused.get_data(as_text=True)
     assert reminder_rows(office) == []
     assert office.db().execute("select count(*) from audit where action = 'remind'").fetchone()[0] == 0
+    office.login()  # Seveso prints its letters: Brugherio cannot download them
+    assert print_letters(office, [seveso]).status_code == 303
+    office.login("brugherio-office")
+    assert office.client.get(f"/reminders/letters.pdf?at={office.clock.now}").status_code == 404
+    page = office.client.get(f"/reminders?printed={office.clock.now}").get_data(as_text=True)
+    assert "Sara Seveso" not in page and "reminders-printed" not in page
 
 
 def test_printing_marks_sent_and_the_list_updates(office: Desk) -> None:
