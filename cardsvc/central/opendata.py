@@ -102,7 +102,8 @@ def published_months(db: Database, now: int, closing_days: int) -> list[str]:
     """The closed months from the network's first (its first card or redemption), newest first."""
     first = db.execute(
         "select min(moment) from (select min(iat) as moment from cards union all "
-        "select min(kiosk_time) from redemptions where type = 'redemption' and status = 'accepted')"
+        "select min(kiosk_time) from redemptions indexed by redemptions_live_by_time "
+        "where type = 'redemption' and status = 'accepted' and voided = 0)"
     ).fetchone()[0]
     if first is None:
         return []
