@@ -141,3 +141,9 @@ def leaflet(istat: str) -> Response | tuple[str, int]:
     pdf = render_leaflet(names[istat], shops, now(), language())
     headers = {"Content-Disposition": f'attachment; filename="family-card-{istat}.pdf"'}
     return Response(pdf, mimetype="application/pdf", headers=headers)
+
+
+@bp.get("/directory/<path:rest>")
+def directory_elsewhere(rest: str) -> tuple[str, int]:
+    """Any other address under the directory: a 404 in words, with the way back."""
+    return public_problem(404, t("directory_no_such_address"))

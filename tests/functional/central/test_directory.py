@@ -136,6 +136,13 @@ def test_bad_input_is_said_in_words(central: Central, shops: dict[str, Any]) -> 
     for query in ("x" * 5000, "%", "' or 1=1 --", "\u202e\u0000vigano", "   "):
         assert client.get("/directory", query_string={"q": query}).status_code == 200, query
     assert len(names(client.get("/directory", query_string={"q": "   "}).text)) == 20
+    pages = ("?q=%FF%FE%00", "?page=%00", "?comune=%FF", "?q&&=&page", "/%2E%2E/leaflet.pdf",
+             "/108040%00/leaflet.pdf")  # fmt: skip
+    for raw in pages:
+        answer = client.get("/directory" + raw)
+        assert answer.status_code in (200, 400, 404) and '<html lang="it">' in answer.text, raw
+    answer = client.get("/directory.csv?q=%ZZ%FF")
+    assert answer.status_code == 200 and answer.text.startswith("\ufeffComune;")
 
 
 def read_csv(text: str) -> list[dict[str, str]]:
