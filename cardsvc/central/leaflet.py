@@ -31,7 +31,7 @@ LINE = ParagraphStyle("line", parent=STYLES["Normal"], fontSize=8.5, leading=10.
 OFFER = ParagraphStyle("offer", parent=LINE, leftIndent=8, bulletIndent=0)
 
 
-def _shop(shop: dict[str, Any]) -> KeepTogether:
+def _shop(shop: dict[str, Any]) -> list[Any]:
     flowables: list[Any] = [Paragraph(escape(shop["name"]), SHOP)]
     if shop["address"]:
         flowables.append(Paragraph(escape(shop["address"]), LINE))
@@ -41,7 +41,7 @@ def _shop(shop: dict[str, Any]) -> KeepTogether:
             text += f". <i>{escape(offer['description'])}</i>"
         flowables.append(Paragraph(text, OFFER, bulletText="•"))
     flowables.append(Spacer(1, 2.5 * mm))
-    return KeepTogether(flowables)
+    return flowables
 
 
 def render_leaflet(comune: str, shops: list[dict[str, Any]], moment: int, lang: str) -> bytes:
@@ -87,8 +87,9 @@ def render_leaflet(comune: str, shops: list[dict[str, Any]], moment: int, lang: 
     document.addPageTemplates([PageTemplate(id="two_columns", frames=frames, onPage=decorate)])
     story: list[Any] = []
     for category, in_category in groupby(shops, key=lambda shop: shop["category"]):
-        story.append(Paragraph(escape(category.capitalize()), CATEGORY))
-        story += [_shop(shop) for shop in in_category]
+        first, *others = [_shop(shop) for shop in in_category]
+        story.append(KeepTogether([Paragraph(escape(category.capitalize()), CATEGORY), *first]))
+        story += [KeepTogether(shop) for shop in others]
     if not shops:
         story.append(Paragraph(escape(t.in_language(lang, "no_shops")), LINE))
     document.build(story)
