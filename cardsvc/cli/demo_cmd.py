@@ -53,6 +53,7 @@ def demo(home: Path, serve: bool) -> None:
         ),
         ("Central service", f"http://127.0.0.1:{PARTS['central']}/admin/", f"admin / {password}"),
         ("Shop directory", f"http://127.0.0.1:{PARTS['central']}/directory", "public"),
+        ("Open data", f"http://127.0.0.1:{PARTS['central']}/opendata", "public, closed months"),
     ]
     for name, url, login in urls:
         click.echo(f"  {name:<16} {url:<34} {login}")
