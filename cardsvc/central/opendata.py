@@ -22,7 +22,7 @@ from typing import Any
 from babel import dates
 from sqlite_utils import Database
 
-from cardsvc.core import to_rfc3339
+from cardsvc.core import from_rfc3339
 from cardsvc.platform.i18n import LOCALES, N_, checked_language, format_amount
 from cardsvc.platform.rome_calendar import month_bounds, month_of, rome_day
 from cardsvc.platform.spreadsheet_cells import spreadsheet_safe
@@ -123,12 +123,10 @@ def check_published(db: Database, month: str, dataset: str, now: int, closing_da
 
 
 def month_report(db: Database, month: str, now: int) -> dict[str, Any]:
-    """The month's figures as the report publishes them (suppressed), with when they were computed."""
+    """The month's figures as the report publishes them (suppressed)."""
     year, number = parse_month(month)
     heavy = summary(db, year, number, now)
-    report = publish(month_figures(db, year, number, now, heavy), [])
-    report["computed_at"] = int(heavy.get("computed_at", now))
-    return report
+    return publish(month_figures(db, year, number, now, heavy), [])
 
 
 def _cell(row: dict[str, Any], key: str) -> str:
@@ -156,9 +154,21 @@ def _day(moment: int) -> str:
     return rome_day(moment).isoformat()
 
 
+def keep_summary(db: Database, month: str, now: int) -> None:
+    """The month's summary computed and kept if it is not current, so that its time is the time its
+    figures last changed."""
+    summary(db, *parse_month(month), now)
+
+
+def computed_at(db: Database, month: str) -> int | None:
+    """When the month's kept summary was computed (its figures last changed then), if one is kept."""
+    row = db.execute("select computed_at from report_summaries where month = ?", [month]).fetchone()
+    return from_rfc3339(row[0]) if row is not None else None
+
+
 def metadata(
     db: Database,
-    report: dict[str, Any],
+    month: str,
     dataset: Dataset,
     urls: dict[str, str],
     closing_days: int,
@@ -166,11 +176,11 @@ def metadata(
 ) -> dict[str, Any]:
     """The dataset's metadata, with DCAT-AP_IT's fields; ``urls``: ``csv`` (the download), ``index``
     (the open data page)."""
-    month = report["month"]
     year, number = parse_month(month)
     start, end = month_bounds(year, number)
     issued = closes_at(year, number, closing_days)
-    publisher = network_value(db, "network_name") or t.in_language(lang, "opendata_publisher")
+    computed = computed_at(db, month)
+    publisher = publisher_name(db, lang)
     words = {"month": month, "network": publisher}
     distribution = {
         "title": t.in_language(lang, f"opendata_{dataset.table}_title", **words) + " (CSV)",
@@ -197,12 +207,34 @@ def metadata(
         "accrualPeriodicity": FREQUENCY,
         "frequency": "MONTHLY",
         "issued": _day(issued),
-        "modified": _day(max(issued, int(report["computed_at"]))),
+        "modified": _day(max(issued, computed or issued)),
         "landingPage": urls["index"],
         "distribution": [distribution],
         "columns": [
             {"name": c.csv, "title": column_label(c, lang), "hidden_as": SUPPRESSED if c.figure else None}
             for c in dataset.columns
         ],
-        "generated_at": to_rfc3339(int(report["computed_at"])),
+    }
+
+
+def publisher_name(db: Database, lang: str) -> str:
+    """The network's name, from its trust list."""
+    return network_value(db, "network_name") or t.in_language(lang, "opendata_publisher")
+
+
+def catalogue(
+    db: Database, months: list[str], datasets: list[dict[str, Any]], index_url: str, lang: str
+) -> dict[str, Any]:
+    """The catalogue of every published dataset (DCAT-AP_IT's ``dcat:Catalog``), newest month first."""
+    publisher = publisher_name(db, lang)
+    return {
+        "title": t.in_language(lang, "opendata_catalogue_title", network=publisher),
+        "description": t.in_language(lang, "opendata_intro"),
+        "publisher": {"name": publisher},
+        "homepage": index_url,
+        "language": "ITA" if lang == "it" else "ENG",
+        "license": LICENCE,
+        "modified": max((d["modified"] for d in datasets), default=None),
+        "months": months,
+        "dataset": datasets,
     }

@@ -18,8 +18,10 @@ from .opendata import (
     DATASETS,
     LICENCE,
     NotPublished,
+    catalogue,
     check_published,
     dataset_csv,
+    keep_summary,
     metadata,
     month_name,
     month_report,
@@ -66,12 +68,29 @@ def opendata_metadata(month: str, dataset: str) -> Response:
     except NotPublished:
         message = t("opendata_not_published", month=month[:7], dataset=dataset[:40])
         return error_response(404, "not_found", message)
-    urls = {
+    keep_summary(db, month, now())
+    return jsonify(metadata(db, month, found, _urls(month, dataset), _closing_days(), language()))
+
+
+@bp.get("/opendata/catalogo.json")
+def opendata_catalogue() -> Response:
+    """Every published dataset's metadata in one catalogue, for portals that harvest it."""
+    db = get_db()
+    months = _published_months(db, now(), _closing_days())
+    datasets = [
+        metadata(db, month, dataset, _urls(month, name), _closing_days(), language())
+        for month in months
+        for name, dataset in DATASETS.items()
+    ]
+    index = url_for("admin.opendata_index", _external=True)
+    return jsonify(catalogue(db, months, datasets, index, language()))
+
+
+def _urls(month: str, dataset: str) -> dict[str, str]:
+    return {
         "csv": url_for("admin.opendata_csv", month=month, dataset=dataset, _external=True),
         "index": url_for("admin.opendata_index", _external=True),
     }
-    report = month_report(db, month, now())
-    return jsonify(metadata(db, report, found, urls, _closing_days(), language()))
 
 
 @bp.get("/opendata/<path:rest>")

@@ -157,6 +157,13 @@ def test_each_file_has_its_metadata(opendata: Central) -> None:
         assert distribution["accessURL"] == "http://localhost/opendata" == meta["landingPage"]
         assert [c["name"] for c in meta["columns"]] == [c.csv for c in DATASETS[name].columns]
         assert get(opendata, distribution["downloadURL"].removeprefix("http://localhost")).status_code == 200
+    catalogue = get(opendata, "/opendata/catalogo.json").json
+    assert catalogue["publisher"] == {"name": "Rete di prova"} and catalogue["months"] == PUBLISHED
+    assert [d["identifier"] for d in catalogue["dataset"]] == [
+        f"familycard-{month}-{name}" for month in PUBLISHED for name in DATASETS
+    ]
+    assert catalogue["dataset"][0] == get(opendata, "/opendata/2026-10/rete.json").json
+    assert 'href="/opendata/catalogo.json"' in get(opendata, "/opendata").text
     english = get(opendata, "/opendata/2026-09/rete.json", lang="en").json
     assert english["title"] == "Family Card, 2026-09: network totals" and english["language"] == "ENG"
 
