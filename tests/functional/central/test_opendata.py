@@ -25,7 +25,7 @@ from tests.functional.central.report_auditor import (
     recover,
     recover_across_months,
 )
-from tests.functional.central.report_readers import _figure
+from tests.functional.central.report_readers import read_open_data
 from tests.functional.central.test_report_auditor import COMUNI, Network, truth, visits
 from tests.functional.central.test_reports import SINCE, report, rome
 from tests.functional.conftest import NOW, PASS, Central, bearer, issued_event, run_cli
@@ -87,22 +87,12 @@ def read(text: str) -> list[dict[str, str]]:
 
 def read_month(central: Central, month: str) -> dict[str, Any]:
     """The month's open data files read back into the report's shape, as the auditor reads a report."""
-    tables: dict[str, Any] = {"month": month}
-    for name, dataset in DATASETS.items():
+    texts = {}
+    for name in DATASETS:
         answer = get(central, f"/opendata/{month}/{name}.csv")
-        assert answer.status_code == 200, (month, name)
-        by_header = {c.csv: c for c in dataset.columns}
-        rows = []
-        for raw in read(answer.get_data(as_text=True)):
-            assert list(raw) == [c.csv for c in dataset.columns]
-            assert raw.pop("mese") == month
-            row = {by_header[h].key: _figure(v, by_header[h]) for h, v in raw.items()}
-            if "< 5" in raw.values():
-                row["suppressed"] = True
-            rows.append(row)
-        tables[dataset.table] = rows
-    tables["network"] = tables["network"][0]
-    return tables
+        assert answer.status_code == 200 and answer.mimetype == "text/csv", (month, name)
+        texts[name] = answer.get_data(as_text=True)
+    return read_open_data(texts, month)
 
 
 def test_the_index_lists_the_closed_months_and_their_files(opendata: Central) -> None:
