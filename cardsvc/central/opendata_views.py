@@ -25,9 +25,11 @@ from .opendata import (
     metadata,
     month_name,
     month_report,
+    published_months,
 )
-from .opendata import published_months as _published_months
 from .reports.csv_export import SUPPRESSED
+
+CACHE = "public, max-age=3600"  # a closed month's file changes only if a held redemption is accepted
 
 
 def _closing_days() -> int:
@@ -39,7 +41,7 @@ def opendata_index() -> str:
     db = get_db()
     return render_template(
         "opendata.html",
-        months=_published_months(db, now(), _closing_days()),
+        months=published_months(db, now(), _closing_days()),
         datasets=DATASETS,
         licence=LICENCE,
         suppressed=SUPPRESSED,
@@ -56,7 +58,10 @@ def opendata_csv(month: str, dataset: str) -> Response | tuple[str, int]:
     except NotPublished:
         return public_problem(404, t("opendata_not_published", month=month[:7], dataset=dataset[:40]))
     text = dataset_csv(month_report(db, month, now()), found)
-    headers = {"Content-Disposition": f'attachment; filename="family-card-{month}-{dataset}.csv"'}
+    headers = {
+        "Content-Disposition": f'attachment; filename="family-card-{month}-{dataset}.csv"',
+        "Cache-Control": CACHE,
+    }
     return Response(text, mimetype="text/csv; charset=utf-8", headers=headers)
 
 
@@ -69,14 +74,16 @@ def opendata_metadata(month: str, dataset: str) -> Response:
         message = t("opendata_not_published", month=month[:7], dataset=dataset[:40])
         return error_response(404, "not_found", message)
     keep_summary(db, month, now())
-    return jsonify(metadata(db, month, found, _urls(month, dataset), _closing_days(), language()))
+    answer = jsonify(metadata(db, month, found, _urls(month, dataset), _closing_days(), language()))
+    answer.headers["Cache-Control"] = CACHE
+    return answer
 
 
 @bp.get("/opendata/catalogo.json")
 def opendata_catalogue() -> Response:
     """Every published dataset's metadata in one catalogue, for portals that harvest it."""
     db = get_db()
-    months = _published_months(db, now(), _closing_days())
+    months = published_months(db, now(), _closing_days())
     datasets = [
         metadata(db, month, dataset, _urls(month, name), _closing_days(), language())
         for month in months

@@ -91,6 +91,7 @@ def read_month(central: Central, month: str) -> dict[str, Any]:
     for name in DATASETS:
         answer = get(central, f"/opendata/{month}/{name}.csv")
         assert answer.status_code == 200 and answer.mimetype == "text/csv", (month, name)
+        assert answer.headers["Cache-Control"] == "public, max-age=3600"
         texts[name] = answer.get_data(as_text=True)
     return read_open_data(texts, month)
 
