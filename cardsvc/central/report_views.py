@@ -15,7 +15,8 @@ from cardsvc.platform.web.numbers import whole_number
 from .admin_ui import bp, login_required
 from .auth import user
 from .db import get_db
-from .i18n import language
+from .errors import error_response
+from .i18n import language, t
 from .reports import charts
 from .reports.csv_export import CSV_NAMES, TABLES, table_csv
 from .reports.figures import comuni
@@ -40,7 +41,10 @@ def _bad(key: str, value: str, back: str = "admin.reports") -> BadQuery:
 
 
 @bp.errorhandler(BadQuery)
-def bad_query(error: BadQuery) -> tuple[str, int]:
+def bad_query(error: BadQuery) -> tuple[str, int] | Response:
+    """The page that says what was wrong, in the page's language, with a link back; JSON for the JSON."""
+    if request.path.endswith(".json"):
+        return error_response(400, "invalid_request", t(f"bad_query_{error.key}", value=error.value))
     return render_template("admin/report_error.html", error=error, back=url_for(error.back)), 400
 
 
