@@ -186,6 +186,9 @@ def format_time(moment: int, lang: str) -> str:
     return dates.format_time(rome_time(moment), "short", locale=LOCALES[checked_language(lang)])
 
 
-def format_moment(moment: int, lang: str) -> str:
-    """A moment in seconds as its Rome day and time: ``25/11/2026 14:30``."""
-    return f"{format_day(moment, lang)} {format_time(moment, lang)}"
+def format_moment(moment: int, lang: str, width: str = "short") -> str:
+    """A moment in seconds as its Rome day and time: ``25/11/2026 14:30``, or ``long``
+    ``25 novembre 2026, 14:30`` (``25 November 2026, 14:30``)."""
+    if width == "short":
+        return f"{format_day(moment, lang)} {format_time(moment, lang)}"
+    return f"{format_day(moment, lang, width)}, {format_time(moment, lang)}"
