@@ -98,6 +98,7 @@ def reports() -> str:
         columns=TABLES,
         comune=_comune() if user()["role"] == "network_admin" else None,
         comuni=comuni(get_db()),
+        names=comuni(get_db()),
         decimals=_decimals(),
     )
 

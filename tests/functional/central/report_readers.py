@@ -86,6 +86,9 @@ class _Tables(HTMLParser):
         elif tag == "td" and self.row is not None:
             self.key = found.get("data-key")
             self.row[str(self.key)] = ""
+            if found.get("data-value"):  # a comune shown by its name: its code
+                self.row[str(self.key)] = str(found["data-value"])
+                self.key = None
 
     def handle_data(self, data: str) -> None:
         if self.row is not None and self.key:

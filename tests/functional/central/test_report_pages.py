@@ -284,6 +284,10 @@ def test_months_times_and_charts_in_words(four: Central) -> None:
         assert month in page.split("</h1>")[0] and not RAW_TIME.search(page), lang
         trend = page.split('data-table="trend"')[1].split("</table>")[0]
         assert f'data-month="2026-09"><td data-key="month">{before}</td>' in trend
+        cells = [
+            re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", page, re.S)
+        ]
+        assert "Seveso" in cells and not [c for c in cells if re.fullmatch(r"\d{6}", c)], lang  # names only
         figures = re.findall(r"<figure[^>]*>(.*?)</figure>", page, re.S)
         assert len(figures) == 3
         for figure in figures:
