@@ -66,3 +66,13 @@ def test_kiosk_status_says_the_last_sync_in_words(make_till: Callable[..., Till]
     assert result.exit_code == 0, result.output
     assert "Last sync: 25 November 2026, 11:57 (Rome time); pending: 0" in result.output
     assert "1795604231" not in result.output
+
+
+def test_an_offer_and_its_terms_read_as_two_parts(make_till: Callable[..., Till]) -> None:
+    """The title, then the terms ("5% sulla spesa per la famiglia — 5% di sconto"), never run together."""
+    till = make_till([{"title": "5% sulla spesa per la famiglia", "kind": "percent", "percent": 5}])
+    page = till.scan(till.central.card()).text
+    label = re.search(r'<label class="offer[^"]*">(.*?)</label>', page, re.S)
+    assert label, page
+    text = " ".join(re.sub(r"<[^>]+>", " ", label.group(1)).split())
+    assert text == "5% sulla spesa per la famiglia — 5% di sconto"
