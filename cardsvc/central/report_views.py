@@ -31,13 +31,9 @@ DECIMALS = ("it", "en")  # the CSV's decimal comma (Italian spreadsheets) or poi
 class BadQuery(Exception):
     """A query value the report pages cannot use: said in words on a page with a way back."""
 
-    def __init__(self, key: str, value: str, back: str) -> None:
+    def __init__(self, key: str, value: str, back: str = "admin.reports") -> None:
         super().__init__(key)
-        self.key, self.value, self.back = key, value, back
-
-
-def _bad(key: str, value: str, back: str = "admin.reports") -> BadQuery:
-    return BadQuery(key, value, back)
+        self.key, self.value, self.back = key, value[:40], back  # the value as typed, shown back
 
 
 @bp.errorhandler(BadQuery)
@@ -53,7 +49,7 @@ def _month(back: str = "admin.reports") -> str:
     try:
         parse_month(month)
     except ValueError:
-        raise _bad("bad_month", month, back) from None
+        raise BadQuery("bad_month", month, back) from None
     return month
 
 
@@ -64,14 +60,14 @@ def _comune() -> str | None:
         return str(found["istat"])
     chosen = request.args.get("comune") or None
     if chosen is not None and chosen not in comuni(get_db()):
-        raise _bad("bad_comune", chosen)
+        raise BadQuery("bad_comune", chosen)
     return chosen
 
 
 def _decimals() -> str:
     chosen = request.args.get("decimali") or DECIMALS[0]
     if chosen not in DECIMALS:
-        raise _bad("bad_decimals", chosen)
+        raise BadQuery("bad_decimals", chosen)
     return chosen
 
 
@@ -81,7 +77,7 @@ def _report(month: str) -> dict[str, Any]:
     except ValueError as error:
         if request.path.endswith(".json"):
             abort(400, description=str(error))
-        raise _bad("bad_month", month) from None
+        raise BadQuery("bad_month", month) from None
 
 
 @bp.get("/admin/reports")
@@ -144,10 +140,10 @@ def statement() -> str:
         else request.args.get("merchant", type=whole_number)
     )
     if merchant_id is None:
-        raise _bad("bad_merchant", request.args.get("merchant", ""), "admin.merchants")
+        raise BadQuery("bad_merchant", request.args.get("merchant", ""), "admin.merchants")
     month = _month("admin.statement" if found["role"] == "merchant_manager" else "admin.merchants")
     try:
         data = merchant_statement(get_db(), merchant_id, month)
     except ValueError:
-        raise _bad("bad_merchant", str(merchant_id), "admin.merchants") from None
+        raise BadQuery("bad_merchant", str(merchant_id), "admin.merchants") from None
     return render_template("admin/statement.html", statement=data, month=month)
