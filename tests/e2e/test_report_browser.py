@@ -127,3 +127,16 @@ def test_a_name_typed_as_comune_is_answered_in_italian(central: str, page: Page)
     page.screenshot(path=screenshot_path("central-report-bad-comune"), full_page=True)
     page.get_by_role("link", name="Torna ai rapporti mensili").click()
     expect(page.locator("#summary")).to_be_visible()
+
+
+def test_the_printed_statement_has_no_month_picker(central: str, page: Page) -> None:
+    page.goto(central + "/admin/statement?merchant=1&month=2026-10")
+    expect(page.locator("h1")).to_contain_text("Rendiconto — ottobre 2026")
+    month = page.locator('input[name="month"]')
+    expect(month).to_be_visible()
+    page.emulate_media(media="print")
+    expect(month).to_be_hidden()
+    expect(page.locator("header")).to_be_hidden()
+    expect(page.get_by_role("button", name="Stampa")).to_be_hidden()
+    expect(page.locator("#statement")).to_be_visible()
+    page.screenshot(path=screenshot_path("central-statement-print"), full_page=True)
