@@ -16,14 +16,12 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
-from babel import dates
 from sqlite_utils import Database
 
 from cardsvc.core import from_rfc3339
-from cardsvc.platform.i18n import LOCALES, N_, checked_language, format_amount
+from cardsvc.platform.i18n import N_, format_amount
 from cardsvc.platform.rome_calendar import month_bounds, month_of, rome_day
 from cardsvc.platform.spreadsheet_cells import spreadsheet_safe
 
@@ -85,12 +83,6 @@ DATASETS = {
 
 class NotPublished(LookupError):
     """No such month or dataset among those published."""
-
-
-def month_name(month: str, lang: str) -> str:
-    """``2026-10`` as "ottobre 2026" ("October 2026")."""
-    year, number = parse_month(month)
-    return dates.format_date(date(year, number, 1), "LLLL yyyy", locale=LOCALES[checked_language(lang)])
 
 
 def closes_at(year: int, month: int, closing_days: int) -> int:

@@ -23,11 +23,11 @@ from .opendata import (
     dataset_csv,
     keep_summary,
     metadata,
-    month_name,
     month_report,
     published_months,
 )
 from .reports.csv_export import SUPPRESSED
+from .reports.months import month_name
 
 CACHE = "public, max-age=3600"  # a closed month's file changes only if a held redemption is accepted
 
