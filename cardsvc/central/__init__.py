@@ -28,6 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         confirm_views,
         flag_views,
         report_views,
+        shop_views,
     )
     from .admin_ui import bp as admin_bp
     from .api import bp as api_bp

@@ -264,7 +264,8 @@ def m010_offers_by_merchant(db: Database) -> None:
 @migrations()
 def m011_shop_applications(db: Database) -> None:
     """Shops' applications to join, the keyed hashes of the addresses they came from (kept a day, for
-    the hourly limits), the one-time links that set a manager's password, and the outbox of messages."""
+    the hourly limits), the one-time links that set a manager's password, the outbox of messages, and
+    who asked for each till."""
     db.table("shop_applications").create(
         {
             "id": int,
@@ -324,6 +325,7 @@ def m011_shop_applications(db: Database) -> None:
         pk="id",
     )
     db.table("messages").create_index(["sent_at"])
+    db.table("kiosks").add_column("created_by", str)  # who asked for the till: an administrator or its shop
 
 
 def connect(path: str) -> Database:

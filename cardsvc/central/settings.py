@@ -62,6 +62,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SMTP_STARTTLS", False, "Use STARTTLS with the mail server."),
     Setting("SMTP_USERNAME", "", "Mail server login (empty: none)."),
     Setting("SMTP_PASSWORD", "", "Mail server password (set it through the environment)."),
+    Setting("NETWORK_EMAIL", "", "The network administrators' address: told when a shop adds a till."),
     Setting(
         "MAIL_INTERVAL", 300, "Seconds between attempts to send waiting messages in the server; 0: none."
     ),
