@@ -20,7 +20,8 @@ The kinds, their default codes, and the named errors of each kind::
     │   ├── RecordRejected ...... cardsvc.central.record_content
     │   ├── UserRefused ......... cardsvc.central.users
     │   ├── ApplicationInvalid .. cardsvc.central.shop_applications (field: the wrong one)
-    │   └── CsvUnreadable ....... issuer.csv_reading
+    │   ├── CsvUnreadable ....... issuer.csv_reading
+    │   └── ReminderRefused ..... issuer.reminders
     ├── NotAuthenticated ........ unauthorized: no credential, or an unknown or revoked one
     ├── Forbidden ............... forbidden: the caller may not do this
     │   ├── TooManyRequests ..... too_many_requests: not now, try after details' retry_after seconds
