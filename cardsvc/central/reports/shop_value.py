@@ -17,7 +17,7 @@ from .months import label
 from .statement import merchant_statement
 from .suppression import MINIMUM
 
-TREND_MONTHS = 24  # the trend's longest span
+TREND_MONTHS = 12  # the trend's longest span, as the monthly report's
 
 
 def first_month(db: Database) -> tuple[int, int] | None:

@@ -57,11 +57,11 @@ def test_the_month_value_with_families_hidden_below_five(central: Central) -> No
     page = client.get("/admin/shop").text
     assert "Farmacia Centrale: la Family Card a novembre 2026" in html.unescape(page)
     assert '<dd id="families">&lt; 5</dd>' in page and '<dd id="operations">3</dd>' in page
-    assert "1,20 €" in html.unescape(page)
+    assert "12,00 €" in html.unescape(page)
     till.upload([till.redeem(card, amount=4000, discount=400) for card in cards[3:]])
     page = client.get("/admin/shop").text
     assert re.search(r'<dd id="families">6</dd>', page) and re.search(r'<dd id="operations">6</dd>', page)
-    assert "2,40 €" in html.unescape(page)
+    assert "24,00 €" in html.unescape(page)
 
 
 def test_the_category_median_needs_five_shops(central: Central) -> None:
