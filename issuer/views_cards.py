@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from cardsvc.platform.clock import now
 from cardsvc.platform.storage.transactions import write_transaction
+from cardsvc.platform.web.forms import done, refused
 from cardsvc.platform.web.numbers import whole_number
 
 from . import cards, printing
@@ -29,10 +30,10 @@ def _card(cti: str) -> dict[str, Any]:
     return card
 
 
-def _refused(refused: CardRefused, target: str) -> BaseResponse:
-    flash(refusal_text(refused), "error")
-    for failure in refused.failures:
-        flash(describe("rule", failure.code, failure.values), "error")
+def _refused(refusal: CardRefused, target: str) -> BaseResponse:
+    refused(refusal_text(refusal))
+    for failure in refusal.failures:
+        refused(describe("rule", failure.code, failure.values))
     return redirect(target, 303)
 
 
@@ -49,9 +50,9 @@ def issue(household_id: int) -> BaseResponse:
         card = cards.issue(
             get_db(), office(), signed_in["username"], signed_in["istat"], household_id, guardian_id, now()
         )
-    except CardRefused as refused:
-        return _refused(refused, back)
-    flash(t("card_issued", number=card["number"]), "ok")
+    except CardRefused as refusal:
+        return _refused(refusal, back)
+    done(t("card_issued", number=card["number"]))
     return redirect(url_for("cards.card", cti=card["cti"]), 303)
 
 
@@ -94,6 +95,8 @@ def printable(cti: str, kind: str) -> Response:
         data, mimetype = printing.png_bytes(printing.card_image(_printed(found))), "image/png"
     elif kind == "card.pdf":
         data, mimetype = printing.pdf_bytes([printing.card_image(_printed(found))]), "application/pdf"
+    elif kind == "a4.pdf":
+        data, mimetype = printing.pdf_bytes([printing.letter_image(_printed(found))]), "application/pdf"
     elif kind == "phone.png":
         data, mimetype = printing.png_bytes(printing.phone_image(_printed(found))), "image/png"
     else:
@@ -121,7 +124,7 @@ def change(cti: str, action: str) -> BaseResponse | tuple[str, int]:
     try:
         if action == "renew":
             new = cards.renew(db, office(), *args, now())
-            flash(t("card_renewed", number=new["number"]), "ok")
+            done(t("card_renewed", number=new["number"]))
             return redirect(url_for("cards.card", cti=new["cti"]), 303)
         if found["status"] != "active":
             raise CardRefused("card_not_active", status=found["status"])
@@ -132,10 +135,10 @@ def change(cti: str, action: str) -> BaseResponse | tuple[str, int]:
         if action == "reissue":
             new = cards.reissue(db, office(), *args, reason, now())
             said = {"old": found["number"], "reason": describe("reason", reason, {})}
-            flash(t("card_reissued", number=new["number"], **said), "ok")
+            done(t("card_reissued", number=new["number"], **said))
         else:
             new = cards.revoke(db, *args, reason, now())
-            flash(t("card_revoked", number=found["number"], reason=describe("reason", reason, {})), "ok")
-    except CardRefused as refused:
-        return _refused(refused, url_for("cards.card", cti=cti))
+            done(t("card_revoked", number=found["number"], reason=describe("reason", reason, {})))
+    except CardRefused as refusal:
+        return _refused(refusal, url_for("cards.card", cti=cti))
     return redirect(url_for("cards.card", cti=new["cti"]), 303)

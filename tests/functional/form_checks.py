@@ -79,5 +79,5 @@ def no_error(page: str, name: str) -> bool:
 
 def flashes(page: str, kind: str = "ok") -> list[str]:
     """The messages of one kind (``ok``, ``error``) at the top of the page."""
-    found = re.findall(rf'class="flash {kind}"[^>]*>(.*?)</p>', page, re.S)
+    found = re.findall(rf'class="flash {kind}" role="[^"]*"[^>]*>(.*?)</p>', page, re.S)
     return [" ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split()) for text in found]

@@ -161,7 +161,8 @@ def test_erasure_from_the_household_page(office: Desk) -> None:
     assert response.status_code == 303
     assert office.client.get(f"/households/{household}").status_code == 404
     audit = office.client.get("/audit").get_data(as_text=True)
-    assert f"household {household}" in audit and "Pagina" not in audit
+    assert "<td>Nucleo cancellato</td>" in audit and "nucleo cancellato" in audit and "Pagina" not in audit
+    assert "Dati del nucleo cancellati." in audit  # the message of the erasure, on the next page
 
 
 @pytest.mark.parametrize(
