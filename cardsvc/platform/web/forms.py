@@ -52,6 +52,11 @@ class Form:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def first_error(self) -> str | None:
+        """The field whose error was found first (the checks go in the form's order): it takes the focus."""
+        return next(iter(self.errors), None)
+
 
 def done(message: str) -> None:
     """Say on the next page what the action did ("Nucleo registrato.")."""
