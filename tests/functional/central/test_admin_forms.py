@@ -121,3 +121,23 @@ def test_offer_moves_say_what_they_did(central: Central) -> None:
     form = {"status": "suspended", "reason": "reason_offer_misuse", "csrf_token": token}
     suspended = client.post(url, data=form, follow_redirects=True)
     assert flashes(suspended.text) == ["Offerta «Quaderni -10%» sospesa."]
+
+
+def test_a_flag_decision_without_a_note_keeps_the_choice_and_says_so_beside_the_note(
+    central: Central,
+) -> None:
+    from tests.functional.central.test_flag_review import _busy_card, flags
+
+    _busy_card(central)
+    [flag] = flags(central, "card_velocity")
+    client, _ = login(central, "admin")
+    token = csrf(client.get("/admin/flags").text)
+    url = f"/admin/flags/{flag['id']}/decision"
+    refused = client.post(url, data={"decision": "dismissed", "note": " ", "csrf_token": token})
+    page = refused.text
+    assert refused.status_code == 422 and len(flags(central, "card_velocity")) == 1
+    assert value_of(page, "decision") == "dismissed"
+    assert error_of(page, "note") == "Scrivere una nota che spieghi la decisione."
+    no_choice = client.post(url, data={"note": "Verificato con il negozio.", "csrf_token": token})
+    assert error_of(no_choice.text, "decision") == "Scegliere se la segnalazione è risolta o archiviata."
+    assert value_of(no_choice.text, "note") == "Verificato con il negozio."
