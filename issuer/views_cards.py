@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from cardsvc.platform.clock import now
 from cardsvc.platform.storage.transactions import write_transaction
-from cardsvc.platform.web.forms import done, refused
+from cardsvc.platform.web.forms import Form, done, refused
 from cardsvc.platform.web.numbers import whole_number
 
 from . import cards, printing
@@ -63,9 +63,10 @@ def card(cti: str) -> str:
 
 
 def _card_page(
-    found: dict[str, Any], errors: dict[str, str] | None = None, status: int = 200
+    found: dict[str, Any], forms: dict[str, Form] | None = None, status: int = 200
 ) -> tuple[str, int]:
-    """The card's page; ``errors`` by form (``revoke``, ``reissue``), shown beside the reason."""
+    """The card's page; ``forms`` by action (``revoke``, ``reissue``) as posted, each error beside the
+    reason."""
     db = get_db()
     renew_from = cards.renewable_from(found, office().renew_days)
     return render_template(
@@ -75,8 +76,12 @@ def _card_page(
         can_renew=now() >= renew_from,
         replaces=cards.get_card(db, found["istat"], found["replaces"]) if found["replaces"] else None,
         replaced_by=cards.replacement_of(db, found["cti"]),
-        errors=errors or {},
-        reasons={"reissue": cards.LOSS_REASONS, "revoke": cards.REVOKE_REASONS},
+        forms=forms or {},
+        blank=Form(),
+        reasons={
+            action: [(r, t(f"reason_{r}")) for r in listed]
+            for action, listed in (("reissue", cards.LOSS_REASONS), ("revoke", cards.REVOKE_REASONS))
+        },
     ), status
 
 
@@ -129,7 +134,8 @@ def change(cti: str, action: str) -> BaseResponse | tuple[str, int]:
         if found["status"] != "active":
             raise CardRefused("card_not_active", status=found["status"])
         if reason not in (cards.LOSS_REASONS if action == "reissue" else cards.REVOKE_REASONS):
-            return _card_page(found, {action: t("reason_required")}, 422)
+            form = Form({"reason": reason}, {"reason": t("reason_required")})
+            return _card_page(found, {action: form}, 422)
         if request.form.get("confirm") != "yes":
             return render_template("card_confirm.html", card=found, action=action, reason=reason), 200
         if action == "reissue":

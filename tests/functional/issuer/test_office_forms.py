@@ -5,6 +5,7 @@ with a note for the family."""
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 from pathlib import Path
 
@@ -117,6 +118,14 @@ def test_every_card_action_says_what_it_did(office: Desk) -> None:
     number = office.db().execute("select number from cards").fetchone()[0]
     assert flashes(issue.get_data(as_text=True)) == [f"Carta {number} emessa."]
     cti = issue.request.path.rsplit("/", 1)[1]
+    no_reason = office.post(f"/cards/{cti}/revoke", {"reason": ""})
+    page = no_reason.get_data(as_text=True)
+    assert no_reason.status_code == 422 and office.card_row(cti)["status"] == "active"
+    select = re.search(r'<select id="revoke-reason"[^>]*>', page)
+    assert select and 'aria-invalid="true"' in select.group(0)
+    assert 'aria-describedby="revoke-reason-error"' in select.group(0)
+    assert re.search(r'id="revoke-reason-error">Scegliere il motivo', page)
+    assert 'aria-describedby="reissue-reason-error"' not in page  # only the form that was sent
     revoked = office.post(
         f"/cards/{cti}/revoke", {"reason": "moved", "confirm": "yes"}, follow_redirects=True
     )
