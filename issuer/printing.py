@@ -179,7 +179,7 @@ def letter_image(card: PrintedCard) -> Image.Image:
     title = t.in_language(lang, "comune_of", comune=card.comune)
     draw.text((margin, 360), title, font=_fit(draw, title, width, 60, True), fill=1)
     y = 520
-    until = last_valid_day(card.expires_at, lang)
+    until = format_day(rome_calendar.last_valid_day(card.expires_at), lang, "long")  # 18 novembre 2027
     for paragraph in (
         t.in_language(lang, "letter_for", holder=card.holder),
         t.in_language(lang, "letter_use"),
