@@ -32,7 +32,7 @@ from cardsvc.platform.web.forms import Form, done, refused
 from cardsvc.platform.web.login_view import login_page
 
 from . import enrolment, issuer_credentials, list_service, registry
-from .admin_forms import comune_form, kiosk_form, merchant_form
+from .admin_forms import comune_form, kiosk_form, merchant_form, offer_form
 from .anomalies import list_flags
 from .auth import check_password, current_user, log_in, log_out, may_manage_merchant, may_see_comune, user
 from .db import get_db
@@ -159,23 +159,35 @@ def merchants() -> tuple[str, int] | BaseResponse:
     ), (200 if form.ok else 422)  # fmt: skip
 
 
-@bp.get("/admin/offers")
+@bp.route("/admin/offers", methods=["GET", "POST"])
 @login_required("network_admin", "merchant_manager")
-def offers() -> str:
+def offers() -> tuple[str, int] | BaseResponse:
+    """The offers of the user's shops, with the moves the user may make; below, a new offer (a draft)."""
     db = get_db()
-    rows = db.execute(
-        "select o.*, m.name as merchant from offers o join merchants m on m.id = o.merchant_id order by o.id"
-    ).fetchall()
-    columns = [
-        c[0]
-        for c in db.execute(
-            "select o.*, m.name as merchant from offers o join merchants m limit 0"
-        ).description
+    form = Form({"kind": "percent", "min_minors": "1"})
+    if request.method == "POST":
+        form, merchant_id, data = offer_form(db)
+        if form.ok and merchant_id is not None:
+            try:
+                created = registry.create_offer(db, merchant_id, data, now())
+                done(t("offer_created", title=created["title"]))
+                return redirect(url_for("admin.offers"), 303)
+            except DomainError as exc:
+                refused(exc.message)
+    visible = [
+        o
+        for o in db.query(
+            "select o.*, m.name as merchant from offers o join merchants m on m.id = o.merchant_id "
+            "order by o.id"
+        )
+        if may_manage_merchant(user(), o["merchant_id"])
     ]
-    visible = [dict(zip(columns, row, strict=True)) for row in rows]
-    visible = [o for o in visible if may_manage_merchant(user(), o["merchant_id"])]
+    shops = [m for m in db["merchants"].rows_where(order_by="name") if may_manage_merchant(user(), m["id"])]
     actions = OFFER_ACTIONS.get(user()["role"], {})
-    return render_template("admin/offers.html", offers=visible, actions=actions, labels=ACTION_LABELS)
+    return render_template(
+        "admin/offers.html", offers=visible, actions=actions, labels=ACTION_LABELS, form=form, shops=shops,
+        kinds=[(kind, t(f"kind_{kind}")) for kind in registry.OFFER_KINDS],
+    ), (200 if form.ok else 422)  # fmt: skip
 
 
 @bp.route("/admin/kiosks", methods=["GET", "POST"])

@@ -109,6 +109,11 @@ def test_the_office_household_form_keeps_its_input_after_an_error(apps: Apps) ->
     expect(page.locator("p.flash.ok[role=status]")).to_have_text("Nucleo di Chiara Colombo registrato.")
     expect(page.locator("h1")).to_have_text("Chiara Colombo")
     page.screenshot(path=screenshot_path("forms-office-household-saved"), full_page=True)
+    page.goto(apps.office + "/audit")
+    row = page.locator("#audit tr").nth(1)
+    expect(row).to_contain_text("Nucleo registrato")
+    expect(row.get_by_role("link", name="Chiara Colombo")).to_be_visible()
+    page.screenshot(path=screenshot_path("forms-office-audit"), full_page=True)
 
 
 def test_the_central_merchant_form_keeps_its_input_after_an_error(apps: Apps) -> None:

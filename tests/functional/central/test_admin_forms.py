@@ -141,3 +141,34 @@ def test_a_flag_decision_without_a_note_keeps_the_choice_and_says_so_beside_the_
     no_choice = client.post(url, data={"note": "Verificato con il negozio.", "csrf_token": token})
     assert error_of(no_choice.text, "decision") == "Scegliere se la segnalazione è risolta o archiviata."
     assert value_of(no_choice.text, "note") == "Verificato con il negozio."
+
+
+def test_the_offer_form_keeps_what_was_typed_and_creates_a_draft(central: Central) -> None:
+    shop = central.merchant()
+    client, _ = login(central, "admin")
+    token = csrf(client.get("/admin/offers").text)
+    typed = {"merchant_id": str(shop), "title": "Quaderni", "kind": "fixed", "amount": "cinque", "cap": "",
+             "min_spend": "40", "min_minors": "2", "daily_limit": "0"}  # fmt: skip
+    refused = client.post("/admin/offers", data={**typed, "csrf_token": token})
+    page = refused.text
+    assert refused.status_code == 422 and _count(central, "offers") == 0
+    for name, value in typed.items():
+        assert value_of(page, name) == value, name
+    assert error_of(page, "amount") == "Scrivere un importo in euro, per esempio 12,50."
+    assert error_of(page, "daily_limit") == "Un numero intero da 1 a 100."
+    assert no_error(page, "min_spend") and no_error(page, "title")
+    created = client.post(
+        "/admin/offers",
+        data={**typed, "amount": "5", "daily_limit": "", "csrf_token": token},
+        follow_redirects=True,
+    )
+    assert flashes(created.text) == ["Offerta «Quaderni» creata come bozza."]
+    db = open_database(str(central.instance / "central.db"))
+    [offer] = db.query("select amount_cents, min_spend_cents, min_minors, status from offers")
+    db.close()
+    assert offer == {"amount_cents": 500, "min_spend_cents": 4000, "min_minors": 2, "status": "draft"}
+    big = client.post(
+        "/admin/offers", data={**typed, "kind": "percent", "percent": "150", "csrf_token": token}
+    )
+    assert error_of(big.text, "percent") == "Un numero intero da 1 a 100."
+    assert value_of(big.text, "kind") == "percent"
