@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from cardsvc.platform.i18n import N_
 
-from .i18n import t
+from .i18n import t, tn
 
 ACTION_KEYS = {
     "register": N_("audit_register"),
@@ -27,6 +27,7 @@ ACTION_KEYS = {
     "revoke": N_("audit_revoke"),
     "print": N_("audit_print"),
     "erase": N_("audit_erase"),
+    "remind": N_("audit_remind"),
 }
 PRINT_KEYS = {
     "card.pdf": N_("print_kind_card_pdf"),
@@ -51,6 +52,7 @@ _BATCH = re.compile(r"batch ([\w-]+)")
 _BATCH_LINE = re.compile(r"batch line (\d+)")
 _REPLACES = re.compile(r"replaces (\S+)")
 _REISSUED = re.compile(r"(\w+): (\S+)")
+_LETTERS = re.compile(r"reminder letters: (\d+)")
 
 
 def reason_word(reason: str | None) -> str:
@@ -64,6 +66,8 @@ def _names(db: Database, table: str, key: str, name: str, istat: str) -> dict[st
 
 
 def _detail(action: str, detail: str) -> str:
+    if (letters := _LETTERS.fullmatch(detail)) is not None:
+        return tn("audit_reminder_letters", int(letters.group(1)))
     if action == "revoke":
         return reason_word(detail)
     if action == "print":
@@ -95,6 +99,8 @@ def audit_lines(db: Database, istat: str, lines: list[dict[str, Any]]) -> list[d
         elif (batch := _BATCH.fullmatch(subject)) is not None:
             subject = t("audit_batch", file=batches.get(batch.group(1)) or "CSV")
             link = url_for("batch.job", token=batch.group(1)) if batch.group(1) in batches else None
+        elif subject == "reminders":
+            subject, link = t("audit_reminders"), url_for("reminders.reminder_list")
         elif subject in cards:
             link = url_for("cards.card", cti=cards[subject])
         action = line["action"]

@@ -9,18 +9,22 @@ import re
 
 import pytest
 
+from issuer.audit import record_action
+from tests.functional.conftest import NOW
 from tests.functional.issuer.conftest import Desk
 from tests.functional.issuer.test_batches import checked, finished
 
 pytestmark = pytest.mark.functional
 RAW_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}|\b1[6-9]\d{8}\b")  # RFC 3339, or seconds
-RAW_TEXT = re.compile(r"\bhousehold \d+|\bbatch [0-9a-f]{8,}|\bbatch line \d+|\breplaces [0-9A-Z-]{10,}")
+RAW_TEXT = re.compile(
+    r"\bhousehold \d+|\breminder letters: \d+|\bbatch [0-9a-f]{8,}|\bbatch line \d+|\breplaces [0-9A-Z-]{10,}"
+)
 CODES = {
     # audit actions, card events and statuses, reasons, printed kinds, batch states, erasure reasons
     "register", "edit", "issue", "renew", "reissue", "revoke", "print", "erase", "issued", "revoked",
     "active", "superseded", "moved", "lost", "stolen", "fraud", "other", "card.pdf", "card.png",
     "phone.png", "a4.pdf", "sheets", "request", "retention", "ready", "running", "done", "failed",
-    "interrupted", "true", "false", "None",
+    "interrupted", "true", "false", "None", "remind", "reminders",
 }  # fmt: skip
 # English words that are also codes: shown in English, they are words
 ENGLISH = {"active", "revoked", "superseded", "issued", "done", "ready", "running", "failed", "interrupted",
@@ -29,9 +33,11 @@ CELL = re.compile(r"<t[dh][^>]*>(.*?)</t[dh]>", re.S)
 ROW = re.compile(r"<tr[^>]*>(.*?)</tr>", re.S)
 WORDS = {
     "it": ("Nucleo registrato", "Carta emessa", "Carta revocata", "Stampa", "trasferito in altro comune",
-           "Giulia Brambilla", "carta (PDF)", "completato", "da file, riga 2"),
+           "Giulia Brambilla", "carta (PDF)", "completato", "da file, riga 2", "Promemoria di rinnovo",
+           "lettere di promemoria del rinnovo", "2 lettere"),
     "en": ("Household registered", "Card issued", "Card revoked", "Printed", "Giulia Brambilla",
-           "card (PDF)", "completed", "from a file, line 2"),
+           "card (PDF)", "completed", "from a file, line 2", "Renewal reminder", "renewal reminder letters",
+           "2 letters"),
 }  # fmt: skip
 
 
@@ -43,6 +49,10 @@ def _office_at_work(office: Desk) -> list[str]:
     office.client.get(f"/cards/{old}/card.pdf")
     office.post(f"/cards/{old}/revoke", {"reason": "moved", "confirm": "yes"})
     card = office.issue(household, second)
+    db = office.db()
+    with db.conn:  # as a reminder run and the printing of its letters write them
+        record_action(db, "seveso-office", "108040", "remind", office.card_row(card)["number"], "", NOW)
+        record_action(db, "seveso-office", "108040", "print", "reminders", "reminder letters: 2", NOW)
     token = checked(office, name="nuclei-novembre.csv")
     finished(office, token)
     return [
@@ -56,6 +66,7 @@ def _office_at_work(office: Desk) -> list[str]:
         "/batches",
         f"/batch/{token}",
         "/events",
+        "/reminders",
         "/audit",
     ]
 
