@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from cardsvc.core.errors import DomainError
 from cardsvc.platform.clock import now
 from cardsvc.platform.i18n import N_
 from cardsvc.platform.web.error_status import http_status, with_retry_after
+from cardsvc.platform.web.forms import Form, done, refused
 from cardsvc.platform.web.i18n import language
 
 from . import mail_outbox, password_links, registry, shop_applications
@@ -56,13 +57,11 @@ COMPOSED_KEYS = (
 )
 
 
-def _form_page(values: dict[str, Any], error_field: str | None = None, error: str | None = None) -> str:
+def _form_page(form: Form) -> str:
     db = get_db()
     return render_template(
         "apply.html",
-        values=values,
-        error_field=error_field,
-        error=error,
+        form=form,
         comuni=list(db["comuni"].rows_where(order_by="name")),
         categories=registry.CATEGORIES,
         honeypot=shop_applications.HONEYPOT,
@@ -70,12 +69,12 @@ def _form_page(values: dict[str, Any], error_field: str | None = None, error: st
 
 
 @bp.route("/aderisci", methods=["GET", "POST"])
-def apply() -> str | BaseResponse:
-    """Public: a shop asks to join. Bad input: the form again, with what was typed and the error beside
-    its field; nothing stored."""
+def apply() -> str | tuple[str, int] | BaseResponse:
+    """Public: a shop asks to join. Bad input: the form again (422), with what was typed and the error
+    beside its field; a refusal (a duplicate, too many at once) said above it; nothing stored."""
     if request.method == "GET":
-        return _form_page({"offer_kind": "percent"})
-    values = {name: request.form.get(name, "") for name in FIELDS}
+        return _form_page(Form({"offer_kind": "percent"}))
+    form = Form.posted(FIELDS)
     limits = shop_applications.Limits(
         current_app.config["APPLICATIONS_PER_ADDRESS"], current_app.config["APPLICATIONS_PER_HOUR"]
     )
@@ -85,11 +84,12 @@ def apply() -> str | BaseResponse:
         with write_transaction(db):
             shop_applications.submit(db, request.form.to_dict(), client, now(), limits, language())
     except shop_applications.ApplicationInvalid as error:
-        return make_response(_form_page(values, error.field, t(error.code)), 400)
+        form.error(error.field, t(error.code, **error.details))
+        return _form_page(form), 422
     except DomainError as error:
-        page = make_response(_form_page(values, None, t(error.code)), http_status(error))
-        return with_retry_after(page, error)
-    return render_template("apply_received.html", email=values["email"].strip().lower())
+        refused(t(error.code))
+        return with_retry_after(make_response(_form_page(form), http_status(error)), error)
+    return render_template("apply_received.html", email=form.get("email").strip().lower())
 
 
 @bp.get("/admin/applications")
@@ -133,10 +133,10 @@ def approve(application_id: int) -> BaseResponse:
     except DomainError as error:
         if error.code == "application_not_found":
             abort(404)
-        flash(t(error.code), "error")
+        refused(t(error.code))
         return redirect(url_for("admin.application", application_id=application_id))
     deliver_now(current_app)
-    flash(t("application_approved", name=found["name"]), "ok")
+    done(t("application_approved", name=found["name"]))
     return redirect(url_for("admin.applications"))
 
 
@@ -159,10 +159,10 @@ def refuse(application_id: int) -> BaseResponse:
     except DomainError as error:
         if error.code == "application_not_found":
             abort(404)
-        flash(t(error.code), "error")
+        refused(t(error.code))
         return redirect(url_for("admin.application", application_id=application_id))
     deliver_now(current_app)
-    flash(t("application_refused", name=found["name"]), "ok")
+    done(t("application_refused", name=found["name"]))
     return redirect(url_for("admin.applications"))
 
 
@@ -196,7 +196,7 @@ def messages() -> str:
 
 
 @bp.route("/account/password/<token>", methods=["GET", "POST"])
-def set_password(token: str) -> str | BaseResponse:
+def set_password(token: str) -> str | tuple[str, int] | BaseResponse:
     """Public, for the holder of the link: a used, expired or unknown link says so (410 or 404)."""
     db = get_db()
     try:
@@ -204,18 +204,18 @@ def set_password(token: str) -> str | BaseResponse:
     except DomainError as error:
         status = 404 if error.code == "link_unknown" else 410
         return make_response(render_template("link_unusable.html", problem=t(error.code)), status)
+    form = Form()
     if request.method == "GET":
-        return render_template("set_password.html", username=link["username"], error=None)
+        return render_template("set_password.html", username=link["username"], form=form)
     password = request.form.get("password", "")
     if password != request.form.get("confirm", ""):
-        page = render_template("set_password.html", username=link["username"], error=t("passwords_differ"))
-        return make_response(page, 400)
+        form.error("confirm", t("passwords_differ"))
+        return render_template("set_password.html", username=link["username"], form=form), 422
     try:
         with write_transaction(db):
             password_links.set_password(db, token, password, now())
     except DomainError as error:
-        problem = t("weak_password") if error.code == "weak_password" else t(error.code)
-        page = render_template("set_password.html", username=link["username"], error=problem)
-        return make_response(page, 400)
-    flash(t("password_set"), "ok")
+        form.error("password", t("weak_password") if error.code == "weak_password" else t(error.code))
+        return render_template("set_password.html", username=link["username"], form=form), 422
+    done(t("password_set"))
     return redirect(url_for("admin.login"))

@@ -132,6 +132,16 @@ def create_offer(db: Database, merchant_id: int, data: dict[str, Any], now: int)
     return {"id": offer_id, **row}
 
 
+def change_draft(db: Database, offer_id: int, data: dict[str, Any], now: int) -> dict[str, Any]:
+    """New terms for a draft offer (checked as a new offer's); an offer past draft is refused."""
+    offer = get_offer(db, offer_id)
+    if offer["status"] != "draft":
+        raise Conflict("only a draft can be changed", code="offer_not_draft")
+    terms = offer_terms(data)
+    db.table("offers").update(offer_id, {**terms, "updated_at": to_rfc3339(now)})
+    return {**offer, **terms}
+
+
 def get_offer(db: Database, offer_id: int) -> dict[str, Any]:
     rows = list(db["offers"].rows_where("id = ?", [offer_id]))
     if not rows:

@@ -51,8 +51,8 @@ class ApplicationInvalid(InvalidInput):
 
     code = "application_invalid"
 
-    def __init__(self, field: str, code: str, message: str) -> None:
-        super().__init__(message, code=code)
+    def __init__(self, field: str, code: str, message: str, **values: object) -> None:
+        super().__init__(message, code=code, details=values)
         self.field = field
 
 
@@ -63,10 +63,15 @@ class Limits:
 
 
 def _text(form: dict[str, Any], name: str, limit: int, required: bool = True) -> str:
+    value = str(form.get(name, ""))
     try:
-        return plain_text(form.get(name, ""), limit, required)
+        return plain_text(value, limit, required)
     except ValueError:
-        raise ApplicationInvalid(name, "field_required" if required else "field_too_long", name) from None
+        if len(value) > limit:
+            raise ApplicationInvalid(name, "field_too_long", name, limit=limit) from None
+        if required and not value.strip():
+            raise ApplicationInvalid(name, "field_required", name) from None
+        raise ApplicationInvalid(name, "field_unsafe", name) from None
 
 
 def checked_application(db: Database, form: dict[str, Any]) -> dict[str, Any]:

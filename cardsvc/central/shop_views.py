@@ -10,8 +10,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -23,10 +21,12 @@ from cardsvc.core.errors import DomainError
 from cardsvc.platform.clock import now
 from cardsvc.platform.i18n import N_, format_amount
 from cardsvc.platform.rome_calendar import month_of
+from cardsvc.platform.web.forms import Form, done, refused
 from cardsvc.platform.web.i18n import language
 from cardsvc.platform.web.numbers import whole_number
 
-from . import enrolment, mail_outbox, offer_drafts, registry
+from . import enrolment, mail_outbox, registry
+from .admin_forms import offer_form
 from .admin_ui import bp, login_required
 from .auth import may_manage_merchant, user
 from .db import get_db, write_transaction
@@ -36,7 +36,6 @@ from .reports.months import parse_month
 from .reports.shop_pdf import render_shop_pdf
 from .reports.shop_value import shop_value
 
-OFFER_FIELDS = ("title", "description", "kind", "percent", "amount", "min_spend", "cap")
 COMPOSED_KEYS = (N_("offer_not_draft"), N_("shop_month_invalid"))
 
 
@@ -98,64 +97,59 @@ def shop_pdf(month: str) -> Response:
     return Response(pdf, mimetype="application/pdf", headers=disposition)
 
 
-def _offer_page(
-    values: dict[str, Any], error_field: str | None, error: str | None, offer_id: int | None
-) -> str:
-    return render_template(
-        "admin/shop_offer.html", values=values, error_field=error_field, error=error, offer_id=offer_id
-    )
-
-
 def _own_draft(offer_id: int) -> dict[str, Any]:
     try:
         offer = registry.get_offer(get_db(), offer_id)
     except DomainError:
         abort(404)
-    if not may_manage_merchant(user(), offer["merchant_id"]):
+    if not may_manage_merchant(user(), offer["merchant_id"]) or user()["role"] != "merchant_manager":
         abort(404)
     return offer
 
 
-@bp.route("/admin/shop/offers/new", methods=["GET", "POST"])
+def _offer_page(form: Form, offer: dict[str, Any]) -> str:
+    kinds = [(kind, t(f"kind_{kind}")) for kind in registry.OFFER_KINDS]
+    return render_template("admin/shop_offer.html", form=form, offer=offer, kinds=kinds)
+
+
 @bp.route("/admin/shop/offers/<int:offer_id>", methods=["GET", "POST"])
 @login_required("merchant_manager")
-def shop_offer(offer_id: int | None = None) -> str | BaseResponse:
-    offer = _own_draft(offer_id) if offer_id is not None else None
+def shop_offer(offer_id: int) -> str | tuple[str, int] | BaseResponse:
+    """A draft offer's terms changed by its shop (a new one is written on the offers page)."""
+    offer = _own_draft(offer_id)
     if request.method == "GET":
-        return _offer_page(_form_values(offer), None, None, offer_id)
-    values = {name: request.form.get(name, "") for name in OFFER_FIELDS}
+        return _offer_page(Form.of(_form_values(offer)), offer)
     db = get_db()
+    form, _merchant, data = offer_form(db)
+    if not form.ok:
+        return _offer_page(form, offer), 422
     try:
         with write_transaction(db):
-            if offer is None:
-                offer_drafts.write_draft(db, int(user()["merchant_id"]), request.form.to_dict(), now())
-            else:
-                offer_drafts.change_draft(db, offer["id"], request.form.to_dict(), now())
-    except offer_drafts.OfferFormInvalid as error:
-        return make_response(_offer_page(values, error.field, t(error.code), offer_id), 400)
+            registry.change_draft(db, offer_id, data, now())
     except DomainError as error:
-        message = t(error.code) if error.code in COMPOSED_KEYS else error.message
-        return make_response(_offer_page(values, None, message, offer_id), 409)
-    flash(t("offer_saved_draft", title=values["title"].strip()), "ok")
+        refused(t(error.code) if error.code in COMPOSED_KEYS else error.message)
+        return _offer_page(form, offer), 409
+    done(t("offer_saved_draft", title=form.get("title").strip()))
     return redirect(url_for("admin.shop"))
 
 
-def _form_values(offer: dict[str, Any] | None) -> dict[str, Any]:
-    if offer is None:
-        return {"kind": "percent"}
+def _form_values(offer: dict[str, Any]) -> dict[str, Any]:
     lang = language()
 
     def amount(cents: int | None) -> str:
         return format_amount(cents, lang) if cents else ""
 
     return {
+        "merchant_id": offer["merchant_id"],
         "title": offer["title"],
-        "description": offer["description"] or "",
+        "description": offer["description"],
         "kind": offer["kind"],
-        "percent": offer["percent"] or "",
+        "percent": offer["percent"],
         "amount": amount(offer["amount_cents"]),
         "min_spend": amount(offer["min_spend_cents"]),
         "cap": amount(offer["cap_cents"]),
+        "min_minors": offer["min_minors"],
+        "daily_limit": offer["daily_limit"],
     }
 
 
@@ -183,7 +177,7 @@ def shop_kiosk() -> str | BaseResponse:
                     now(),
                 )
     except DomainError as error:
-        flash(error.message, "error")
+        refused(error.message)
         return redirect(url_for("admin.shop"))
     deliver_now(current_app)
     return render_template("admin/shop_kiosk.html", created=created, shop=shop_name)

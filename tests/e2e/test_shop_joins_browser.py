@@ -70,9 +70,9 @@ def test_a_shop_joins_by_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
             shop.get_by_label("Nome e cognome").fill("Marta Riva")
             shop.get_by_label("Posta elettronica").fill("marta@ilgufo.example")
             shop.get_by_label("Offerta", exact=True).fill("10% sui libri per ragazzi")
-            shop.get_by_label("Percentuale (per lo sconto in percentuale)").fill("10")
+            shop.get_by_label("Percentuale di sconto (per una percentuale)").fill("10")
             shop.get_by_role("button", name="Invia la domanda").click()
-            expect(shop.locator("#e-vat")).to_contain_text("11 cifre")
+            expect(shop.locator("#vat-error")).to_contain_text("11 cifre")
             expect(shop.get_by_label("Indirizzo")).to_have_value("Via Cavour 3")  # kept
             shop.screenshot(path=screenshot_path("shop-apply-error"), full_page=True)
             shop.get_by_label("Partita IVA").fill("01234567897")

@@ -106,7 +106,7 @@ def test_a_shop_applies_is_approved_sets_its_password_and_logs_in(central: Centr
     weak = shop.post(
         link.group(1), data={"password": "corta", "confirm": "corta", "csrf_token": csrf(form.text)}
     )
-    assert weak.status_code == 400 and "almeno 10 caratteri" in weak.text
+    assert weak.status_code == 422 and "almeno 10 caratteri" in weak.text
     assert rows(central, "select count(*) as n from users where role = 'merchant_manager'") == [{"n": 0}]
     done = shop.post(
         link.group(1), data={"password": PASSWORD, "confirm": PASSWORD, "csrf_token": csrf(form.text)}
@@ -175,10 +175,10 @@ def test_bad_input_is_said_beside_its_field_and_keeps_what_was_typed(
 ) -> None:
     answer = apply(central.app.test_client(), application(**change))
     page = html.unescape(answer.text)
-    assert answer.status_code == 400
-    error = re.search(rf'<span class="field-error" id="e-{field}">([^<]+)</span>', page)
+    assert answer.status_code == 422
+    error = re.search(rf'<p class="field-error" id="{field}-error">([^<]+)</p>', page)
     assert error and said in error.group(1), page
-    assert re.search(rf'id="f-{field}"[^>]*aria-invalid="true"[^>]*aria-describedby="e-{field}"', page)
+    assert re.search(rf'id="{field}"[^>]*aria-invalid="true" aria-describedby="[^"]*{field}-error"', page)
     assert 'value="Via Cavour 3, Seveso"' in page and 'value="Marta Riva"' in page  # nothing retyped
     assert rows(central, "select count(*) as n from shop_applications") == [{"n": 0}]
 
