@@ -34,6 +34,7 @@ from .vat import VatNumberError, normalize_vat
 HONEYPOT = "website"  # the field people never see
 ATTEMPT_WINDOW = 3600
 ATTEMPTS_KEPT = 86_400
+CONTACT_KEPT = 180 * 86_400  # a decided application's contact, kept this long as the decision's record
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}$")
 PHONE = re.compile(r"^\+?[0-9 ./-]{6,20}$")
 REFUSAL_REASONS = (
@@ -146,6 +147,7 @@ def submit(
     already applied or joined) or :class:`TooManyRequests` (the address's or the network's hourly limit).
     """
     db.execute("delete from application_attempts where at < ?", [now - ATTEMPTS_KEPT])
+    erase_old_contacts(db, now)
     _check_limits(db, client, now, limits)
     if str(form.get(HONEYPOT, "")).strip():
         db.execute("insert into application_attempts (client, at) values (?, ?)", [client, now])
@@ -161,6 +163,17 @@ def submit(
     row["id"] = db.table("shop_applications").insert(row).last_pk
     db.execute("insert into application_attempts (client, at) values (?, ?)", [client, now])
     return row
+
+
+def erase_old_contacts(db: Database, now: int) -> int:
+    """Erase the contact (name, e-mail, phone) of applications decided more than :data:`CONTACT_KEPT`
+    seconds ago: the shop, its VAT number and the decision stay. Call inside a write transaction."""
+    cursor = db.execute(
+        "update shop_applications set contact_name = null, email = null, phone = null "
+        "where status != 'pending' and decided_at < ? and email is not null",
+        [to_rfc3339(now - CONTACT_KEPT)],
+    )
+    return int(cursor.rowcount)
 
 
 def _check_limits(db: Database, client: str, now: int, limits: Limits) -> None:

@@ -252,3 +252,24 @@ def test_a_mail_server_that_is_down_keeps_the_message(central: Central) -> None:
         assert send_once(central.app) == 1
         assert len(server.messages) == 1
     assert rows(central, "select attempts, body from messages") == [{"attempts": 2, "body": ""}]
+
+
+def test_a_decided_applications_contact_is_erased_after_six_months(central: Central) -> None:
+    apply(central.app.test_client(), application())
+    [stored] = rows(central, "select id from shop_applications")
+    decide(central, "admin", stored["id"], "refuse", reason="refusal_outside_network")
+    central.app.config["CLOCK"].now = NOW + 179 * 86_400
+    apply(central.app.test_client(), application(vat=OTHER_VAT, email="altro@example.it"))
+    assert rows(central, f"select email from shop_applications where id = {stored['id']}") == [
+        {"email": "marta@ilgufo.example"}
+    ]
+    central.app.config["CLOCK"].now = NOW + 181 * 86_400
+    apply(central.app.test_client(), application(vat="11111111115", email="terzo@example.it"))
+    kept = rows(
+        central, "select name, vat, status, reason, contact_name, email, phone from shop_applications"
+    )
+    assert kept[0] == {
+        "name": "Libreria Il Gufo", "vat": VAT, "status": "refused", "reason": "refusal_outside_network",
+        "contact_name": None, "email": None, "phone": None,
+    }  # fmt: skip
+    assert [row["email"] for row in kept[1:]] == ["altro@example.it", "terzo@example.it"]  # still pending
