@@ -24,11 +24,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = instance_secret(Path(app.config["SECRET_KEY_FILE"]))
     from . import (  # noqa: F401 - they join a blueprint
         api_admin,
+        application_views,
         confirm_views,
         directory_views,
         flag_views,
         opendata_views,
         report_views,
+        shop_views,
     )
     from .admin_ui import bp as admin_bp
     from .api import bp as api_bp

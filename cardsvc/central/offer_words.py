@@ -25,7 +25,7 @@ def offer_terms(item: dict[str, Any], lang: str) -> str:
     if offer.min_spend_cents:
         parts.append(t.in_language(lang, "min_spend", amount=format_money(offer.min_spend_cents, lang)))
     if offer.min_minors > 1:
-        parts.append(t.plural_in_language(lang, "offer_min_minors", offer.min_minors))
+        parts.append(t.plural_in_language(lang, "terms_min_minors", offer.min_minors))
     if offer.daily_limit is not None:
-        parts.append(t.plural_in_language(lang, "offer_daily_limit", offer.daily_limit))
+        parts.append(t.plural_in_language(lang, "terms_daily_limit", offer.daily_limit))
     return ", ".join(parts)
