@@ -14,6 +14,7 @@ from cardsvc.platform.rome_calendar import rome_year
 from cardsvc.platform.storage.transactions import write_transaction
 from cardsvc.platform.web.health import health
 from cardsvc.platform.web.login_view import login_page
+from cardsvc.platform.web.look import accessibility_statement
 
 from . import audit, outbox, signing_keys
 from .auth import check_login, log_in, log_out, login_required, operator
@@ -36,6 +37,7 @@ def year() -> int:
 
 
 bp.add_url_rule("/health", "health", health)  # the database checked now: 503 with the reason when bad
+bp.add_url_rule("/accessibilita", "accessibility", accessibility_statement)  # public, as AgID asks
 
 
 @bp.route("/login", methods=["GET", "POST"])

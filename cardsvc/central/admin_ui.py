@@ -30,6 +30,7 @@ from cardsvc.core.errors import DomainError
 from cardsvc.platform.clock import now
 from cardsvc.platform.web.csrf import check_csrf
 from cardsvc.platform.web.login_view import login_page
+from cardsvc.platform.web.look import accessibility_statement
 from cardsvc.platform.web.numbers import whole_number
 
 from . import enrolment, issuer_credentials, list_service, registry
@@ -248,6 +249,9 @@ def directory() -> str:
         chosen_comune=comune,
         chosen_category=category,
     )
+
+
+bp.add_url_rule("/accessibilita", "accessibility", accessibility_statement)  # public, as AgID asks
 
 
 @bp.get("/")
