@@ -47,7 +47,7 @@ AXE_OPTIONS = {
 # changed; one run at a time; each result goes to the test through window.__axeReport.
 WATCHER = """
 (() => {
-  if (window.top !== window || window.__axeWatcher) return;
+  if (window.top !== window || window.__axeWatcher || !location.protocol.startsWith("http")) return;
   const options = %s;
   let running = null, again = false, timer = null;
   const summary = (result) => ({

@@ -87,7 +87,7 @@ def test_scan_record_and_void_with_the_keyboard(network: Network, page: Page) ->
     expect(page.locator("#holder")).to_have_text("CHIARA COLOMBO")
     expect(page.locator("body")).to_have_attribute("data-played", "accept")
     assert (
-        page.locator(".verdict.ok").evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(10, 122, 50)"
+        page.locator(".verdict.ok").evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(0, 128, 85)"
     )
     expect(page.locator("#amount")).to_be_focused()  # the only offer is pre-selected
     page.screenshot(path=screenshot_path("kiosk-accepted"), full_page=True)
