@@ -41,6 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .views_batch import bp as batch_bp
     from .views_cards import bp as cards_bp
     from .views_office import bp as office_bp
+    from .views_reminders import bp as reminders_bp
 
     configure_app(app, t, {"current_operator": current_operator, **template_helpers()})
     db.init_app(app)
@@ -49,5 +50,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(office_bp)
     app.register_blueprint(cards_bp)
     app.register_blueprint(batch_bp)
+    app.register_blueprint(reminders_bp)
     init_error_pages(app)
     return app

@@ -89,6 +89,10 @@ COMPOSED_KEYS = (
     N_("confirm_reissue_title"),
     N_("confirm_reissue_text"),
     N_("confirm_reissue_button"),
+    # reminders.ReminderRefused codes: describe("reminder_refused", code)
+    N_("reminder_refused_nothing_chosen"),
+    N_("reminder_refused_not_due"),
+    N_("reminder_refused_too_many"),
     # storage_failure(): t(f"storage_{problem}")
     N_("storage_disk_full"),
     N_("storage_database_damaged"),

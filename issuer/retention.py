@@ -5,6 +5,8 @@
   birth years go; its cards keep only what the accounts of the discounts given need (cti, number,
   comune, key, dates, status, number of minors), without the holder's name, the QR text or a link to
   the household; the audit lines about it lose the names they held.
+- The renewal reminders sent for a household's cards go with the household; those of cards no longer
+  due (ended or expired) at every purge.
 - One household is erased on request (GDPR art. 17) at any time, once it holds no card still valid.
 - Uploaded batch CSVs and the A4 sheets made from them go after ``BATCH_FILE_RETENTION`` (30 days).
 
@@ -27,6 +29,7 @@ from cardsvc.platform.durations import Duration
 from cardsvc.platform.storage.transactions import write_transaction
 
 from .audit import record_action
+from .reminders import forget_ended, forget_household
 
 HOUSEHOLD_RETENTION = Duration(months=24)
 BATCH_FILE_RETENTION = Duration(seconds=30 * 86_400)
@@ -108,6 +111,7 @@ def erase_household(
             f"update audit set detail = '' where subject = ? or (action = 'issue' and subject in ({marks}))",
             [subject, *numbers],
         )
+        forget_household(db, household_id)
         db.execute(
             "update cards set holder = null, qr = null, household_id = null, guardian_id = null "
             "where household_id = ?",
@@ -159,6 +163,7 @@ def purge(
     try:
         for ended in plan.households:
             erase_household(db, ended.id, operator, reason, now)
+        forget_ended(db, now)
     finally:
         db.execute("PRAGMA secure_delete = OFF")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -161,6 +161,12 @@ def m_household_search(db: Database) -> None:
     db.table("households").create_index(["istat", "sort_name"])
 
 
+@migrations()
+def m_reminders(db: Database) -> None:
+    """Renewal reminders sent (``reminders``): the card, when, by whom; no names, no letter."""
+    db.table("reminders").create({"cti": str, "sent_at": int, "operator": str}, pk="cti")
+
+
 def connect(path: str) -> Database:
     return connect_durable(path, foreign_keys=True)
 

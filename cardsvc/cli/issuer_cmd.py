@@ -285,6 +285,77 @@ def purge(
     emit(as_json, result, lines)
 
 
+@issuer.command("reminders")
+@instance_option
+@click.option("--istat", required=True)
+@click.option("--unsent", is_flag=True, help="Only the cards whose reminder was not sent.")
+@click.option(
+    "--letters",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the letters of every card not yet reminded (A4 PDF) and mark them sent.",
+)
+@click.option("--operator", help="Who is recorded as having sent them (with --letters).")
+@click.option("--at", "at_text", help="As of this day (YYYY-MM-DD) or moment, instead of now.")
+@json_option
+@user_errors
+def reminders(
+    instance: Path,
+    istat: str,
+    unsent: bool,
+    letters: Path | None,
+    operator: str | None,
+    at_text: str | None,
+    as_json: bool,
+) -> None:
+    """The comune's cards due for renewal (no names), or with --letters their reminder letters."""
+    from issuer import reminders as due
+    from issuer.households import rules_of
+    from issuer.reminder_letters import letters_of, letters_pdf
+    from issuer.settings import load_settings
+
+    if letters and not operator:
+        raise CommandError("--letters needs --operator (who sends them, for the audit log)")
+    renew_days = int(load_settings({"INSTANCE": str(instance)})["RENEW_DAYS"])
+    at = parse_moment(at_text, "--at") if at_text else now_seconds()
+    window = due.Window(at, renew_days)
+    db = open_db(instance)
+    try:
+        comune = db["comuni"].get(istat_of(db, istat))
+        if letters and operator:
+            chosen = [row["cti"] for row in due.due_cards(db, istat, window, "unsent")][: due.MAX_LETTERS]
+            if not chosen:
+                raise CommandError(f"no card due within {renew_days} days without a reminder: no letters")
+            due.mark_sent(db, operator, istat, chosen, window)
+            sent = due.sent_together(db, istat, operator, at)
+            isee = rules_of(db, istat).isee_ceiling_cents is not None
+            made = letters_of(sent, at, renew_days)
+            write_private_file(letters, letters_pdf(made, comune["name"], isee, at))
+        rows = due.due_cards(db, istat, window, "unsent" if unsent else "all")
+    finally:
+        db.close()
+    result = {
+        "cards": [
+            {
+                "number": r["number"],
+                "household": r["household_id"],
+                "last_valid_day": r["last_day"].isoformat(),
+                "days_left": r["days_left"],
+                "reminder_sent_at": r["sent_at"],
+                "reminder_sent_by": r["sent_by"],
+            }
+            for r in rows
+        ]
+    }
+    lines = [
+        f"{c['number']}  household {c['household']}  until {c['last_valid_day']} ({c['days_left']} days)  "
+        + (f"reminded by {c['reminder_sent_by']}" if c["reminder_sent_at"] else "not reminded")
+        for c in result["cards"]
+    ]
+    if letters:
+        lines.append(f"Letters written to {letters}; their reminders marked sent")
+    emit(as_json, result, lines or [f"No card due within {renew_days} days"])
+
+
 @issuer.command("serve")
 @instance_option
 @click.option("--bind", default="127.0.0.1:8720", show_default=True)

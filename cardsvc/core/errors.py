@@ -19,7 +19,8 @@ The kinds, their default codes, and the named errors of each kind::
     │   ├── NetworkHomeError .... cardsvc.network.home_records
     │   ├── RecordRejected ...... cardsvc.central.record_content
     │   ├── UserRefused ......... cardsvc.central.users
-    │   └── CsvUnreadable ....... issuer.csv_reading
+    │   ├── CsvUnreadable ....... issuer.csv_reading
+    │   └── ReminderRefused ..... issuer.reminders
     ├── NotAuthenticated ........ unauthorized: no credential, or an unknown or revoked one
     ├── Forbidden ............... forbidden: the caller may not do this
     │   ├── TooManyAttempts ..... cardsvc.platform.web.login (details: retry_after)

@@ -4,7 +4,9 @@
    whose own signing keys the network publishes in its trust list;
 2. the central service (``central init``, logins), its shops of a dozen categories with published
    offers, and an issuer credential per comune;
-3. families registered and their cards issued through the office's CSV batch path, card events sent;
+3. families registered and their cards issued through the office's CSV batch path, and in every comune
+   a few families whose cards, issued for six months early in the story, are due for renewal (the
+   office's *Rinnovi* page has letters to print); card events sent;
 4. a till for every shop, enrolled with a one-time code, with three months of redemptions recorded in
    its ledger and synced, so that statements and reports have content; a few cards revoked.
 
@@ -18,7 +20,7 @@ import json
 import random
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,7 @@ from .data import households_csv, shops_for, vat_number
 from .tills import run_tills
 
 FAMILIES_PER_COMUNE = 30
+DUE_PER_COMUNE = 2  # families whose cards end within the renewal window
 SUMMARY = "demo.json"
 
 
@@ -198,9 +201,29 @@ def _families(
     moved = random.Random(7).sample(cards, 3)
     for card in moved:
         revoke(office, "ufficio-demo", card["istat"], card["cti"], "moved", now - 10 * DAY)
+    due = _due_for_renewal(office, replace(signer, validity_months=6), start, now)
+    say(f"Comune office: {due} cards due for renewal within 60 days, reminders to print")
     sync_office(office, transport, now)
     revoked = {card["cti"] for card in moved}
     return [c for c in cards if c["cti"] not in revoked]
+
+
+def _due_for_renewal(office: Any, signer: Any, start: int, now: int) -> int:
+    """In every comune, families whose six-month cards were issued early in the story: they end within
+    the renewal window, so each comune's *Rinnovi* page lists them (kept out of the tills' history)."""
+    from issuer.batch import apply_batch, parse_batch
+
+    issued = 0
+    for seed, istat in enumerate(FOUNDING_COMUNI):
+        name = FOUNDING_COMUNI[istat].split()[0].lower().replace("ò", "o")
+        data = households_csv(istat, DUE_PER_COMUNE, rome_year(now), 100 + seed, prefix="RINNOVO")
+        rows, errors = parse_batch(data, rome_year(now))
+        assert not errors, errors
+        for offset, row in enumerate(rows):  # a few days apart: the letters' dates differ
+            at = start + (5 + 9 * offset + seed) * DAY
+            done = apply_batch(office, signer, f"ufficio-{name}", istat, [row], ManualClock(at))
+            issued += len(done.cards)
+    return issued
 
 
 def _samples(layout: Layout, office: Any) -> dict[str, str]:

@@ -149,8 +149,9 @@ def shops_for(index: int, town: str) -> list[tuple[str, str, dict[str, object]]]
     return [(name.format(town=town), category, offer) for name, category, offer in chosen]
 
 
-def households_csv(istat: str, count: int, year: int, seed: int) -> bytes:
-    """A CSV of ``count`` families for the office's batch import (the same columns an office uses)."""
+def households_csv(istat: str, count: int, year: int, seed: int, prefix: str = "DEMO") -> bytes:
+    """A CSV of ``count`` families for the office's batch import (the same columns an office uses); their
+    references begin with ``prefix``."""
     rnd = random.Random(seed)
     lines = ["riferimento;referente;altri_genitori;anni_nascita_figli;indirizzo;residente;isee;carte"]
     for n in range(count):
@@ -160,5 +161,5 @@ def households_csv(istat: str, count: int, year: int, seed: int) -> bytes:
         children = "/".join(str(year - rnd.randint(1, 16)) for _ in range(rnd.choice([1, 1, 2, 2, 3, 4])))
         cards = "tutti" if other and rnd.random() < 0.5 else "referente"
         address = f"{rnd.choice(STREETS)} {rnd.randint(1, 120)}"
-        lines.append(f"DEMO-{istat}-{n:04d};{parent};{other};{children};{address};si;;{cards}")
+        lines.append(f"{prefix}-{istat}-{n:04d};{parent};{other};{children};{address};si;;{cards}")
     return "\n".join(lines).encode()
