@@ -145,3 +145,21 @@ def test_no_source_map_is_shipped(central: str, page: Page) -> None:
     css = page.request.get(central + "/look/bootstrap-italia/css/bootstrap-italia.min.css")
     assert css.status == 200 and "sourceMappingURL" not in css.text()
     assert page.request.get(central + "/look/bootstrap-italia/css/bootstrap-italia.min.css.map").status == 404
+
+
+def test_every_page_of_the_menu_in_both_languages(central: str, page: Page) -> None:
+    """Each administration page once in Italian and once in English, so that axe checks them all."""
+    page.goto(central + "/admin/login")
+    page.fill("#username", "admin")
+    page.fill("#password", USER_PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Riepilogo")
+    links = page.locator("#page-header .nav-link").evaluate_all("(l) => l.map((a) => a.href)")
+    assert len(links) == 8
+    for lang in ("it", "en"):
+        for link in links:
+            page.goto(f"{link}?lang={lang}")
+            expect(page.locator("html")).to_have_attribute("lang", lang)
+            expect(page.locator("#page-header [aria-current=page]")).to_have_count(1)
+            expect(page.locator("main h1")).to_be_visible()
+            page.locator("body").evaluate("() => window.__axeWatcher.now()")  # checked before moving on

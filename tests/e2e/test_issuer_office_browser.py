@@ -353,3 +353,17 @@ def test_the_accessibility_statement_is_in_every_footer(office: OfficeServers) -
     expect(statement.locator("#a11y-date")).to_contain_text("4 dicembre 2026")
     page.get_by_role("link", name="English").click()
     expect(statement.locator("#a11y-date")).to_contain_text("4 December 2026")
+
+
+def test_every_page_of_the_menu_in_both_languages(office: OfficeServers) -> None:
+    """Each page of the office's menu once in Italian and once in English, so that axe checks them all."""
+    page = office.page()
+    links = page.locator("#page-header .nav-link").evaluate_all("(l) => l.map((a) => a.href)")
+    assert len(links) == 7
+    for lang in ("it", "en"):
+        for link in links:
+            page.goto(f"{link}?lang={lang}")
+            expect(page.locator("html")).to_have_attribute("lang", lang)
+            expect(page.locator("#page-header [aria-current=page]")).to_have_count(1)
+            expect(page.locator("main h1")).to_be_visible()
+            page.locator("body").evaluate("() => window.__axeWatcher.now()")  # checked before moving on
