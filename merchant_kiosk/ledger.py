@@ -17,8 +17,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from cardsvc.core.card_number import format_card_number
 from cardsvc.core.errors import Conflict
 from cardsvc.core.jws import canonical_json
+from cardsvc.core.keys import b64url_decode
 from cardsvc.core.ledger_chain import GENESIS, record_hash
 from cardsvc.core.timestamps import to_rfc3339
 from cardsvc.platform import rome_calendar
@@ -128,6 +130,13 @@ def get_record(db: Database, record_id: str) -> dict[str, Any] | None:
         return None
     state = {"hash": row[1], "sent": row[2], "result": row[3], "reason": row[4], "at_seconds": row[5]}
     return {**json.loads(row[0]), **state, "voided": bool(row[6])}
+
+
+def card_number_of(db: Database, record_id: str) -> str | None:
+    """The printed number of the card a record was made with (what a receipt shows), from the ``cti``
+    kept beside the record."""
+    row = db.execute("select cti from ledger where id = ?", [record_id]).fetchone()
+    return format_card_number(b64url_decode(row[0])) if row is not None and row[0] else None
 
 
 def recent_redemptions(db: Database, limit: int = 10) -> list[dict[str, Any]]:

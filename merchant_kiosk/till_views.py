@@ -158,7 +158,8 @@ def receipt(record_id: str) -> tuple[str, int]:
         return page("index.html", 404, recent=[], error="unknown_redemption")
     voidable = not record["voided"] and now() - record["at_seconds"] <= current_app.config["VOID_WINDOW"]
     offer = next((o for o in checkout.offers(get_db()) if o.id == record["offer_id"]), None)
-    return page("receipt.html", record=record, offer=offer, voidable=voidable)
+    card = ledger.card_number_of(get_db(), record_id)
+    return page("receipt.html", record=record, offer=offer, voidable=voidable, card_number=card)
 
 
 @bp.post("/void/<record_id>")

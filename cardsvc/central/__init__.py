@@ -29,7 +29,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .i18n import column_label, t
     from .openapi import bp as openapi_bp
     from .page_words import TEMPLATE_GLOBALS
-    from .reports.figures import period_text
+    from .reports.figures import period_text, time_text
+    from .reports.headline import change_text, key_figures, value_text
+    from .reports.months import month_name
 
     configure_app(
         app,
@@ -38,6 +40,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             "current_user": current_user,
             "column_label": column_label,
             "period_text": period_text,
+            "time_text": time_text,
+            "report_month": month_name,
+            "key_figures": key_figures,
+            "value_text": value_text,
+            "change_text": change_text,
             **TEMPLATE_GLOBALS,
         },
     )

@@ -56,6 +56,37 @@ COMPOSED_KEYS = (
     N_("column_open_flags"),
     N_("column_shops_participating"),
     N_("column_shops_with_redemptions"),
+    # reports/headline.change_text(): "summary_" + a status, or + a card figure's key
+    N_("summary_first_month"),
+    N_("summary_previous_hidden"),
+    N_("summary_hidden"),
+    N_("summary_active_cards"),
+    N_("summary_new_cards"),
+    # admin/report.html: "csv_" + a table's name
+    N_("csv_network"),
+    N_("csv_by_family_comune"),
+    N_("csv_by_shop_comune"),
+    N_("csv_by_category"),
+    N_("csv_flow"),
+    N_("csv_trend"),
+    # _report_summary.html: "chart_" + a chart's name + "_title", "_caption", "_alt"
+    N_("chart_andamento_title"),
+    N_("chart_andamento_caption"),
+    N_("chart_andamento_alt"),
+    N_("chart_comuni_title"),
+    N_("chart_comuni_caption"),
+    N_("chart_comuni_alt"),
+    N_("chart_flussi_title"),
+    N_("chart_flussi_caption"),
+    N_("chart_flussi_alt"),
+    # admin/report_error.html: "bad_query_" + report_views.BadQuery's key, and its way back
+    N_("bad_query_bad_month"),
+    N_("bad_query_bad_comune"),
+    N_("bad_query_bad_decimals"),
+    N_("bad_query_bad_merchant"),
+    N_("bad_query_back_reports"),
+    N_("bad_query_back_statement"),
+    N_("bad_query_back_merchants"),
 )
 
 

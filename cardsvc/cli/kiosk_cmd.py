@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from cardsvc.network.keystore import PASSPHRASE_ENV
+from cardsvc.platform.i18n import format_moment
 from cardsvc.platform.private_files import refuse_exposed_database
 from cardsvc.platform.storage.health import check_database
 
@@ -138,9 +139,12 @@ def status(instance: Path, as_json: bool) -> None:
     finally:
         db.close()
     shop = (result["merchant"] or {}).get("name", "?")
+    last_sync = "never"
+    if result["last_sync_at"] is not None:  # seconds in the JSON; a Rome day and time for people
+        last_sync = format_moment(int(result["last_sync_at"]), "en", "long") + " (Rome time)"
     lines = [
         f"Kiosk {result['kiosk_id']} ({shop})",
-        f"Last sync: {result['last_sync_at'] or 'never'}; pending: {result['pending']}",
+        f"Last sync: {last_sync}; pending: {result['pending']}",
         f"Lists: trust v{result['trust_version']}, revocations v{result['revocation_version']}",
         "Database: ok",
     ]

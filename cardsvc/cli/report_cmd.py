@@ -36,6 +36,7 @@ def report(
     """Write the month's report; every figure of fewer than five families shows as "< 5"."""
     from ..central.reports import charts
     from ..central.reports.csv_export import TABLES, table_csv
+    from ..central.reports.figures import comuni
     from ..central.reports.report import build_report
 
     if not (instance / "central.db").exists():
@@ -68,6 +69,7 @@ def report(
             app = create_app(instance_settings(instance))
             with app.app_context(), in_language(lang):
                 template = app.jinja_env.get_template("report_standalone.html")
-                out.write_text(template.render(report=published, charts=svgs, columns=TABLES))
+                names = comuni(open_db(instance))
+                out.write_text(template.render(report=published, charts=svgs, columns=TABLES, names=names))
         bar.update(steps)
     click.echo(f"Wrote {out}")

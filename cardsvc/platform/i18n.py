@@ -21,7 +21,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from babel import dates, numbers, support
+from babel import Locale, dates, numbers, support
 from babel.messages.mofile import read_mo
 
 from cardsvc.platform.rome_calendar import rome_day, rome_time
@@ -130,11 +130,33 @@ def format_number(value: int | float | Decimal, lang: str) -> str:
     return numbers.format_decimal(value, locale=LOCALES[checked_language(lang)])
 
 
-def format_money(cents: int, lang: str) -> str:
+def format_money(cents: int, lang: str, nonbreaking: bool = False) -> str:
     """A euro amount: ``1.234,50 €`` in Italian, ``€1,234.50`` in English. The space before the sign is
-    a plain one, as the till, its receipts and the reports have always shown it."""
+    a plain one, as the till, its receipts and the reports' tables have always shown it, unless
+    ``nonbreaking`` (an amount in running text or a narrow cell, which must not wrap)."""
     text = numbers.format_currency(_amount(cents), "EUR", locale=LOCALES[checked_language(lang)])
-    return text.replace("\N{NO-BREAK SPACE}", " ")
+    return text if nonbreaking else text.replace("\N{NO-BREAK SPACE}", " ")
+
+
+def format_change(value: int, lang: str, money: bool = False) -> str:
+    """A change with its sign, never wrapping: ``+12``, ``-1.234``, ``+1.234,50 €`` (``+€1,234.50``)."""
+    locale = LOCALES[checked_language(lang)]
+    if not money:
+        return numbers.format_decimal(value, "+#,##0;-#,##0", locale=locale)
+    pattern = str(Locale.parse(locale).currency_formats["standard"].pattern)
+    return numbers.format_currency(_amount(value), "EUR", f"+{pattern};-{pattern}", locale=locale)
+
+
+def format_percent_change(part: int, whole: int, lang: str) -> str:
+    """``part`` as a signed share of ``whole``: ``+8%``, ``-12%`` (``+8 %`` where the locale spaces it)."""
+    return numbers.format_percent(
+        part / whole, "+#,##0%;-#,##0%", locale=LOCALES[checked_language(lang)]
+    ).replace(" ", "\N{NO-BREAK SPACE}")
+
+
+def format_month(year: int, month: int, lang: str) -> str:
+    """A month in words: ``novembre 2026``, ``November 2026``."""
+    return dates.format_skeleton("yMMMM", date(year, month, 1), locale=LOCALES[checked_language(lang)])
 
 
 def format_amount(cents: int, lang: str) -> str:
@@ -164,6 +186,9 @@ def format_time(moment: int, lang: str) -> str:
     return dates.format_time(rome_time(moment), "short", locale=LOCALES[checked_language(lang)])
 
 
-def format_moment(moment: int, lang: str) -> str:
-    """A moment in seconds as its Rome day and time: ``25/11/2026 14:30``."""
-    return f"{format_day(moment, lang)} {format_time(moment, lang)}"
+def format_moment(moment: int, lang: str, width: str = "short") -> str:
+    """A moment in seconds as its Rome day and time: ``25/11/2026 14:30``, or ``long``
+    ``25 novembre 2026, 14:30`` (``25 November 2026, 14:30``)."""
+    if width == "short":
+        return f"{format_day(moment, lang)} {format_time(moment, lang)}"
+    return f"{format_day(moment, lang, width)}, {format_time(moment, lang)}"

@@ -1,6 +1,7 @@
 """The report's charts, drawn with matplotlib: bars per comune, the flow between comuni as a heat map,
-the twelve-month trend as lines. SVG for the web page, PNG for the PDF, their words in the language
-asked for. Hidden cells ("< 5") are drawn as hatched gaps with their label, never as numbers."""
+the trend as lines (the page and the PDF give each its title and caption). SVG for the web page, PNG
+for the PDF, their words in the language asked for. Hidden cells ("< 5") are drawn as hatched gaps
+with their label, never as numbers."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from matplotlib.patches import Rectangle
 from cardsvc.platform.i18n import DEFAULT_LANGUAGE, format_number
 
 from ..i18n import column_label, t
+from .months import month_name
 
 BLUE, ORANGE, GREY = "#0b5394", "#e69138", "#bbbbbb"
 MOST = 20  # a network of many comuni: the charts show the 20 with the most operations
@@ -109,8 +111,9 @@ def flow_heatmap(report: dict[str, Any], kind: str = "svg", lang: str = DEFAULT_
 
 
 def trend_lines(report: dict[str, Any], kind: str = "svg", lang: str = DEFAULT_LANGUAGE) -> bytes:
-    """The last twelve months: redemptions and families using the card."""
-    months = [r["month"] for r in report["trend"]]
+    """The trend's months (the last twelve, from the network's first with data): redemptions and
+    families using the card."""
+    months = [month_name(r["month"], lang) for r in report["trend"]]
     figure, axes = plt.subplots(figsize=(7, 2.8))
     for key, colour in (("redemptions", BLUE), ("households", ORANGE)):
         axes.plot(

@@ -13,8 +13,17 @@ from cardsvc.platform.spreadsheet_cells import spreadsheet_safe
 
 from .columns import TABLES, rows
 
-__all__ = ["TABLES", "table_csv"]
+__all__ = ["CSV_NAMES", "TABLES", "table_csv"]
 SUPPRESSED = "< 5"
+#: Each table's file name in Italian (``family-card-2026-10-per-comune-della-famiglia.csv``).
+CSV_NAMES = {
+    "network": "rete",
+    "by_family_comune": "per-comune-della-famiglia",
+    "by_shop_comune": "per-comune-del-negozio",
+    "by_category": "per-categoria",
+    "flow": "flussi-tra-comuni",
+    "trend": "andamento",
+}
 
 
 def _cell(row: dict[str, Any], key: str, italian: bool) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from cardsvc.platform.i18n import DEFAULT_LANGUAGE, format_day
+from cardsvc.platform.i18n import DEFAULT_LANGUAGE, format_day, format_moment
 from cardsvc.platform.rome_calendar import month_bounds
 
 from ...core import from_rfc3339, to_rfc3339
@@ -210,6 +210,11 @@ def period_label(start: int, end: int, lang: str = DEFAULT_LANGUAGE) -> str:
 def period_text(period: dict[str, str], lang: str) -> str:
     """A report's ``period`` (its RFC 3339 bounds) as :func:`period_label` writes it in ``lang``."""
     return period_label(from_rfc3339(period["from"]), from_rfc3339(period["to"]), lang)
+
+
+def time_text(moment: str, lang: str) -> str:
+    """A report's RFC 3339 time (generated, cut-off) as its Rome day and time: ``01/11/2026 00:00``."""
+    return format_moment(from_rfc3339(moment), lang)
 
 
 def _sum_cards(cards: dict[str, dict[str, int]]) -> dict[str, int]:

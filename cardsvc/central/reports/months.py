@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from cardsvc.platform.i18n import DEFAULT_LANGUAGE, format_month
+
 MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 
 
@@ -26,3 +28,8 @@ def previous_months(year: int, month: int, count: int) -> list[tuple[int, int]]:
 
 def label(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}"
+
+
+def month_name(text: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """``2026-11`` in words: ``novembre 2026`` (``November 2026``)."""
+    return format_month(*parse_month(text), lang)

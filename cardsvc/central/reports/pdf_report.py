@@ -24,7 +24,9 @@ from cardsvc.platform.i18n import DEFAULT_LANGUAGE, format_money, format_number,
 from ..i18n import column_label, t
 from . import charts
 from .columns import TABLES, Column
-from .figures import period_text
+from .figures import period_text, time_text
+from .headline import change_text, key_figures, value_text
+from .months import month_name
 
 STYLES = getSampleStyleSheet()
 HEADER_WIDTH = 12  # characters a header line holds before it wraps
@@ -38,6 +40,8 @@ def _value(row: dict[str, Any], key: str, names: dict[str, str], lang: str) -> s
         return SUPPRESSED if row.get("suppressed") else ""
     if key in ("from", "to"):
         return names.get(str(value), str(value))
+    if key == "month":
+        return month_name(str(value), lang)
     if key.endswith("_cents"):
         return format_money(int(value), lang)
     return format_number(value, lang) if isinstance(value, int) else str(value)
@@ -87,6 +91,41 @@ def _heading(text: str, style: str = "Heading2") -> Paragraph:
     return Paragraph(text, STYLES[style])
 
 
+def _summary(report: dict[str, Any], lang: str) -> list[Any]:
+    """The month's key figures and their changes (reports/headline.py), as the page shows them."""
+    rows = [
+        [column_label(f.key, lang), value_text(f, lang), change_text(f, report["month"], lang)]
+        for f in key_figures(report)
+    ]
+    table = Table(rows, colWidths=[60 * mm, 32 * mm, 88 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), "Helvetica", 9),
+                ("FONT", (1, 0), (1, -1), "Helvetica-Bold", 10),
+                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#cccccc")),
+            ]
+        )
+    )
+    title = t("summary_title", month=month_name(report["month"], lang))
+    return [_heading(title), table, Spacer(1, 4 * mm)]
+
+
+def _captioned(name: str, png: bytes, width_mm: float, report: dict[str, Any], lang: str) -> list[Any]:
+    """A chart with its title and caption, as on the page."""
+    month = month_name(report["month"], lang)
+    first = month_name(report["trend"][0]["month"], lang) if report["trend"] else month
+    caption = t(f"chart_{name}_caption", month=month, first=first, last=month)
+    return [
+        _heading(t(f"chart_{name}_title"), "Heading4"),
+        _chart(png, width_mm),
+        Paragraph(caption, STYLES["Italic"]),
+    ]
+
+
 def render_pdf(report: dict[str, Any], lang: str = DEFAULT_LANGUAGE) -> bytes:
     """The report as PDF bytes, its words, numbers and amounts in ``lang``."""
     with in_language(lang):
@@ -96,7 +135,10 @@ def render_pdf(report: dict[str, Any], lang: str = DEFAULT_LANGUAGE) -> bytes:
 def _render(report: dict[str, Any], lang: str) -> bytes:
     buffer = io.BytesIO()
     footer = t(
-        "report_footer", month=report["month"], generated=report["generated_at"], cutoff=report["cutoff"]
+        "report_footer",
+        month=month_name(report["month"], lang),
+        generated=time_text(report["generated_at"], lang),
+        cutoff=time_text(report["cutoff"], lang),
     )
 
     def decorate(canvas: Any, document: Any) -> None:
@@ -106,7 +148,7 @@ def _render(report: dict[str, Any], lang: str) -> bytes:
         canvas.drawRightString(195 * mm, 10 * mm, t("page_number", page=document.page))
         canvas.restoreState()
 
-    title = t("report_heading", month=report["month"])
+    title = t("report_heading", month=month_name(report["month"], lang))
     document = SimpleDocTemplate(
         buffer,
         pagesize=A4,
@@ -124,11 +166,13 @@ def _render(report: dict[str, Any], lang: str) -> bytes:
         _heading(t("report_subtitle"), "Heading3"),
         Paragraph(t("report_period_note", period=period, suppressed=SUPPRESSED), STYLES["Normal"]),
         Spacer(1, 4 * mm),
+        *_summary(report, lang),
         _heading(t("network")),
         _table(TABLES["network"], [network], lang),
         Spacer(1, 4 * mm),
-        _chart(charts.trend_lines(report, "png", lang), 170),
-        _chart(charts.bars_by_comune(report, "png", lang), 150),
+        *_captioned("andamento", charts.trend_lines(report, "png", lang), 120, report, lang),
+        Spacer(1, 3 * mm),
+        *_captioned("comuni", charts.bars_by_comune(report, "png", lang), 110, report, lang),
         PageBreak(),
         _heading(t("by_family_comune")),
         _table(FAMILY_COLUMNS, report["by_family_comune"], lang),
@@ -140,7 +184,7 @@ def _render(report: dict[str, Any], lang: str) -> bytes:
         _table(TABLES["trend"], report["trend"], lang),
         PageBreak(),
         _heading(t("flows")),
-        _chart(charts.flow_heatmap(report, "png", lang), 170),
+        *_captioned("flussi", charts.flow_heatmap(report, "png", lang), 170, report, lang),
     ]
     names = {row["istat"]: row["comune"] for row in report["by_family_comune"]}
     for family in report["by_family_comune"]:

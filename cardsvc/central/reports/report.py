@@ -1,4 +1,5 @@
-"""A month's report as published: the figures, suppressed, with the twelve-month trend; optionally
+"""A month's report as published: the figures, suppressed, with the trend (the twelve months ending with
+this one, from the network's first month with redemptions on); optionally
 narrowed to one comune (its rows as the family's comune and as the shops' comune, and its flows)."""
 
 from __future__ import annotations
@@ -7,7 +8,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .figures import month_figures
+from cardsvc.platform.rome_calendar import month_of
+
+from .figures import LIVE, month_figures
 from .months import label, parse_month, previous_months
 from .summaries import network_summary, summary
 from .suppression import MINIMUM, VALUES, suppress
@@ -46,11 +49,20 @@ def publish(
 
 
 def trend(db: Database, year: int, month: int, now: int) -> list[dict[str, Any]]:
-    """The network's headline figures for the twelve months ending with this one, from their summaries."""
+    """The network's headline figures for the twelve months ending with this one, from their summaries;
+    none before the network's first month with redemptions (the month itself is always there)."""
+    first = first_month(db)
     return [
         {"month": label(y, m), **network_summary(db, y, m, now)}
         for y, m in previous_months(year, month, TREND_MONTHS)
+        if (first is not None and (y, m) >= first) or (y, m) == (year, month)
     ]
+
+
+def first_month(db: Database) -> tuple[int, int] | None:
+    """The network's first month with a redemption that counts (read live, from the index's first row)."""
+    first = db.execute(f"select min(kiosk_time) {LIVE}", [0, 2**62]).fetchone()[0]
+    return None if first is None else month_of(first)
 
 
 def _hidden(entry: dict[str, Any], report: dict[str, Any]) -> bool:

@@ -4,7 +4,7 @@ The language comes from ``?lang=`` (kept in the session), else the user's own se
 (``g.user_language``), else Italian; an enclosing :func:`cardsvc.platform.i18n.in_language` block wins
 over all three. :func:`init_i18n` is the one setup the app factories call: Flask-Babel with the app's
 gettext domain, the locale selector and Rome time, and the Jinja globals ``t``, ``tn``, ``lang``,
-``euros``, ``number``, ``day`` and ``moment``.
+``euros``, ``number``, ``day``, ``moment`` and ``month_name``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from cardsvc.platform.i18n import (
     format_day,
     format_moment,
     format_money,
+    format_month,
     format_number,
 )
 from cardsvc.platform.rome_calendar import ROME
@@ -66,8 +67,17 @@ class Catalog(Messages):
         return self.plural_in_language(language(), key, count, **values)
 
 
-def money(cents: int) -> str:
-    return format_money(cents, language())
+def money(cents: int, nonbreaking: bool = False) -> str:
+    return format_money(cents, language(), nonbreaking)
+
+
+def month_name(text: str) -> str:
+    """A ``YYYY-MM`` month in words (``novembre 2026``); anything else as it is."""
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        return format_month(year, month, language())
+    except ValueError:
+        return text
 
 
 def number(value: int) -> str:
@@ -94,5 +104,12 @@ def init_i18n(app: Flask, catalog: Catalog) -> None:
         default_translation_directories=str(catalog.directory),
     )
     app.jinja_env.globals.update(
-        t=catalog, tn=catalog.plural, lang=language, euros=money, number=number, day=day, moment=moment
+        t=catalog,
+        tn=catalog.plural,
+        lang=language,
+        euros=money,
+        number=number,
+        day=day,
+        moment=moment,
+        month_name=month_name,
     )

@@ -15,6 +15,9 @@ from cardsvc.central.reports.columns import TABLES, Column
 
 HIDDEN = "< 5"
 VALUE = r"(?:< 5|-?[\d.]+,\d\d €|-?[\d.]+)"
+MONTHS = ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre",
+          "ottobre", "novembre", "dicembre")  # fmt: skip
+MONTH = re.compile(rf"({'|'.join(MONTHS)}) (\d{{4}})")
 HEADINGS = {  # the PDF's headings, and the table that follows each
     "Rete": "network",
     "Per comune della famiglia": "family",
@@ -70,6 +73,7 @@ class _Tables(HTMLParser):
         self.table: str | None = None
         self.row: dict[str, str] | None = None
         self.key: str | None = None
+        self.month: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
@@ -78,9 +82,13 @@ class _Tables(HTMLParser):
             self.tables[str(self.table)] = []
         elif tag == "tr" and self.table:
             self.row = {"istat": str(found["data-istat"])} if found.get("data-istat") else {}
+            self.month = found.get("data-month")  # the trend's month, shown in words
         elif tag == "td" and self.row is not None:
             self.key = found.get("data-key")
             self.row[str(self.key)] = ""
+            if found.get("data-value"):  # a comune shown by its name: its code
+                self.row[str(self.key)] = str(found["data-value"])
+                self.key = None
 
     def handle_data(self, data: str) -> None:
         if self.row is not None and self.key:
@@ -90,6 +98,8 @@ class _Tables(HTMLParser):
         if tag == "td":
             self.key = None
         elif tag == "tr" and self.table and self.row:
+            if self.month:
+                self.row["month"] = self.month
             self.tables[self.table].append(self.row)
             self.row = None
         elif tag == "table":
@@ -154,8 +164,9 @@ def read_pdf(path: Path, names: dict[str, str], month: str) -> dict[str, Any]:
             )
         elif section == "shop" and name in names:
             tables["by_shop_comune"].append(_row({**cells, "istat": names[name]}, TABLES["by_shop_comune"]))
-        elif section == "trend" and re.fullmatch(r"\d{4}-\d\d", name):
-            tables["trend"].append(_row({**cells, "month": name}, TABLES["trend"]))
+        elif section == "trend" and (month := MONTH.fullmatch(name)):
+            number = f"{month.group(2)}-{MONTHS.index(month.group(1)) + 1:02d}"
+            tables["trend"].append(_row({**cells, "month": number}, TABLES["trend"]))
         elif section == "category" and name:
             tables["by_category"].append(
                 _row({**cells, "istat": part, "category": name}, TABLES["by_category"])

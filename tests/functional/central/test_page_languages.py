@@ -69,7 +69,7 @@ def test_the_pdf_and_the_standalone_report_in_the_language_asked_for(
     english = client.get("/admin/reports/2026-10.pdf?lang=en")
     (tmp_path / "en.pdf").write_bytes(english.data)
     text = " ".join(pdf_text(tmp_path / "en.pdf").split())
-    assert "Family Card — monthly report 2026-10" in text and "Page 1" in text and "Pagina" not in text
+    assert "Family Card — monthly report October 2026" in text and "Page 1" in text and "Pagina" not in text
     assert "Period: 01/10/2026 – 31/10/2026 (Rome time)" in text and "Spend" in text
     for lang, title, other in (
         ("it", "rapporto mensile", "monthly report"),

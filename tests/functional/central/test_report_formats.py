@@ -4,6 +4,7 @@ charts, JSON, the command, and the roles (a comune officer sees their comune onl
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -61,9 +62,10 @@ def test_pdf_pages_text_and_page_numbers(seeded: Central, tmp_path: Path) -> Non
     text = subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
     ).stdout
-    assert "Family Card — rapporto mensile 2026-10" in text and "01/10/2026 – 31/10/2026" in text
+    assert "Family Card — rapporto mensile ottobre 2026" in text and "01/10/2026 – 31/10/2026" in text
     assert "Comune di Seveso" in text and "Comune di Muggiò" in text and "Pagina 6" in text
-    assert "dati fino a 2026-11-01T00:00:00Z" in text or "dati fino a 2026-10-31T23:00:00Z" in text
+    assert "dati fino a 01/11/2026 01:00" in text or "dati fino a 01/11/2026 00:00" in text  # Rome time
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:", text) and "2026-10" not in text  # in words
     assert "Rete" in text and "19" in text  # 8 + 6 + 5 operations
 
 
