@@ -70,8 +70,12 @@ WATCHER = """
     return running;
   };
   const schedule = () => { clearTimeout(timer); timer = setTimeout(run, 200); };
-  window.__axeWatcher = { now: () => (running || Promise.resolve()).then(run) };
-  window.addEventListener("load", () => {
+  // A page still loading has not all its styles and fonts yet: its checks wait for them.
+  const loaded = () => (document.readyState === "complete" ? Promise.resolve()
+    : new Promise((resolve) => window.addEventListener("load", resolve, { once: true })))
+    .then(() => document.fonts.ready);
+  window.__axeWatcher = { now: () => loaded().then(() => running || null).then(run) };
+  loaded().then(() => {
     run();
     new MutationObserver(schedule).observe(document.documentElement,
       { subtree: true, childList: true, attributes: true, characterData: true });
