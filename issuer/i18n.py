@@ -66,6 +66,10 @@ COMPOSED_KEYS = (
     N_("status_active"),
     N_("status_superseded"),
     N_("status_revoked"),
+    # the trust list's word on a signing key: t("key_status_" + status)
+    N_("key_status_active"),
+    N_("key_status_retired"),
+    N_("key_status_revoked"),
     N_("reason_lost"),
     N_("reason_stolen"),
     N_("reason_moved"),

@@ -1,5 +1,5 @@
-"""Printable cards: card-size PNG and PDF at 300 dpi (85.6 × 54 mm), A4 sheets for cutting, and a PNG
-for the family's phone.
+"""Printable cards: card-size PNG and PDF at 300 dpi (85.6 × 54 mm), A4 sheets for cutting, one card on
+an A4 page with a short note for the family, and a PNG for the family's phone.
 
 The card shows the comune, "Family Card", the holder as signed, the card number, the last valid day and
 the QR code with its quiet zone (four modules, as the core renders it). Its words are in the card's
@@ -143,6 +143,61 @@ def pdf_bytes(pages: list[Image.Image]) -> bytes:
     return bytes(img2pdf.convert([png_bytes(page) for page in pages]))
 
 
+def _wrapped(draw: ImageDraw.ImageDraw, text: str, width: int, face: FontType) -> list[str]:
+    """``text`` in lines that fit ``width`` pixels, broken between words."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and draw.textlength(f"{lines[-1]} {word}", font=face) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def _cut_marks(draw: ImageDraw.ImageDraw, left: int, top: int, columns: int, rows: int) -> None:
+    """Short lines outside the cards' edges, where the cuts go (they never touch a card)."""
+    card_w, card_h = CARD_SIZE
+    right, bottom = left + columns * card_w, top + rows * card_h
+    for column in range(columns + 1):
+        x = left + column * card_w
+        draw.line((x, top - 60, x, top - 15), fill=1, width=2)
+        draw.line((x, bottom + 15, x, bottom + 60), fill=1, width=2)
+    for row in range(rows + 1):
+        y = top + row * card_h
+        draw.line((left - 60, y, left - 15, y), fill=1, width=2)
+        draw.line((right + 15, y, right + 60, y), fill=1, width=2)
+
+
+def letter_image(card: PrintedCard) -> Image.Image:
+    """One card at its real size on an A4 page, under a short note for the family: whose card it is,
+    how to use it, until when, what to do if it is lost; cut marks around the card."""
+    page = new_image(A4_SIZE)
+    draw = ImageDraw.Draw(page)
+    margin, width = 236, A4_SIZE[0] - 2 * 236  # 20 mm
+    lang = card.lang
+    draw.text((margin, 236), "Family Card", font=font(90, True), fill=2)
+    title = t.in_language(lang, "comune_of", comune=card.comune)
+    draw.text((margin, 360), title, font=_fit(draw, title, width, 60, True), fill=1)
+    y = 520
+    until = format_day(rome_calendar.last_valid_day(card.expires_at), lang, "long")  # 18 novembre 2027
+    for paragraph in (
+        t.in_language(lang, "letter_for", holder=card.holder),
+        t.in_language(lang, "letter_use"),
+        t.in_language(lang, "letter_valid", day=until),
+        t.in_language(lang, "letter_lost"),
+    ):
+        for line in _wrapped(draw, paragraph, width, font(44)):
+            draw.text((margin, y), line, font=font(44), fill=1)
+            y += 62
+        y += 34
+    left = (A4_SIZE[0] - CARD_SIZE[0]) // 2
+    top = max(y + 140, 1900)
+    draw.text((left, top - 130), t.in_language(lang, "letter_cut"), font=font(34), fill=3)
+    page.paste(card_image(card), (left, top))
+    _cut_marks(draw, left, top, 1, 1)
+    return page
+
+
 def sheet_images(cards: list[Image.Image]) -> list[Image.Image]:
     """A4 pages with ten cards each (two columns, five rows), edge to edge, with cut marks outside."""
     card_w, card_h = CARD_SIZE
@@ -156,17 +211,6 @@ def sheet_images(cards: list[Image.Image]) -> list[Image.Image]:
         for index, card in enumerate(cards[start : start + per_page]):
             row, column = divmod(index, SHEET_COLUMNS)
             page.paste(card, (left + column * card_w, top + row * card_h))
-        for column in range(SHEET_COLUMNS + 1):
-            x = left + column * card_w
-            draw.line((x, top - 60, x, top - 15), fill=1, width=2)
-            draw.line((x, top + SHEET_ROWS * card_h + 15, x, top + SHEET_ROWS * card_h + 60), fill=1, width=2)
-        for row in range(SHEET_ROWS + 1):
-            y = top + row * card_h
-            draw.line((left - 60, y, left - 15, y), fill=1, width=2)
-            draw.line(
-                (left + SHEET_COLUMNS * card_w + 15, y, left + SHEET_COLUMNS * card_w + 60, y),
-                fill=1,
-                width=2,
-            )
+        _cut_marks(draw, left, top, SHEET_COLUMNS, SHEET_ROWS)
         pages.append(page)
     return pages

@@ -18,7 +18,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     jsonify,
     redirect,
     render_template,
@@ -31,6 +30,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from cardsvc.platform.clock import now
 from cardsvc.platform.rome_calendar import rome_year
 from cardsvc.platform.storage.transactions import write_transaction
+from cardsvc.platform.web.forms import Form, refused
 
 from . import batch_jobs
 from .audit import record_action
@@ -38,7 +38,7 @@ from .auth import login_required, operator
 from .batch import BatchRow, parse_batch
 from .batch_plan import BatchPlan, plan_batch
 from .db import get_db
-from .i18n import t
+from .i18n import t, tn
 from .paging import PageRefused, checked_page, page_number
 from .schema import open_database
 from .signing_keys import key_statuses
@@ -91,7 +91,7 @@ def _work(app: Flask, token: str, comune: str) -> None:
 @bp.get("/batch")
 @login_required
 def batch() -> str:
-    return render_template("batch.html")
+    return render_template("batch.html", form=Form())
 
 
 @bp.get("/batch/sample.csv")
@@ -106,9 +106,14 @@ def check() -> tuple[str, int] | BaseResponse:
     """Check every row; with no error, keep the file as a batch to confirm, its page saying what it does."""
     upload = request.files.get("file")
     data = upload.read() if upload else b""
+    form = Form()
+    if not data:  # no file chosen, or an empty one
+        form.error("file", t("batch_no_file"))
+        return render_template("batch.html", form=form), 422
     rows, errors = parse_batch(data, rome_year(now()))
-    if errors:
-        return render_template("batch.html", errors=errors), 422
+    if errors:  # the count beside the input, each error in the table below it
+        form.error("file", tn("batch_errors", len(errors)))
+        return render_template("batch.html", form=form, errors=errors), 422
     signed_in = operator()
     token = batch_jobs.create_batch(
         get_db(), _instance(), signed_in["istat"], signed_in["username"],
@@ -152,7 +157,7 @@ def run(token: str) -> BaseResponse:
     found = _batch(token)
     if state_of(found) in ("ready", "interrupted", "failed"):
         if not batch_jobs.csv_path(_instance(), token).exists():
-            flash(t("batch_file_gone"), "error")
+            refused(t("batch_file_gone"))
         else:
             app = current_app._get_current_object()  # type: ignore[attr-defined]
             runner().start(app, token, operator()["username"], operator()["comune"]["name"])

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from cardsvc.platform.clock import now
 from cardsvc.platform.storage.transactions import write_transaction
+from cardsvc.platform.web.forms import Form, done, refused
 from cardsvc.platform.web.numbers import whole_number
 
 from . import cards, printing
@@ -29,10 +30,10 @@ def _card(cti: str) -> dict[str, Any]:
     return card
 
 
-def _refused(refused: CardRefused, target: str) -> BaseResponse:
-    flash(refusal_text(refused), "error")
-    for failure in refused.failures:
-        flash(describe("rule", failure.code, failure.values), "error")
+def _refused(refusal: CardRefused, target: str) -> BaseResponse:
+    refused(refusal_text(refusal))
+    for failure in refusal.failures:
+        refused(describe("rule", failure.code, failure.values))
     return redirect(target, 303)
 
 
@@ -49,9 +50,9 @@ def issue(household_id: int) -> BaseResponse:
         card = cards.issue(
             get_db(), office(), signed_in["username"], signed_in["istat"], household_id, guardian_id, now()
         )
-    except CardRefused as refused:
-        return _refused(refused, back)
-    flash(t("card_issued", number=card["number"]), "ok")
+    except CardRefused as refusal:
+        return _refused(refusal, back)
+    done(t("card_issued", number=card["number"]))
     return redirect(url_for("cards.card", cti=card["cti"]), 303)
 
 
@@ -62,9 +63,10 @@ def card(cti: str) -> str:
 
 
 def _card_page(
-    found: dict[str, Any], errors: dict[str, str] | None = None, status: int = 200
+    found: dict[str, Any], forms: dict[str, Form] | None = None, status: int = 200
 ) -> tuple[str, int]:
-    """The card's page; ``errors`` by form (``revoke``, ``reissue``), shown beside the reason."""
+    """The card's page; ``forms`` by action (``revoke``, ``reissue``) as posted, each error beside the
+    reason."""
     db = get_db()
     renew_from = cards.renewable_from(found, office().renew_days)
     return render_template(
@@ -74,8 +76,12 @@ def _card_page(
         can_renew=now() >= renew_from,
         replaces=cards.get_card(db, found["istat"], found["replaces"]) if found["replaces"] else None,
         replaced_by=cards.replacement_of(db, found["cti"]),
-        errors=errors or {},
-        reasons={"reissue": cards.LOSS_REASONS, "revoke": cards.REVOKE_REASONS},
+        forms=forms or {},
+        blank=Form(),
+        reasons={
+            action: [(r, t(f"reason_{r}")) for r in listed]
+            for action, listed in (("reissue", cards.LOSS_REASONS), ("revoke", cards.REVOKE_REASONS))
+        },
     ), status
 
 
@@ -94,6 +100,8 @@ def printable(cti: str, kind: str) -> Response:
         data, mimetype = printing.png_bytes(printing.card_image(_printed(found))), "image/png"
     elif kind == "card.pdf":
         data, mimetype = printing.pdf_bytes([printing.card_image(_printed(found))]), "application/pdf"
+    elif kind == "a4.pdf":
+        data, mimetype = printing.pdf_bytes([printing.letter_image(_printed(found))]), "application/pdf"
     elif kind == "phone.png":
         data, mimetype = printing.png_bytes(printing.phone_image(_printed(found))), "image/png"
     else:
@@ -121,21 +129,22 @@ def change(cti: str, action: str) -> BaseResponse | tuple[str, int]:
     try:
         if action == "renew":
             new = cards.renew(db, office(), *args, now())
-            flash(t("card_renewed", number=new["number"]), "ok")
+            done(t("card_renewed", number=new["number"]))
             return redirect(url_for("cards.card", cti=new["cti"]), 303)
         if found["status"] != "active":
             raise CardRefused("card_not_active", status=found["status"])
         if reason not in (cards.LOSS_REASONS if action == "reissue" else cards.REVOKE_REASONS):
-            return _card_page(found, {action: t("reason_required")}, 422)
+            form = Form({"reason": reason}, {"reason": t("reason_required")})
+            return _card_page(found, {action: form}, 422)
         if request.form.get("confirm") != "yes":
             return render_template("card_confirm.html", card=found, action=action, reason=reason), 200
         if action == "reissue":
             new = cards.reissue(db, office(), *args, reason, now())
             said = {"old": found["number"], "reason": describe("reason", reason, {})}
-            flash(t("card_reissued", number=new["number"], **said), "ok")
+            done(t("card_reissued", number=new["number"], **said))
         else:
             new = cards.revoke(db, *args, reason, now())
-            flash(t("card_revoked", number=found["number"], reason=describe("reason", reason, {})), "ok")
-    except CardRefused as refused:
-        return _refused(refused, url_for("cards.card", cti=cti))
+            done(t("card_revoked", number=found["number"], reason=describe("reason", reason, {})))
+    except CardRefused as refusal:
+        return _refused(refusal, url_for("cards.card", cti=cti))
     return redirect(url_for("cards.card", cti=new["cti"]), 303)

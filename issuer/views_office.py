@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from cardsvc.core.timestamps import to_rfc3339
 from cardsvc.platform.clock import now
 from cardsvc.platform.rome_calendar import rome_year
 from cardsvc.platform.storage.transactions import write_transaction
+from cardsvc.platform.web.forms import Form, done, refused
 from cardsvc.platform.web.health import health
 from cardsvc.platform.web.login_view import login_page
 from cardsvc.platform.web.look import accessibility_statement
 
 from . import audit, outbox, signing_keys
+from .audit_words import audit_lines, queued_events
 from .auth import check_login, log_in, log_out, login_required, operator
 from .background import push_now
 from .cards import cards_of, holder_name
@@ -24,7 +24,7 @@ from .db import get_db
 from .eligibility import minors_in
 from .household_search import QUERY_LIMIT, Query, count, search
 from .households import as_form, eligibility, get_household, parse_household, rules_of, save_household
-from .i18n import t
+from .i18n import describe, t
 from .paging import PageRefused, checked_page, page_number
 from .retention import ErasureRefused, erase_household
 from .view_helpers import page_refusal
@@ -80,22 +80,15 @@ def home() -> tuple[str, int]:
     ), (400 if refusal else 200)
 
 
-def _form_page(
-    form: dict[str, str], errors: list[Any], household_id: int | None, status: int = 200
-) -> tuple[str, int]:
-    by_field: dict[str, list[Any]] = {}
-    for error in errors:
-        by_field.setdefault(error.field, []).append(error)
-    return render_template(
-        "household_form.html", form=form, errors=by_field, household_id=household_id
-    ), status
+def _form_page(form: Form, household_id: int | None, status: int = 200) -> tuple[str, int]:
+    return render_template("household_form.html", form=form, household_id=household_id), status
 
 
 @bp.route("/households/new", methods=["GET", "POST"])
 @login_required
 def new_household() -> tuple[str, int] | BaseResponse:
     if request.method == "GET":
-        return _form_page({"resident": "si"}, [], None)
+        return _form_page(Form({"resident": "si"}), None)
     return _save(None)
 
 
@@ -106,19 +99,18 @@ def edit_household(household_id: int) -> tuple[str, int] | BaseResponse:
     if household is None:
         abort(404)
     if request.method == "GET":
-        return _form_page(as_form(household), [], household_id)
+        return _form_page(Form.of(as_form(household)), household_id)
     return _save(household_id)
 
 
 def _save(household_id: int | None) -> tuple[str, int] | BaseResponse:
-    form = {
-        k: request.form.get(k, "")
-        for k in ("reference_person", "other_guardians", "birth_years", "address", "resident", "isee")
-    }
-    form["resident"] = "si" if request.form.get("resident") else "no"
-    parsed = parse_household(form, year())
+    form = Form.posted(("reference_person", "other_guardians", "birth_years", "address", "isee"))
+    form.values["resident"] = "si" if request.form.get("resident") else "no"
+    parsed = parse_household(form.values, year())
     if isinstance(parsed, list):
-        return _form_page(form, parsed, household_id, 422)
+        for error in parsed:
+            form.error(error.field, describe("field", error.code, error.values))
+        return _form_page(form, household_id, 422)
     db = get_db()
     istat, username = operator()["istat"], operator()["username"]
     with write_transaction(db):
@@ -132,6 +124,8 @@ def _save(household_id: int | None) -> tuple[str, int] | BaseResponse:
             parsed.reference_person,
             now(),
         )
+    name = parsed.reference_person
+    done(t("household_updated", name=name) if household_id else t("household_registered", name=name))
     return redirect(url_for("office.household", household_id=saved), 303)
 
 
@@ -161,12 +155,12 @@ def erase(household_id: int) -> BaseResponse:
     istat, username = operator()["istat"], operator()["username"]
     try:
         erase_household(get_db(), household_id, username, "request", now(), istat)
-    except ErasureRefused as refused:
-        if refused.code == "unknown_household":
+    except ErasureRefused as refusal:
+        if refusal.code == "unknown_household":
             abort(404)
-        flash(t("erase_refused_active"), "error")
+        refused(t("erase_refused_active"))
         return redirect(url_for("office.household", household_id=household_id), 303)
-    flash(t("household_erased", id=household_id), "ok")
+    done(t("household_erased"))  # no name: nothing of the household is shown once it is erased
     return redirect(url_for("office.home"), 303)
 
 
@@ -175,20 +169,22 @@ def erase(household_id: int) -> BaseResponse:
 def events() -> str:
     db = get_db()
     istat = operator()["istat"]
-    waiting = [{**row, "parsed": json.loads(row["event"])} for row in outbox.pending(db, istat)]
-    return render_template("events.html", pending=waiting, rejected=outbox.rejected(db, istat))
+    return render_template(
+        "events.html",
+        pending=queued_events(db, outbox.pending(db, istat)),
+        rejected=queued_events(db, outbox.rejected(db, istat)),
+    )
 
 
 @bp.post("/events/push")
 @login_required
 def push() -> BaseResponse:
-    flash(t("pushed", outcome=push_now(get_db(), now()).get(operator()["istat"], 0)), "ok")
+    done(t("pushed", outcome=push_now(get_db(), now()).get(operator()["istat"], 0)))
     return redirect(url_for("office.events"), 303)
 
 
 @bp.get("/audit")
 @login_required
 def audit_log() -> str:
-    return render_template(
-        "audit.html", lines=audit.recent(get_db(), operator()["istat"]), to_rfc3339=to_rfc3339
-    )
+    db, istat = get_db(), operator()["istat"]
+    return render_template("audit.html", lines=audit_lines(db, istat, audit.recent(db, istat)))

@@ -22,7 +22,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_settings(test_config))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(Path(app.config["SECRET_KEY_FILE"]))
-    from . import api_admin, confirm_views, flag_views, report_views  # noqa: F401 - they join a blueprint
+    from . import (  # noqa: F401 - they join a blueprint
+        api_admin,
+        application_views,
+        confirm_views,
+        flag_views,
+        report_views,
+        shop_views,
+    )
     from .admin_ui import bp as admin_bp
     from .api import bp as api_bp
     from .auth import current_user

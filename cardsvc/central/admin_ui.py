@@ -17,7 +17,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     g,
     redirect,
     render_template,
@@ -29,17 +28,17 @@ from werkzeug.wrappers import Response as BaseResponse
 from cardsvc.core.errors import DomainError
 from cardsvc.platform.clock import now
 from cardsvc.platform.web.csrf import check_csrf
+from cardsvc.platform.web.forms import Form, done, refused
 from cardsvc.platform.web.login_view import login_page
 from cardsvc.platform.web.look import accessibility_statement
-from cardsvc.platform.web.numbers import whole_number
 
 from . import enrolment, issuer_credentials, list_service, registry
+from .admin_forms import comune_form, kiosk_form, merchant_form, offer_form
 from .anomalies import list_flags
 from .auth import check_password, current_user, log_in, log_out, may_manage_merchant, may_see_comune, user
 from .db import get_db
 from .directory import directory_entries
 from .i18n import t
-from .vat import VatNumberError, normalize_vat
 
 bp = Blueprint("admin", __name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -113,37 +112,43 @@ def dashboard() -> str:
 
 @bp.route("/admin/comuni", methods=["GET", "POST"])
 @login_required("network_admin")
-def comuni() -> str | BaseResponse:
+def comuni() -> tuple[str, int] | BaseResponse:
     db = get_db()
+    form = Form()
     if request.method == "POST":
-        try:
-            trust = list_service.import_trust_list(db, request.form.get("trust_list", ""), now())
-            flash(t("imported", version=trust.version), "ok")
-        except DomainError as exc:
-            flash(exc.message, "error")
-        return redirect(url_for("admin.comuni"))
+        form = Form.posted(("trust_list",))
+        if not form.get("trust_list").strip():
+            form.error("trust_list", t("field_required"))
+        else:
+            try:
+                trust = list_service.import_trust_list(db, form.get("trust_list"), now())
+                done(t("imported", version=trust.version))
+                return redirect(url_for("admin.comuni"), 303)
+            except DomainError as exc:
+                form.error("trust_list", t("trust_list_refused", reason=exc.message))
     keys = list(db["issuer_keys"].rows_where(order_by="istat, valid_from"))
     return render_template(
-        "admin/comuni.html", comuni=list(db["comuni"].rows_where(order_by="name")), keys=keys
-    )
+        "admin/comuni.html", comuni=list(db["comuni"].rows_where(order_by="name")), keys=keys, form=form
+    ), (200 if form.ok else 422)
 
 
 @bp.route("/admin/merchants", methods=["GET", "POST"])
 @login_required()
-def merchants() -> str | BaseResponse:
+def merchants() -> tuple[str, int] | BaseResponse:
+    """The shops the user may see; a network administrator adds one with the form below them."""
     db = get_db()
+    form = Form()
     if request.method == "POST":
         if user()["role"] != "network_admin":
             abort(403)
-        try:
-            normalize_vat(request.form.get("vat", ""))
-            registry.create_merchant(db, request.form.to_dict(), now())
-            flash(t("saved"), "ok")
-        except VatNumberError as exc:  # said in the page's language
-            flash(t(exc.code), "error")
-        except DomainError as exc:
-            flash(exc.message, "error")
-        return redirect(url_for("admin.merchants"))
+        form = merchant_form(db)
+        if form.ok:
+            try:
+                created = registry.create_merchant(db, form.values, now())
+                done(t("merchant_added", name=created["name"]))
+                return redirect(url_for("admin.merchants"), 303)
+            except DomainError as exc:  # checked above; a race with another administrator
+                refused(exc.message)
     rows = [
         m
         for m in db["merchants"].rows_where(order_by="name")
@@ -151,52 +156,67 @@ def merchants() -> str | BaseResponse:
     ]
     return render_template(
         "admin/merchants.html", merchants=rows, comuni=list(db["comuni"].rows_where(order_by="name")),
-        categories=registry.CATEGORIES,
-    )  # fmt: skip
+        categories=registry.CATEGORIES, form=form,
+    ), (200 if form.ok else 422)  # fmt: skip
 
 
-@bp.get("/admin/offers")
+@bp.route("/admin/offers", methods=["GET", "POST"])
 @login_required("network_admin", "merchant_manager")
-def offers() -> str:
+def offers() -> tuple[str, int] | BaseResponse:
+    """The offers of the user's shops, with the moves the user may make; below, a new offer (a draft)."""
     db = get_db()
-    rows = db.execute(
-        "select o.*, m.name as merchant from offers o join merchants m on m.id = o.merchant_id order by o.id"
-    ).fetchall()
-    columns = [
-        c[0]
-        for c in db.execute(
-            "select o.*, m.name as merchant from offers o join merchants m limit 0"
-        ).description
+    form = Form({"kind": "percent", "min_minors": "1"})
+    if request.method == "POST":
+        form, merchant_id, data = offer_form(db)
+        if form.ok and merchant_id is not None:
+            try:
+                created = registry.create_offer(db, merchant_id, data, now())
+                done(t("offer_created", title=created["title"]))
+                return redirect(url_for("admin.offers"), 303)
+            except DomainError as exc:
+                refused(exc.message)
+    visible = [
+        o
+        for o in db.query(
+            "select o.*, m.name as merchant from offers o join merchants m on m.id = o.merchant_id "
+            "order by o.id"
+        )
+        if may_manage_merchant(user(), o["merchant_id"])
     ]
-    visible = [dict(zip(columns, row, strict=True)) for row in rows]
-    visible = [o for o in visible if may_manage_merchant(user(), o["merchant_id"])]
+    shops = [m for m in db["merchants"].rows_where(order_by="name") if may_manage_merchant(user(), m["id"])]
     actions = OFFER_ACTIONS.get(user()["role"], {})
-    return render_template("admin/offers.html", offers=visible, actions=actions, labels=ACTION_LABELS)
+    return render_template(
+        "admin/offers.html", offers=visible, actions=actions, labels=ACTION_LABELS, form=form, shops=shops,
+        kinds=[(kind, t(f"kind_{kind}")) for kind in registry.OFFER_KINDS],
+    ), (200 if form.ok else 422)  # fmt: skip
 
 
 @bp.route("/admin/kiosks", methods=["GET", "POST"])
 @login_required("network_admin", "merchant_manager")
-def kiosks() -> str | BaseResponse:
+def kiosks() -> tuple[str, int]:
     db = get_db()
     created = None
+    form = Form({"name": t("kiosk_name_default")})
     if request.method == "POST":
         if user()["role"] != "network_admin":
             abort(403)
-        try:
-            merchant_id = whole_number(request.form.get("merchant_id", ""))
-            if not may_manage_merchant(user(), merchant_id):
-                abort(403)
-            ttl = int(current_app.config["ENROLMENT_CODE_TTL"])
-            created = enrolment.create_kiosk(db, merchant_id, request.form.get("name", ""), now(), ttl)
-        except (DomainError, ValueError) as exc:
-            flash(getattr(exc, "message", str(exc)), "error")
+        form, merchant_id = kiosk_form(db)
+        if form.ok and merchant_id is not None:
+            try:
+                ttl = int(current_app.config["ENROLMENT_CODE_TTL"])
+                created = enrolment.create_kiosk(db, merchant_id, form.get("name"), now(), ttl)
+                form = Form({"name": t("kiosk_name_default")})
+            except DomainError as exc:
+                refused(exc.message)
     rows = [
         k
         for k in db["kiosks"].rows_where(order_by="created_at desc")
         if may_manage_merchant(user(), k["merchant_id"])
     ]
     shops = [m for m in db["merchants"].rows_where(order_by="name") if may_manage_merchant(user(), m["id"])]
-    return render_template("admin/kiosks.html", kiosks=rows, merchants=shops, created=created)
+    return render_template("admin/kiosks.html", kiosks=rows, merchants=shops, created=created, form=form), (
+        200 if form.ok else 422
+    )
 
 
 def visible_flags(status: str = "open") -> list[dict[str, Any]]:
@@ -209,21 +229,23 @@ def visible_flags(status: str = "open") -> list[dict[str, Any]]:
 
 @bp.route("/admin/issuers", methods=["GET", "POST"])
 @login_required("network_admin")
-def issuers() -> str:
+def issuers() -> tuple[str, int]:
     db = get_db()
     created = None
+    form = Form()
     if request.method == "POST":
-        try:
-            created = issuer_credentials.create(db, request.form.get("istat", ""), now())
+        form = comune_form(db)
+        if form.ok:
+            created = issuer_credentials.create(db, form.get("istat"), now())
             created["comune"] = db.table("comuni").get(created["istat"])["name"]
-        except DomainError as error:
-            flash(error.message, "error")
+            form = Form()
     return render_template(
         "admin/issuers.html",
         comuni=list(db["comuni"].rows_where(order_by="name")),
         credentials=issuer_credentials.listed(db),
         created=created,
-    )
+        form=form,
+    ), (200 if form.ok else 422)
 
 
 @bp.post("/admin/issuers/<int:credential_id>/revoke")
@@ -231,9 +253,9 @@ def issuers() -> str:
 def issuer_revoke(credential_id: int) -> BaseResponse:
     try:
         issuer_credentials.revoke(get_db(), credential_id, now())
-        flash(t("credential_revoked"), "ok")
+        done(t("credential_revoked"))
     except DomainError as error:
-        flash(error.message, "error")
+        refused(error.message)
     return redirect(url_for("admin.issuers"))
 
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from cardsvc.core.errors import DomainError
 from cardsvc.platform.clock import now
 from cardsvc.platform.i18n import N_
+from cardsvc.platform.web.forms import done, refused
 
 from . import enrolment, registry
 from .admin_ui import bp, login_required
@@ -57,13 +58,13 @@ def kiosk_revoke(kiosk_id: str) -> str | BaseResponse:
     if request.method == "POST":
         reason = request.form.get("reason", "")
         if reason not in KIOSK_REASONS:
-            flash(t("error_reason_required"), "error")
+            refused(t("error_reason_required"))
             return redirect(url_for("admin.kiosk_revoke", kiosk_id=kiosk_id))
         try:
             enrolment.revoke_kiosk(get_db(), kiosk_id, now(), reason)
-            flash(t("kiosk_revoked", name=kiosk["name"], shop=kiosk["shop"]), "ok")
+            done(t("kiosk_revoked", name=kiosk["name"], shop=kiosk["shop"]))
         except DomainError as exc:
-            flash(exc.message, "error")
+            refused(exc.message)
         return redirect(url_for("admin.kiosks"))
     return render_template(
         "admin/confirm.html",
@@ -102,17 +103,24 @@ def offer_status(offer_id: int) -> str | BaseResponse:
         )
     reason = request.form.get("reason") or None
     if target in ASKED and reason not in OFFER_REASONS:
-        flash(t("error_reason_required"), "error")
+        refused(t("error_reason_required"))
         return redirect(url_for("admin.offer_status", offer_id=offer_id, status=target))
     try:
         actor = "network" if user()["role"] == "network_admin" else "merchant"
         registry.move_offer(db, offer_id, target, actor, now(), reason)
-        flash(t("saved"), "ok")
+        done(t(f"offer_moved_{target}", title=offer["title"]))
     except DomainError as exc:
-        flash(exc.message, "error")
+        refused(exc.message)
     return redirect(url_for("admin.offers"))
 
 
+MOVED_KEYS = (  # what an offer's move did, said after it
+    N_("offer_moved_published"),
+    N_("offer_moved_draft"),
+    N_("offer_moved_pending"),
+    N_("offer_moved_suspended"),
+    N_("offer_moved_ended"),
+)
 CONFIRM_KEYS = (
     N_("confirm_offer_suspended"),
     N_("confirm_offer_ended"),

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from cardsvc.core.errors import DomainError
 from cardsvc.platform.clock import now
 from cardsvc.platform.i18n import N_
+from cardsvc.platform.web.forms import Form, done, refused
 
 from .admin_ui import bp, login_required, visible_flags
 from .auth import user
@@ -45,21 +46,40 @@ def _visible(status: str) -> list[dict[str, Any]]:
     ]
 
 
+FIELD_OF = {"note_required": "note", "invalid_note": "note", "invalid_decision": "decision"}
+
+
+def _page(forms: dict[int, Form], status: int = 200) -> tuple[str, int]:
+    """The open flags, each with its decision form (as typed, when ``forms`` holds it), and the decided."""
+    return render_template(
+        "admin/flags.html",
+        flags=_visible("open"),
+        closed=_visible("closed")[:50],
+        decisions_=[(d, t(f"decision_{d}")) for d in DECISIONS],
+        forms=forms,
+        blank=Form(),
+    ), status
+
+
 @bp.get("/admin/flags")
 @login_required("network_admin", "comune_officer")
-def flags() -> str:
-    return render_template(
-        "admin/flags.html", flags=_visible("open"), closed=_visible("closed")[:50], decisions_=DECISIONS
-    )
+def flags() -> tuple[str, int]:
+    return _page({})
 
 
 @bp.post("/admin/flags/<int:flag_id>/decision")
 @login_required("network_admin")
-def flag_decision(flag_id: int) -> BaseResponse:
-    decision = request.form.get("decision", "")
+def flag_decision(flag_id: int) -> BaseResponse | tuple[str, int]:
+    """Resolve or dismiss a flag with a note; a missing choice or note is said beside it, the note kept."""
+    form = Form.posted(("decision", "note"))
     try:
-        decide_flag(get_db(), flag_id, decision, request.form.get("note", ""), user()["username"], now())
-        flash(t(DONE[decision], number=flag_id), "ok")
-    except DomainError as refused:
-        flash(t(REFUSALS[refused.code]) if refused.code in REFUSALS else refused.message, "error")
-    return redirect(url_for("admin.flags"))
+        decide_flag(get_db(), flag_id, form.get("decision"), form.get("note"), user()["username"], now())
+    except DomainError as refusal:
+        said = t(REFUSALS[refusal.code]) if refusal.code in REFUSALS else refusal.message
+        if refusal.code not in FIELD_OF:
+            refused(said)
+            return redirect(url_for("admin.flags"), 303)
+        form.error(FIELD_OF[refusal.code], said)
+        return _page({flag_id: form}, 422)
+    done(t(DONE[form.get("decision")], number=flag_id))
+    return redirect(url_for("admin.flags"), 303)

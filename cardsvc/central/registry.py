@@ -94,14 +94,13 @@ def _int_field(data: dict[str, Any], name: str, default: int | None, low: int, h
     return value
 
 
-def create_offer(db: Database, merchant_id: int, data: dict[str, Any], now: int) -> dict[str, Any]:
-    get_merchant(db, merchant_id)
+def offer_terms(data: dict[str, Any]) -> dict[str, Any]:
+    """An offer's terms from a body or a form, each checked: title, kind, amounts and limits."""
     title = text_field(data, "title", 80)
     kind = data.get("kind")
     if kind not in OFFER_KINDS:
         raise InvalidInput("kind must be percent or fixed", code="invalid_offer")
-    row = {
-        "merchant_id": merchant_id,
+    terms = {
         "title": title,
         "description": text_field(data, "description", 500, required=False),
         "kind": kind,
@@ -111,17 +110,36 @@ def create_offer(db: Database, merchant_id: int, data: dict[str, Any], now: int)
         "min_spend_cents": _int_field(data, "min_spend_cents", 0, 0, 10_000_000),
         "min_minors": _int_field(data, "min_minors", 1, 0, 20),
         "daily_limit": _int_field(data, "daily_limit", None, 1, 100),
+    }
+    if kind == "percent" and terms["percent"] is None:
+        raise InvalidInput("a percent offer needs percent", code="invalid_offer")
+    if kind == "fixed" and terms["amount_cents"] is None:
+        raise InvalidInput("a fixed offer needs amount_cents", code="invalid_offer")
+    return terms
+
+
+def create_offer(db: Database, merchant_id: int, data: dict[str, Any], now: int) -> dict[str, Any]:
+    get_merchant(db, merchant_id)
+    row = {
+        "merchant_id": merchant_id,
+        **offer_terms(data),
         "status": "draft",
         "created_at": to_rfc3339(now),
         "updated_at": to_rfc3339(now),
     }
-    if kind == "percent" and row["percent"] is None:
-        raise InvalidInput("a percent offer needs percent", code="invalid_offer")
-    if kind == "fixed" and row["amount_cents"] is None:
-        raise InvalidInput("a fixed offer needs amount_cents", code="invalid_offer")
     offer_id = db.table("offers").insert(row).last_pk
     db.table("offer_status_history").insert({"offer_id": offer_id, "status": row["status"], "at": now})
     return {"id": offer_id, **row}
+
+
+def change_draft(db: Database, offer_id: int, data: dict[str, Any], now: int) -> dict[str, Any]:
+    """New terms for a draft offer (checked as a new offer's); an offer past draft is refused."""
+    offer = get_offer(db, offer_id)
+    if offer["status"] != "draft":
+        raise Conflict("only a draft can be changed", code="offer_not_draft")
+    terms = offer_terms(data)
+    db.table("offers").update(offer_id, {**terms, "updated_at": to_rfc3339(now)})
+    return {**offer, **terms}
 
 
 def get_offer(db: Database, offer_id: int) -> dict[str, Any]:

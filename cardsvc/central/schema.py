@@ -261,6 +261,73 @@ def m010_offers_by_merchant(db: Database) -> None:
     db.table("offers").create_index(["merchant_id", "status", "id"])
 
 
+@migrations()
+def m011_shop_applications(db: Database) -> None:
+    """Shops' applications to join, the keyed hashes of the addresses they came from (kept a day, for
+    the hourly limits), the one-time links that set a manager's password, the outbox of messages, and
+    who asked for each till."""
+    db.table("shop_applications").create(
+        {
+            "id": int,
+            "status": str,  # pending | approved | refused
+            "name": str,
+            "vat": str,
+            "istat": str,
+            "category": str,
+            "address": str,
+            "contact_name": str,
+            "email": str,
+            "phone": str,
+            "offer_title": str,
+            "offer_kind": str,
+            "offer_percent": int,
+            "offer_amount_cents": int,
+            "offer_min_spend_cents": int,
+            "submitted_at": str,
+            "decided_at": str,
+            "decided_by": str,
+            "reason": str,
+            "note": str,
+            "merchant_id": int,
+            "language": str,  # of the application's page: the messages to the shop speak it
+        },
+        pk="id",
+        foreign_keys=[("istat", "comuni", "istat"), ("merchant_id", "merchants", "id")],
+    )
+    db.table("shop_applications").create_index(["status", "istat"])
+    db.table("shop_applications").create_index(["vat"])
+    db.table("application_attempts").create({"client": str, "at": int})
+    db.table("application_attempts").create_index(["at"])
+    db.table("password_links").create(
+        {
+            "token_hash": str,
+            "username": str,
+            "merchant_id": int,
+            "created_at": str,
+            "expires_at": int,
+            "used_at": int,
+        },
+        pk="token_hash",
+        foreign_keys=[("merchant_id", "merchants", "id")],
+    )
+    db.table("messages").create(
+        {
+            "id": int,
+            "recipient": str,
+            "subject": str,
+            "body": str,
+            "created_at": str,
+            "sent_at": str,
+            "claimed_at": int,
+            "attempts": int,
+            "last_error": str,
+        },
+        pk="id",
+    )
+    db.table("messages").create_index(["sent_at"])
+    db.table("kiosks").add_column("created_by", str)  # who asked for the till: an administrator or its shop
+
+
 def connect(path: str) -> Database:
     """A connection to the central database (mode 0600 when new); every commit waits for the disk
     (``synchronous=FULL``): an accepted batch survives a power cut, so tills never resend it."""

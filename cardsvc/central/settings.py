@@ -45,6 +45,27 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("VOID_RATIO_FLAG", 0.25, "Share of voided redemptions at a kiosk above which it is flagged."),
     Setting("VOID_RATIO_MIN_COUNT", 8, "Redemptions a kiosk needs before its void ratio is judged."),
+    Setting(
+        "APPLICATIONS_PER_ADDRESS", 3, "Shops' applications accepted from one client address within an hour."
+    ),
+    Setting("APPLICATIONS_PER_HOUR", 60, "Shops' applications accepted from everyone within an hour."),
+    Setting("PASSWORD_LINK_TTL", 7 * 86_400, "Seconds a one-time link to set a password stays usable."),
+    Setting(
+        "PUBLIC_URL",
+        "",
+        "The service's address as people reach it (for links in messages); empty: "
+        "the address of the request.",
+    ),
+    Setting("SMTP_HOST", "", "Mail server for messages to shops; empty: messages wait on the admin page."),
+    Setting("SMTP_PORT", 25, "Mail server port."),
+    Setting("SMTP_FROM", "family-card@localhost", "Sender address of messages."),
+    Setting("SMTP_STARTTLS", False, "Use STARTTLS with the mail server."),
+    Setting("SMTP_USERNAME", "", "Mail server login (empty: none)."),
+    Setting("SMTP_PASSWORD", "", "Mail server password (set it through the environment)."),
+    Setting("NETWORK_EMAIL", "", "The network administrators' address: told when a shop adds a till."),
+    Setting(
+        "MAIL_INTERVAL", 300, "Seconds between attempts to send waiting messages in the server; 0: none."
+    ),
     Setting("LANGUAGES", ("it", "en"), "Languages of the admin UI; the first is the default."),
     Setting(
         "REPORT_REFRESH_INTERVAL",

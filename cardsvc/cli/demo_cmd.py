@@ -52,6 +52,8 @@ def demo(home: Path, serve: bool) -> None:
             f"ufficio-seveso / {password} (one per comune)",
         ),
         ("Central service", f"http://127.0.0.1:{PARTS['central']}/admin/", f"admin / {password}"),
+        ("A shop's pages", f"http://127.0.0.1:{PARTS['central']}/admin/shop", f"esercente / {password}"),
+        ("Join as a shop", f"http://127.0.0.1:{PARTS['central']}/aderisci", "public"),
         ("Shop directory", f"http://127.0.0.1:{PARTS['central']}/directory", "public"),
     ]
     for name, url, login in urls:

@@ -19,14 +19,17 @@ The kinds, their default codes, and the named errors of each kind::
     │   ├── NetworkHomeError .... cardsvc.network.home_records
     │   ├── RecordRejected ...... cardsvc.central.record_content
     │   ├── UserRefused ......... cardsvc.central.users
+    │   ├── ApplicationInvalid .. cardsvc.central.shop_applications (field: the wrong one)
     │   ├── CsvUnreadable ....... issuer.csv_reading
     │   └── ReminderRefused ..... issuer.reminders
     ├── NotAuthenticated ........ unauthorized: no credential, or an unknown or revoked one
     ├── Forbidden ............... forbidden: the caller may not do this
-    │   ├── TooManyAttempts ..... cardsvc.platform.web.login (details: retry_after)
+    │   ├── TooManyRequests ..... too_many_requests: not now, try after details' retry_after seconds
+    │   │   └── TooManyAttempts . cardsvc.platform.web.login
     │   └── ExposedFile ......... cardsvc.platform.private_files (also an OSError)
     ├── NotFound ................ not_found: no such thing
     ├── Conflict ................ conflict: what is held does not allow it now
+    │   ├── LinkUnusable ........ cardsvc.central.password_links (link_used, link_expired)
     │   ├── SetupRefused ........ cardsvc.central.setup
     │   ├── CardRefused ......... issuer.cards
     │   ├── ErasureRefused ...... issuer.retention
@@ -56,6 +59,7 @@ __all__ = [
     "NotAuthenticated",
     "NotFound",
     "RemoteRefused",
+    "TooManyRequests",
     "Unavailable",
     "by_kind",
 ]
@@ -93,6 +97,16 @@ class Forbidden(DomainError):
     """The caller is known but may not do this."""
 
     code = "forbidden"
+
+
+class TooManyRequests(Forbidden):
+    """Too many requests of this kind lately: try again after ``retry_after`` seconds (in ``details``)."""
+
+    code = "too_many_requests"
+
+    def __init__(self, message: str = "", *, retry_after: int, code: str | None = None) -> None:
+        self.retry_after = max(retry_after, 1)
+        super().__init__(message, code=code, details={"retry_after": self.retry_after})
 
 
 class NotFound(DomainError):

@@ -40,6 +40,19 @@ from .data import households_csv, shops_for, vat_number
 from .tills import run_tills
 
 FAMILIES_PER_COMUNE = 30
+SHOP_MANAGER = "esercente"
+PENDING_APPLICATION = {
+    "name": "Cartolibreria Il Quaderno",
+    "vat": "02468135799",
+    "istat": "108040",
+    "category": "cartoleria",
+    "address": "Via Manzoni 12, Seveso",
+    "contact_name": "Paola Sironi",
+    "email": "paola@ilquaderno.example",
+    "offer_title": "10% su zaini e cartoleria per la scuola",
+    "offer_kind": "percent",
+    "offer_percent": "10",
+}
 DUE_PER_COMUNE = 2  # families whose cards end within the renewal window
 SUMMARY = "demo.json"
 
@@ -142,6 +155,8 @@ def _build(layout: Layout, secret: str, now: int, say: Callable[[str], None]) ->
     shops = _shops(admin)
     central.config["CLOCK"].now = now
     say(f"Central service: {len(shops)} shops with published offers in {len(FOUNDING_COMUNI)} comuni")
+    _shop_side(layout, shops[0], now)
+    say(f"User {SHOP_MANAGER} (merchant_manager of {shops[0]['name']}) created; one application waiting")
 
     cards = _families(layout, office, client, secret, start, now, say)
     say(f"Comune office: {len(cards)} cards for {FAMILIES_PER_COMUNE * 7} families, card events sent")
@@ -151,6 +166,20 @@ def _build(layout: Layout, secret: str, now: int, say: Callable[[str], None]) ->
     say(f"Tills: {len(shops)} enrolled, {served} redemptions over {HISTORY_DAYS} days, synced")
     samples = _samples(layout, office)
     return {"password": DEMO_PASSWORD, "served_shop": shops[0]["name"], "cards": samples}
+
+
+def _shop_side(layout: Layout, shop: dict[str, Any], now: int) -> None:
+    """A login for the first shop's manager, and a shop's application waiting for the network."""
+    from ..central.shop_applications import Limits, submit
+    from ..platform.storage.transactions import write_transaction
+
+    db = open_instance_database(layout.central)
+    try:
+        create_user(db, SHOP_MANAGER, DEMO_PASSWORD, "merchant_manager", now, merchant_id=shop["id"])
+        with write_transaction(db):
+            submit(db, PENDING_APPLICATION, "demo", now - DAY, Limits(1, 1))
+    finally:
+        db.close()
 
 
 def _mkdir(path: Path) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sqlite3
 import stat
 from pathlib import Path
 
@@ -306,6 +307,10 @@ def test_demo_builds_the_whole_network_and_reuses_it(tmp_path: Path) -> None:
     assert first.exit_code == 0, first.output
     assert "28 shops" in first.output and "210 families" in first.output and "ufficio-muggio" in first.output
     assert "Tills: 28 enrolled" in first.output and "http://127.0.0.1:8710/" in first.output
+    assert "esercente" in first.output and "one application waiting" in first.output
+    with contextlib.closing(sqlite3.connect(tmp_path / "demo" / "central" / "central.db")) as central:
+        waiting = central.execute("select name, status from shop_applications").fetchall()
+    assert waiting == [("Cartolibreria Il Quaderno", "pending")]
     shown = ok("network", "show", "--home", str(tmp_path / "demo" / "network"))
     assert len(shown["issuers"]) == 7 and {i["comune"] for i in shown["issuers"]} >= {"Muggiò", "Seveso"}
     pngs = list((tmp_path / "demo" / "cards").glob("*/*-*-*-??.png"))

@@ -22,10 +22,10 @@ from cardsvc.core.errors import (
     NotAuthenticated,
     NotFound,
     RemoteRefused,
+    TooManyRequests,
     Unavailable,
     by_kind,
 )
-from cardsvc.platform.web.login import TooManyAttempts
 
 HTTP_STATUS: dict[type[DomainError], int] = {
     InvalidInput: 400,
@@ -33,7 +33,7 @@ HTTP_STATUS: dict[type[DomainError], int] = {
     Forbidden: 403,
     NotFound: 404,
     Conflict: 409,
-    TooManyAttempts: 429,  # a Forbidden that says when to try again
+    TooManyRequests: 429,  # a Forbidden that says when to try again
     RemoteRefused: 502,
     Unavailable: 503,
 }

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from cardsvc.core.errors import Forbidden
+from cardsvc.core.errors import TooManyRequests
 from cardsvc.platform.settings_table import Setting
 from cardsvc.platform.storage.transactions import write_transaction
 
@@ -51,15 +51,13 @@ _LAST_SEEN_STEP = 60  # a session's last use is written at most once a minute
 _DUMMY_HASH = generate_password_hash("not a password of anyone", method="scrypt")
 
 
-class TooManyAttempts(Forbidden):
+class TooManyAttempts(TooManyRequests):
     """Too many failed logins: try again after ``retry_after`` seconds (also in ``details``)."""
 
     code = "too_many_attempts"
 
     def __init__(self, retry_after: int) -> None:
-        self.retry_after = max(retry_after, 1)
-        message = f"too many failed logins: try again in {retry_after} s"
-        super().__init__(message, details={"retry_after": self.retry_after})
+        super().__init__(f"too many failed logins: try again in {retry_after} s", retry_after=retry_after)
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ def test_post_without_csrf_is_refused_and_changes_nothing(central: Central) -> N
     accepted = client.post(
         "/admin/merchants", data={**form, "csrf_token": csrf(page.text)}, follow_redirects=True
     )
-    assert "Ottica Bella" in accepted.text and "Salvato." in accepted.text
+    assert "Ottica Bella" in accepted.text and "Esercente «Ottica Bella» aggiunto." in accepted.text
     bad_vat = client.post(
         "/admin/merchants",
         data={**form, "vat": "01234567890", "csrf_token": csrf(page.text)},

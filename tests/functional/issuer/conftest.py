@@ -77,6 +77,7 @@ class Desk:
         }
         response = self.post("/households/new", data)
         assert response.status_code == 303, response.get_data(as_text=True)
+        self.client.get(response.headers["Location"])  # as a browser does: the page that says it was saved
         return int(response.headers["Location"].rsplit("/", 1)[1])
 
     def guardians(self, household_id: int) -> list[int]:

@@ -128,8 +128,9 @@ def test_audit_log_records_who_did_what(office: Desk) -> None:
     office.client.get(f"/cards/{cti}/card.pdf")
     office.post(f"/cards/{cti}/revoke", {"reason": "fraud", "confirm": "yes"})
     page = office.client.get("/audit").get_data(as_text=True)
-    for action in ("register", "issue", "print", "revoke"):
+    for action in ("Nucleo registrato", "Carta emessa", "Stampa", "Carta revocata"):  # in words
         assert f"<td>{action}</td>" in page
+    assert "<td>carta (PDF)</td>" in page and "<td>uso fraudolento</td>" in page
     assert page.count("seveso-office") >= 4
 
 

@@ -159,9 +159,12 @@ def test_erasure_from_the_household_page(office: Desk) -> None:
     assert f"/households/{household}/erase" in page
     response = office.post(f"/households/{household}/erase")
     assert response.status_code == 303
+    assert "Dati del nucleo cancellati." in office.client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
     assert office.client.get(f"/households/{household}").status_code == 404
     audit = office.client.get("/audit").get_data(as_text=True)
-    assert f"household {household}" in audit and "Pagina" not in audit
+    assert "<td>Nucleo cancellato</td>" in audit and "nucleo cancellato" in audit and "Pagina" not in audit
 
 
 @pytest.mark.parametrize(
