@@ -61,6 +61,7 @@ WATCHER = """
   });
   const run = () => {
     if (running) { again = true; return running; }
+    if (!window.axe) window.__axeLoad();
     running = axe.run(document, options).then(summary).then((found) => {
       running = null;
       if (window.__axeReport) window.__axeReport(found);
@@ -75,7 +76,9 @@ WATCHER = """
     : new Promise((resolve) => window.addEventListener("load", resolve, { once: true })))
     .then(() => document.fonts.ready);
   window.__axeWatcher = { now: () => loaded().then(() => running || null).then(run) };
-  loaded().then(() => {
+  // The first check waits for the browser to be idle, after the page's own scripts.
+  const idle = () => new Promise((resolve) => requestIdleCallback(resolve, { timeout: 500 }));
+  loaded().then(idle).then(() => {
     run();
     new MutationObserver(schedule).observe(document.documentElement,
       { subtree: true, childList: true, attributes: true, characterData: true });
@@ -155,7 +158,9 @@ def watch(context: BrowserContext) -> AxeWatch:
     """Run axe in every document of ``context`` (see the module's docstring)."""
     checked = AxeWatch(context)
     context.expose_binding("__axeReport", lambda source, found: checked.report(source.get("page"), found))
-    context.add_init_script(Axe().axe_script + WATCHER % json.dumps(AXE_OPTIONS))
+    # axe's source is only compiled when a page is first checked, not as every document starts
+    lazy_axe = "window.__axeLoad = function () {\n" + Axe().axe_script + "\n};\n"
+    context.add_init_script(lazy_axe + WATCHER % json.dumps(AXE_OPTIONS))
     context.on("close", lambda _: WATCHES.remove(checked) if checked in WATCHES else None)
     WATCHES.append(checked)
     return checked
