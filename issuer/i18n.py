@@ -26,6 +26,9 @@ COMPOSED_KEYS = (
     # the shared login view (cardsvc/platform/web/login_view.py)
     N_("bad_login"),
     N_plural("too_many_logins"),
+    # the buttons of a card's page: t(action)
+    N_("reissue"),
+    N_("revoke"),
     # eligibility.Failure codes: describe("rule", code)
     N_("rule_not_resident"),
     N_("rule_isee_missing"),

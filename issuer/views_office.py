@@ -13,6 +13,7 @@ from cardsvc.platform.storage.transactions import write_transaction
 from cardsvc.platform.web.forms import Form, done, refused
 from cardsvc.platform.web.health import health
 from cardsvc.platform.web.login_view import login_page
+from cardsvc.platform.web.look import accessibility_statement
 
 from . import audit, outbox, signing_keys
 from .audit_words import audit_lines, queued_events
@@ -36,6 +37,7 @@ def year() -> int:
 
 
 bp.add_url_rule("/health", "health", health)  # the database checked now: 503 with the reason when bad
+bp.add_url_rule("/accessibilita", "accessibility", accessibility_statement)  # public, as AgID asks
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -30,6 +30,7 @@ from cardsvc.platform.clock import now
 from cardsvc.platform.web.csrf import check_csrf
 from cardsvc.platform.web.forms import Form, done, refused
 from cardsvc.platform.web.login_view import login_page
+from cardsvc.platform.web.look import accessibility_statement
 
 from . import enrolment, issuer_credentials, list_service, registry
 from .admin_forms import comune_form, kiosk_form, merchant_form, offer_form
@@ -255,6 +256,9 @@ def issuer_revoke(credential_id: int) -> BaseResponse:
     except DomainError as error:
         refused(error.message)
     return redirect(url_for("admin.issuers"))
+
+
+bp.add_url_rule("/accessibilita", "accessibility", accessibility_statement)  # public, as AgID asks
 
 
 @bp.get("/")

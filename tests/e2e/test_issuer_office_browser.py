@@ -2,11 +2,14 @@
 real servers, as an operator goes through them: a CSV batch checked, previewed, run, its A4 sheets
 printed, and found again under *Lotti* after the office restarts (served from a relative instance folder,
 as ``make demo`` does); a card revoked and replaced only after saying why and confirming; households found
-by a name typed without accents and by a lost card's number, page by page."""
+by a name typed without accents and by a lost card's number, page by page; the day's round (log in,
+register, search, open a household, issue a card) with the keyboard alone; and the accessibility
+statement in every page's footer."""
 
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
@@ -264,3 +267,103 @@ def test_a_batch_is_previewed_before_anything_is_stored(office: OfficeServers, t
     page.get_by_role("button", name="Registra 3 nuclei ed emetti 3 carte").click()
     expect(page.locator("#batch-state")).to_have_text("completato", timeout=30_000)
     expect(page.locator("#batch-done")).to_contain_text("carte emesse: 3")
+
+
+def focused_text(page: Page) -> str:
+    return str(
+        page.evaluate("() => (document.activeElement.innerText || document.activeElement.value || '')")
+    )
+
+
+def tab_to(page: Page, text: str, limit: int = 40) -> None:
+    """Press Tab until the focused element says ``text``; fail if it never does."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if focused_text(page).strip() == text:
+            return
+    raise AssertionError(f"Tab never reached «{text}»")
+
+
+def test_log_in_register_search_open_and_issue_with_the_keyboard_alone(office: OfficeServers) -> None:
+    assert office.server is not None
+    context = office.browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.on("pageerror", lambda error: office.errors.append(str(error)))
+    page.goto(office.server.base + "/")
+    expect(page.locator("#username")).to_be_focused()
+    page.screenshot(path=screenshot_path("issuer-login"), full_page=True)
+    page.keyboard.type("office-108040")
+    page.keyboard.press("Tab")
+    page.keyboard.type(USER_PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.locator("#q")).to_be_focused()  # the search is where the operator starts
+    tops = page.locator("#page-header .nav-link").evaluate_all(
+        "(l) => l.map((a) => a.getBoundingClientRect().top)"
+    )
+    assert len(tops) == 7 and max(tops) - min(tops) < 2  # the menu on one line at 1366 px
+
+    tab_to(page, "Nuovo nucleo")
+    page.keyboard.press("Enter")
+    expect(page.locator("#reference_person")).to_be_focused()
+    for value in ("Giorgio Tagliabue", "", "2015; 2019", "Via Manzoni 4"):
+        page.keyboard.type(value)
+        page.keyboard.press("Tab")
+    expect(page.locator("input[name=resident]")).to_be_focused()
+    if not page.locator("input[name=resident]").is_checked():
+        page.keyboard.press("Space")
+    expect(page.locator("input[name=resident]")).to_be_checked()
+    tab_to(page, "Salva")
+    page.keyboard.press("Enter")
+    expect(page.locator("#eligibility")).to_contain_text("ha diritto alla carta")
+    expect(page.locator("#eligibility")).not_to_contain_text("non ha diritto")
+
+    tab_to(page, "Nuclei familiari")
+    page.keyboard.press("Enter")
+    expect(page.locator("#q")).to_be_focused()
+    page.keyboard.type("tagliabue")
+    page.keyboard.press("Enter")
+    expect(page.locator("#search-count")).to_have_text("1 nucleo trovato")
+    tab_to(page, "Giorgio Tagliabue")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Giorgio Tagliabue")
+    tab_to(page, "Emetti carta")
+    page.keyboard.press("Enter")
+    expect(page.locator(".flash.ok")).to_contain_text("emessa")
+    expect(page.locator("#card-number")).to_have_text(re.compile(r"^[0-9A-Z]{4}(-[0-9A-Z]{2,4}){3}$"))
+    page.screenshot(path=screenshot_path("issuer-card-keyboard"), full_page=True)
+    context.close()
+
+
+def test_the_accessibility_statement_is_in_every_footer(office: OfficeServers) -> None:
+    page = office.page()
+    page.locator("#page-footer").get_by_role("link", name="Dichiarazione di accessibilità").click()
+    statement = page.locator("#accessibility-statement")
+    expect(statement.locator("h1")).to_have_text("Dichiarazione di accessibilità")
+    expect(statement.locator("#a11y-status")).to_contain_text("WCAG 2.1 livello AA")
+    expect(statement.locator("#a11y-limits")).to_contain_text("codice QR")
+    expect(statement.locator("#a11y-agid")).to_have_attribute("href", "https://form.agid.gov.it/")
+    page.screenshot(path=screenshot_path("issuer-accessibility"), full_page=True)
+    page.get_by_role("link", name="English").click()
+    expect(statement.locator("h1")).to_have_text("Accessibility statement")
+    expect(statement.locator("#a11y-limits")).to_contain_text("QR code")
+    page.locator("#page-header").get_by_role("button", name="Log out").click()
+    expect(page.locator("#username")).to_be_focused()
+    footer = page.locator("#page-footer")
+    footer.get_by_role("link", name="Dichiarazione di accessibilità").click()  # no login needed
+    expect(statement.locator("#a11y-date")).to_contain_text("4 dicembre 2026")
+    page.get_by_role("link", name="English").click()
+    expect(statement.locator("#a11y-date")).to_contain_text("4 December 2026")
+
+
+def test_every_page_of_the_menu_in_both_languages(office: OfficeServers) -> None:
+    """Each page of the office's menu once in Italian and once in English, so that axe checks them all."""
+    page = office.page()
+    links = page.locator("#page-header .nav-link").evaluate_all("(l) => l.map((a) => a.href)")
+    assert len(links) == 7
+    for lang in ("it", "en"):
+        for link in links:
+            page.goto(f"{link}?lang={lang}")
+            expect(page.locator("html")).to_have_attribute("lang", lang)
+            expect(page.locator("#page-header [aria-current=page]")).to_have_count(1)
+            expect(page.locator("main h1")).to_be_visible()
+            page.locator("body").evaluate("() => window.__axeWatcher.now()")  # checked before moving on

@@ -87,7 +87,7 @@ def test_scan_record_and_void_with_the_keyboard(network: Network, page: Page) ->
     expect(page.locator("#holder")).to_have_text("CHIARA COLOMBO")
     expect(page.locator("body")).to_have_attribute("data-played", "accept")
     assert (
-        page.locator(".verdict.ok").evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(10, 122, 50)"
+        page.locator(".verdict.ok").evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(0, 128, 85)"
     )
     expect(page.locator("#amount")).to_be_focused()  # the only offer is pre-selected
     page.screenshot(path=screenshot_path("kiosk-accepted"), full_page=True)
@@ -141,6 +141,8 @@ def test_offline_banner_when_the_central_service_is_down(network: Network, page:
     expect(page.locator("#offline-banner")).to_contain_text("Senza collegamento")
     scan_like_a_usb_scanner(page, network.card("LUCIA GALLI"))
     expect(page.locator("#verdict")).to_contain_text("CARTA VALIDA")  # verification is offline
+    expect(page.locator("body")).to_have_attribute("data-ready", "1")  # the page's keys are set
+    expect(page.locator("#amount")).to_be_focused()
     page.keyboard.type("10")
     page.keyboard.press("Enter")
     expect(page.locator("#receipt")).to_contain_text("Sconto registrato")

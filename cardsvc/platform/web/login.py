@@ -39,6 +39,12 @@ WEB_SETTINGS = (
         "Failed logins from one address within the window before it waits.",
     ),
     Setting("LOGIN_THROTTLE_WINDOW", 15 * 60, "Seconds over which failed logins are counted."),
+    Setting(
+        "ACCESSIBILITY_CONTACT",
+        "",
+        "E-mail address for accessibility feedback named in the accessibility statement "
+        "(else the comune's URP).",
+    ),
 )
 MIN_PASSWORD_LENGTH = 10
 _LAST_SEEN_STEP = 60  # a session's last use is written at most once a minute
