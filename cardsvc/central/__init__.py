@@ -26,7 +26,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         api_admin,
         application_views,
         confirm_views,
+        directory_views,
         flag_views,
+        opendata_views,
         report_views,
         shop_views,
     )

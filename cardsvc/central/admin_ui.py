@@ -37,7 +37,6 @@ from .admin_forms import comune_form, kiosk_form, merchant_form, offer_form
 from .anomalies import list_flags
 from .auth import check_password, current_user, log_in, log_out, may_manage_merchant, may_see_comune, user
 from .db import get_db
-from .directory import directory_entries
 from .i18n import t
 
 bp = Blueprint("admin", __name__)
@@ -257,20 +256,6 @@ def issuer_revoke(credential_id: int) -> BaseResponse:
     except DomainError as error:
         refused(error.message)
     return redirect(url_for("admin.issuers"))
-
-
-@bp.get("/directory")
-def directory() -> str:
-    db = get_db()
-    comune, category = request.args.get("comune") or None, request.args.get("category") or None
-    return render_template(
-        "directory.html",
-        shops=directory_entries(db, comune, category),
-        comuni=list(db["comuni"].rows_where(order_by="name")),
-        categories=registry.CATEGORIES,
-        chosen_comune=comune,
-        chosen_category=category,
-    )
 
 
 bp.add_url_rule("/accessibilita", "accessibility", accessibility_statement)  # public, as AgID asks

@@ -25,6 +25,7 @@ from .auth import (
     current_kiosk,
 )
 from .db import get_db
+from .i18n import language
 from .openapi import PATHS
 from .signing import list_signer
 from .validation import check_request, query_int
@@ -94,9 +95,9 @@ def _revocations_signed_at() -> tuple[int, int]:
 def directory() -> Response:
     from .directory import directory_entries
 
-    return jsonify(
-        {"shops": directory_entries(get_db(), request.args.get("comune"), request.args.get("category"))}
-    )
+    args = request.args
+    shops = directory_entries(get_db(), args.get("comune"), args.get("category"), args.get("q"), language())
+    return jsonify({"count": len(shops), "shops": shops})
 
 
 # -- kiosks -------------------------------------------------------------------------------------

@@ -77,6 +77,7 @@ QUERY_PARAMETERS: dict[str, dict[str, Schema]] = {
     "/api/v1/lists/revocations": {"since": VERSION},
     "/api/v1/kiosk/sync": {"since": VERSION, "trust_version": VERSION},
     "/api/v1/directory": {
+        "q": text(100, required=False) | {"description": "words of a shop's name, category or offers"},
         "comune": token("^([0-9]{6})?$", 6, "six ASCII digits (ISTAT code), or empty for all"),
         "category": {"type": "string", "enum": ["", *CATEGORIES]},
     },
@@ -215,12 +216,26 @@ CREDENTIAL = obj(
     extra=True,
 )  # fmt: skip
 
+DIRECTORY_OFFER = obj(
+    {"id": INT, "title": STRING, "description": NULLABLE_STRING, "kind": STRING, "percent": NULLABLE_INT,
+     "amount_cents": NULLABLE_INT, "cap_cents": NULLABLE_INT, "min_spend_cents": NULLABLE_INT,
+     "min_minors": NULLABLE_INT, "daily_limit": NULLABLE_INT, "terms": STRING},
+    ("id", "title", "kind", "terms"),
+)  # fmt: skip
+DIRECTORY_SHOP = obj(
+    {"id": INT, "name": STRING, "address": NULLABLE_STRING, "istat": STRING, "comune": STRING,
+     "category": STRING, "offers": {"type": "array", "items": DIRECTORY_OFFER}},
+    ("id", "name", "istat", "comune", "category", "offers"),
+)  # fmt: skip
+
 RESPONSES: dict[tuple[str, str], Schema] = {
     ("/api/v1/lists/trust", "get"): obj({"version": INT, "trust_list": STRING}, ("version", "trust_list")),
     ("/api/v1/lists/revocations", "get"): obj(
         {"version": INT, "since": INT, "revocation_list": STRING}, ("version", "since", "revocation_list")
     ),
-    ("/api/v1/directory", "get"): obj({"shops": OBJECTS}, ("shops",)),
+    ("/api/v1/directory", "get"): obj(
+        {"count": INT, "shops": {"type": "array", "items": DIRECTORY_SHOP}}, ("count", "shops")
+    ),
     ("/api/v1/openapi.json", "get"): {"type": "object"},
     ("/api/v1/kiosks/enrol", "post"): {
         **KIOSK_BUNDLE,

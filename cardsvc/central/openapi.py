@@ -79,7 +79,7 @@ PATHS: dict[str, dict[str, Any]] = {
         "get": op("Signed revocation list or delta after ?since=, by version (public)", conditional=True)
     },
     "/api/v1/directory": {
-        "get": op("Participating shops and published offers, by ?comune= and ?category= (public)")
+        "get": op("Shops and published offers in words, by ?q=, ?comune=, ?category= (public)")
     },
     "/api/v1/openapi.json": {"get": op("This document (public)")},
     "/api/v1/kiosks/enrol": {

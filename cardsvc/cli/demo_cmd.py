@@ -55,6 +55,7 @@ def demo(home: Path, serve: bool) -> None:
         ("A shop's pages", f"http://127.0.0.1:{PARTS['central']}/admin/shop", f"esercente / {password}"),
         ("Join as a shop", f"http://127.0.0.1:{PARTS['central']}/aderisci", "public"),
         ("Shop directory", f"http://127.0.0.1:{PARTS['central']}/directory", "public"),
+        ("Open data", f"http://127.0.0.1:{PARTS['central']}/opendata", "public, closed months"),
     ]
     for name, url, login in urls:
         click.echo(f"  {name:<16} {url:<34} {login}")

@@ -12,7 +12,11 @@ hide. Relations:
   comune has a single flow cell, a shop comune a single flow cell or a single category, those are the same
   families;
 - card figures (active, new, revoked cards, families with a card): the network is the sum of the comuni;
-- the trend's entry for the month is the network's row.
+- the trend's entry for the month is the network's row;
+- across months (``recover_across_months``, for files published month after month, such as the open
+  data): a stock follows its flows, this month's active cards being last month's plus the new cards less
+  the revoked ones (the reader is taken to know that no card expired, which is what helps it most), and
+  nothing before the network's first month.
 
 An *insider* knows some hidden figures besides: a comune's office knows its own card figures, a shop
 that is alone in its category (or in its comune) knows that cell (or the comune's row, categories and
@@ -233,3 +237,52 @@ def merchant_findings(published: dict[str, Any], visits: list[Visit]) -> list[tu
             if 0 < others < 5:
                 found.append((shop, cell))
     return found
+
+
+MonthCell = tuple[str, ...]  # (month, measure, *cell)
+
+
+def recover_across_months(
+    reports: dict[str, dict[str, Any]], first_month: str | None = None
+) -> list[tuple[str, Recovered]]:
+    """Every figure published hidden in one of ``reports`` (by month, ``YYYY-MM``) that the figures
+    published for all the months determine together: each month's relations, and the stock of active
+    cards of each comune and of the network carried from one month to the next. ``first_month``: the
+    network's first, before which there was no card."""
+    equations: list[list[tuple[MonthCell, int]]] = []
+    value: dict[MonthCell, float | None] = {}
+    hidden: set[MonthCell] = set()
+    for month, report in reports.items():
+        for cell, row in _cells(report).items():
+            for measure in MEASURES:
+                figure = row.get(measure)
+                value[(month, measure, *cell)] = float(figure) if figure is not None else None
+                if measure in row and figure is None:
+                    hidden.add((month, measure, *cell))
+        for measure in MEASURES:
+            for equation in _equations(report, measure):
+                equations.append([((month, measure, *cell), coefficient) for cell, coefficient in equation])
+    months = sorted(reports)
+    for month in months:
+        previous = _month_before(month)
+        for cell in [("network",), *(("family", r["istat"]) for r in reports[month]["by_family_comune"])]:
+            stock = [((month, "active_cards", *cell), 1), ((month, "new_cards", *cell), -1),
+                     ((month, "revoked_cards", *cell), 1)]  # fmt: skip
+            if previous in reports:
+                equations.append([*stock, ((previous, "active_cards", *cell), -1)])
+            elif month == first_month:
+                equations.append(stock)
+    for equation in equations:
+        for cell, _ in equation:
+            value.setdefault(cell, 0.0)  # a flow or category row that is not there, or nothing
+    solved = _solve(equations, value)  # type: ignore[arg-type]
+    return [
+        (cell[0], Recovered(tuple(cell[2:]), cell[1], round(figure, 6)))
+        for cell, figure in sorted(solved.items())
+        if cell in hidden
+    ]
+
+
+def _month_before(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:])
+    return f"{year - 1:04d}-12" if number == 1 else f"{year:04d}-{number - 1:02d}"

@@ -174,3 +174,23 @@ def read_pdf(path: Path, names: dict[str, str], month: str) -> dict[str, Any]:
         elif section == "flow" and name in names:
             tables["flow"].append(_row({**cells, "from": part, "to": names[name]}, TABLES["flow"]))
     return _report(tables, month)
+
+
+def read_open_data(texts: dict[str, str], month: str) -> dict[str, Any]:
+    """The month's figures from its open data files (``cardsvc.central.opendata``), by dataset name, in
+    the report's shape; every row must be of the month."""
+    from cardsvc.central.opendata import DATASETS
+
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for name, text in texts.items():
+        dataset = DATASETS[name]
+        by_header = {c.csv: c for c in dataset.columns}
+        assert text.startswith("\ufeff"), name
+        reader = csv.DictReader(io.StringIO(text[1:]), delimiter=";")
+        assert reader.fieldnames == [c.csv for c in dataset.columns], name
+        rows = []
+        for raw in reader:
+            assert raw.pop("mese") == month, name
+            rows.append(_row({by_header[h].key: v for h, v in raw.items()}, dataset.columns))
+        tables[dataset.table] = rows
+    return _report(tables, month)
