@@ -58,9 +58,8 @@ def merchant_form(db: Database) -> Form:
     return form
 
 
-def kiosk_form(db: Database) -> tuple[Form, int | None]:
-    """A new till as typed: one of the user's shops, and a name; the shop's id when it is one."""
-    form = Form.posted(KIOSK_FIELDS)
+def _own_shop(db: Database, form: Form) -> int | None:
+    """The form's ``merchant_id`` when it names a shop the user manages; otherwise its error is added."""
     merchant_id: int | None = None
     with suppress(ValueError):
         merchant_id = whole_number(form.get("merchant_id"))
@@ -69,6 +68,13 @@ def kiosk_form(db: Database) -> tuple[Form, int | None]:
     )
     if not known or not may_manage_merchant(user(), merchant_id or 0):
         form.error("merchant_id", t("field_choose_shop"))
+    return merchant_id
+
+
+def kiosk_form(db: Database) -> tuple[Form, int | None]:
+    """A new till as typed: one of the user's shops, and a name; the shop's id when it is one."""
+    form = Form.posted(KIOSK_FIELDS)
+    merchant_id = _own_shop(db, form)
     check_text(form, "name", 60, required=False)
     return form, merchant_id
 
@@ -121,14 +127,7 @@ def offer_form(db: Database) -> tuple[Form, int | None, dict[str, object]]:
     """A new offer as typed: one of the user's shops, a title, percent or a fixed amount in euro, and
     its conditions; the shop's id and the offer's data as ``registry.create_offer`` takes them."""
     form = Form.posted(OFFER_FIELDS)
-    merchant_id: int | None = None
-    with suppress(ValueError):
-        merchant_id = whole_number(form.get("merchant_id"))
-    known = merchant_id is not None and bool(
-        db.execute("select 1 from merchants where id = ?", [merchant_id]).fetchone()
-    )
-    if not known or not may_manage_merchant(user(), merchant_id or 0):
-        form.error("merchant_id", t("field_choose_shop"))
+    merchant_id = _own_shop(db, form)
     check_text(form, "title", 80)
     check_text(form, "description", 500, required=False)
     kind = form.get("kind")
