@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 XCHECK_STAMP := $(XCHECK)/.installed
 CHROMIUM := /usr/bin/chromium
 PDFTOPPM := /usr/bin/pdftoppm
+POSTGRES := /usr/share/postgresql-common/pg_wrapper
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The demo's keys are encrypted with this passphrase unless you set your own.
 export FAMILYCARD_PASSPHRASE ?= demo-passphrase-not-for-production
@@ -62,6 +63,12 @@ $(CHROMIUM) $(PDFTOPPM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium poppler-utils
 
+# The central service and the office also run on PostgreSQL: the tests start a throwaway server of
+# Debian's postgresql on loopback (tests/postgres_cluster.py); its packaged cluster is not used.
+$(POSTGRES):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends postgresql
+
 demo: $(STAMP) messages-compile
 	$(BIN)/familycard demo --home var/demo
 
@@ -74,7 +81,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 # One worker per core; the real-server tests share one worker (see tests/conftest.py).
-test: $(STAMP) $(XCHECK_STAMP) $(CHROMIUM) $(PDFTOPPM) messages-compile lint typecheck
+test: $(STAMP) $(XCHECK_STAMP) $(CHROMIUM) $(PDFTOPPM) $(POSTGRES) messages-compile lint typecheck
 	$(BIN)/pytest -n auto --dist loadgroup
 
 unit: $(STAMP) messages-compile

@@ -126,7 +126,7 @@ def main() -> None:
             db.execute(f"drop index {name}")
         start = time.perf_counter()
         db.execute("PRAGMA synchronous = OFF")
-        with db.conn:
+        with db.atomic():
             generate(db)
         for sql in indexes:  # the schema's own indexes, built once over the loaded table
             db.execute(sql)

@@ -63,17 +63,17 @@ def populate(instance: Path, tills: int, revocations: int, now: int) -> list[Hel
     stamp, comuni = to_rfc3339(now), list(COMUNI)
     held = [HeldTill(f"bench-till-token-{n:06d}-{os.urandom(12).hex()}") for n in range(tills)]
     with db.atomic():
-        db.conn.executemany(
+        db.executemany(
             "insert into merchants (id, name, vat, address, istat, category, created_at) "
             "values (?, ?, ?, 'Via Roma 1', ?, 'alimentari', ?)",
             [(n + 1, f"Negozio {n}", f"{n:011d}", comuni[n % len(comuni)], stamp) for n in range(tills)],
         )
-        db.conn.executemany(
+        db.executemany(
             "insert into offers (id, merchant_id, title, kind, percent, status, created_at, updated_at) "
             "values (?, ?, '10%', 'percent', 10, 'published', ?, ?)",
             [(n + 1, n + 1, stamp, stamp) for n in range(tills)],
         )
-        db.conn.executemany(
+        db.executemany(
             "insert into kiosks (id, merchant_id, name, status, token_hash, device_public_key, created_at, "
             "enrolled_at, last_seq, epoch) values (?, ?, 'Cassa 1', 'active', ?, ?, ?, ?, 0, 0)",
             [
@@ -91,9 +91,7 @@ def revoke(instance: Path, count: int, now: int) -> int:
     comuni = list(COMUNI)
     rows = [(b64url(os.urandom(8)), comuni[n % len(comuni)], now - 86400, "lost") for n in range(count)]
     with db.atomic():
-        db.conn.executemany(
-            "insert into revocations (cti, istat, revoked_at, reason) values (?, ?, ?, ?)", rows
-        )
+        db.executemany("insert into revocations (cti, istat, revoked_at, reason) values (?, ?, ?, ?)", rows)
     version = int(db.execute("select coalesce(max(version), 0) from revocations").fetchone()[0])
     db.close()
     return version

@@ -26,7 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     retention_periods(app.config)  # refused at start, not at the first purge
     instance = Path(app.config["INSTANCE"]).absolute()  # files are served by path: never from the cwd
     app.config["INSTANCE_PATH"] = instance
-    app.config["DATABASE"] = str(instance / "issuer.db")
+    app.config["DATABASE"] = str(instance / "issuer.db")  # unless DATABASE_URL names a server
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(instance / "secret_key")
     app.config.setdefault("PSEUDONYM_KEY", instance_secret(instance / "pseudonym_key").encode())

@@ -12,9 +12,9 @@ import re
 from typing import Any
 
 from flask import url_for
-from sqlite_utils import Database
 
 from cardsvc.platform.i18n import N_
+from cardsvc.platform.storage.database import Database
 
 from .i18n import t, tn
 
@@ -61,7 +61,7 @@ def reason_word(reason: str | None) -> str:
 
 
 def _names(db: Database, table: str, key: str, name: str, istat: str) -> dict[str, str]:
-    rows = db.execute(f"select {key}, {name} from [{table}] where istat = ?", [istat]).fetchall()
+    rows = db.execute(f"select {key}, {name} from {table} where istat = ?", [istat]).fetchall()
     return {str(k): v for k, v in rows}
 
 

@@ -45,7 +45,7 @@ def add_operator(db: Any, username: str, password: str, istat: str, created_at: 
         "istat": istat,
         "created_at": created_at,
     }
-    db["operators"].upsert(row, pk="username")
+    db["operators"].upsert(row)
 
 
 def check_login(username: str, password: str) -> dict[str, Any] | None:
@@ -55,7 +55,7 @@ def check_login(username: str, password: str) -> dict[str, Any] | None:
     policy = LoginPolicy.from_config(current_app.config)
     if not attempt_login(get_db(), username, password, stored, request.remote_addr, now(), policy):
         return None
-    return rows[0]
+    return dict(rows[0])
 
 
 def log_in(operator: dict[str, Any]) -> None:

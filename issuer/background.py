@@ -12,11 +12,12 @@ import contextlib
 from typing import Any
 
 from flask import Flask, current_app
-from sqlite_utils import Database
 
 from cardsvc.core import JwsError
 from cardsvc.platform.json_client import CentralRefused, CentralUnavailable, Transport, urllib_transport
 from cardsvc.platform.retry_loop import RetryLoop, start_once
+from cardsvc.platform.storage.database import Database
+from cardsvc.platform.storage.engines import database_address
 
 from .outbox import EventClient, pending, push_all
 from .retention import delete_old_batch_files
@@ -74,14 +75,16 @@ def start_background_push(app: Flask) -> RetryLoop | None:
     def round_once() -> dict[str, Any]:
         now = int(app.config["CLOCK"]())
         delete_old_batch_files(app.config["INSTANCE_PATH"], now, retention_periods(app.config)[1])
-        db = open_database(app.config["DATABASE"])
+        db = open_database(database_address(app.config))
         try:
             return sync_office(db, transport_for(app.config), now)
         finally:
             db.close()
 
     interval, backoff = app.config["PUSH_INTERVAL"], app.config["PUSH_MAX_BACKOFF"]
-    return start_once(app.config["DATABASE"], lambda: RetryLoop("issuer-push", round_once, interval, backoff))
+    return start_once(
+        database_address(app.config), lambda: RetryLoop("issuer-push", round_once, interval, backoff)
+    )
 
 
 __all__ = ["pending", "push_now", "refresh_trust_list", "start_background_push", "sync_office"]

@@ -18,10 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from cardsvc.platform.private_files import private_folder, write_private_file
 from cardsvc.platform.rome_calendar import rome_year
+from cardsvc.platform.storage.database import Database
 from cardsvc.platform.storage.transactions import write_transaction
 
 from . import printing
@@ -90,7 +89,7 @@ def list_batches(db: Database, istat: str, offset: int, limit: int) -> list[dict
     """The comune's batches, newest first; ``skipped`` is how many holders got no card."""
     query = (
         "select b.*, (select count(*) from batch_skipped s where s.token = b.token) as skipped "
-        "from batches b where b.istat = ? order by b.created_at desc, b.rowid desc limit ? offset ?"
+        "from batches b where b.istat = ? order by b.created_at desc, b.id desc limit ? offset ?"
     )
     cursor = db.execute(query, [istat, limit, offset])
     names = [column[0] for column in cursor.description]
@@ -101,7 +100,7 @@ def start_batch(db: Database, token: str, operator: str, now: int) -> None:
     """Mark the batch ``running`` (a first run, a run after a failure, or after an interruption)."""
     with write_transaction(db):
         db.table("batches").update(
-            token, {"status": "running", "started_by": operator, "started_at": now, "error": None}
+            token, {"status": "running", "started_by": operator, "started_at": now, "error": None}, by="token"
         )
 
 
@@ -111,7 +110,7 @@ def issued_cards(db: Database, token: str) -> list[dict[str, Any]]:
         db.query(
             "select c.cti, c.number, c.holder, c.expires_at, c.qr, c.status, h.ref from batch_cards b "
             "join cards c on c.cti = b.cti left join households h on h.id = c.household_id "
-            "where b.token = ? order by b.rowid",
+            "where b.token = ? order by b.id",
             [token],
         )
     )
@@ -131,7 +130,7 @@ def skipped_holders(db: Database, token: str) -> list[dict[str, Any]]:
 
 def run_batch(db: Database, office: Office, comune: str, token: str, now: Callable[[], int]) -> None:
     """Run a ``running`` batch to its end, from the first row not stored; the outcome is in its row."""
-    batch = db.table("batches").get(token)
+    batch = db.table("batches").get(token, by="token")
     result = BatchResult()
     seen = {"cards": 0, "skipped": 0, "new": 0, "known": 0}
 
@@ -173,7 +172,7 @@ def run_batch(db: Database, office: Office, comune: str, token: str, now: Callab
     except Exception as error:  # the rows stored so far stay; run again, the batch goes on from there
         outcome = {"status": "failed", "error": str(error) or type(error).__name__}
     with write_transaction(db):
-        db.table("batches").update(token, {**outcome, "finished_at": now()})
+        db.table("batches").update(token, {**outcome, "finished_at": now()}, by="token")
 
 
 def _print_sheets(db: Database, instance: Path, comune: str, token: str) -> None:

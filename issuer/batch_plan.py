@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlite_utils import Database
+from cardsvc.platform.storage.database import Database
 
 from .batch import BatchRow
 from .eligibility import Failure, check, minors_in

@@ -21,12 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from cardsvc.core import CardClaims, format_card_number, issue_card, new_cti, shorten_holder_name
 from cardsvc.core.errors import Conflict
 from cardsvc.core.keys import b64url
 from cardsvc.platform.rome_calendar import default_expiry, rome_year
+from cardsvc.platform.storage.database import Database
 from cardsvc.platform.storage.transactions import write_transaction
 
 from .audit import record_action

@@ -9,3 +9,4 @@ from .schema import connect, open_database
 _database = AppDatabase(connect, open_database)
 get_db = _database.get
 init_app = _database.init_app
+close_all = _database.close_all

@@ -12,3 +12,12 @@ wsgi_app = "issuer.wsgi:app"
 accesslog = "-"
 timeout = 120
 graceful_timeout = 10
+
+
+def on_starting(_server: object) -> None:
+    """In the master, before any worker: a ``DATABASE_URL`` that cannot be used stops the start with
+    one line saying why."""
+    from cardsvc.platform.storage.engines import refuse_unusable
+    from issuer.settings import load_settings
+
+    refuse_unusable(load_settings().get("DATABASE_URL") or "", "office")

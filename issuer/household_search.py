@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
+from cardsvc.platform.storage.database import Database
 
 QUERY_LIMIT = 100
 CARD_FRAGMENT = 6  # characters of a card number, at least, for a search by number
@@ -99,10 +99,16 @@ def search(db: Database, istat: str, query: Query, offset: int, limit: int) -> l
         "order by c.issued_at desc limit 1)"
     )
     matched = [card.format(column) for column in ("cti", "number", "status")] if query.card else ["null"] * 3
+    holders = (
+        "(select string_agg(g.name, ', ' order by g.position) from guardians g "
+        " where g.household_id = h.id and g.position > 0), "
+        if db.postgres
+        else "(select group_concat(name, ', ') from (select g.name from guardians g "
+        " where g.household_id = h.id and g.position > 0 order by g.position)), "
+    )
     sql = (
         "select h.id, h.reference_person, h.address, h.ref, "
-        "(select group_concat(name, ', ') from (select g.name from guardians g "
-        " where g.household_id = h.id and g.position > 0 order by g.position)), "
+        f"{holders}"
         "(select count(*) from cards c where c.household_id = h.id and c.status = 'active'), "
         f"{', '.join(matched)} from households h where {where} "
         "order by h.sort_name, h.id limit ? offset ?"

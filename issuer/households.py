@@ -12,11 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
 from cardsvc.core.timestamps import to_rfc3339
 from cardsvc.platform.euros import parse_euros
 from cardsvc.platform.i18n import format_amount
+from cardsvc.platform.storage.database import Database
 
 from .eligibility import Failure, Rules, check
 from .household_search import refresh as refresh_search
@@ -143,7 +142,7 @@ def save_household(
     }
     if household_id is None:
         row |= {"created_at": to_rfc3339(now), "ref": ref}
-        household_id = int(db.table("households").insert(row).last_pk)  # type: ignore[arg-type]
+        household_id = int(db.table("households").insert(row).last_pk)
     else:
         db.table("households").update(household_id, row)
     names = [data.reference_person, *data.other_guardians]

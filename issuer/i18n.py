@@ -104,6 +104,7 @@ COMPOSED_KEYS = (
     N_("storage_disk_full"),
     N_("storage_database_damaged"),
     N_("storage_disk_error"),
+    N_("storage_database_unavailable"),
     N_("storage_database_missing"),
 )
 

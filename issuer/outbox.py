@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlite_utils import Database
-
 from cardsvc.platform.json_client import CentralRefused, CentralUnavailable, Fetched, JsonClient, Transport
+from cardsvc.platform.storage.database import Database
 from cardsvc.platform.storage.transactions import write_transaction
 
 BATCH = 200

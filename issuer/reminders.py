@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, ClassVar
 
-from sqlite_utils import Database
-
 from cardsvc.core.errors import InvalidInput
 from cardsvc.platform.rome_calendar import end_of_day, last_valid_day, rome_day
+from cardsvc.platform.storage.database import Database
 from cardsvc.platform.storage.transactions import write_transaction
 
 from .audit import record_action
@@ -117,9 +116,7 @@ def mark_sent(
     with write_transaction(db):
         cards = chosen_cards(db, istat, window, ctis)
         for card in cards:
-            db.table("reminders").upsert(
-                {"cti": card["cti"], "sent_at": window.now, "operator": operator}, pk="cti"
-            )
+            db.table("reminders").upsert({"cti": card["cti"], "sent_at": window.now, "operator": operator})
             record_action(db, operator, istat, "remind", card["number"], "", window.now)
     return cards
 

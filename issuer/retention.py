@@ -21,11 +21,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from cardsvc.core.errors import Conflict
 from cardsvc.core.timestamps import from_rfc3339
 from cardsvc.platform.durations import Duration
+from cardsvc.platform.storage.database import Database
 from cardsvc.platform.storage.transactions import write_transaction
 
 from .audit import record_action

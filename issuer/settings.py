@@ -11,6 +11,11 @@ from cardsvc.platform.web.login import WEB_SETTINGS
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("INSTANCE", "var/issuer", "Folder of the office's database, signing keys and secrets."),
+    Setting(
+        "DATABASE_URL",
+        "",
+        "PostgreSQL database of the office (postgresql://user@host/name); empty: issuer.db in the instance.",
+    ),
     Setting("VALIDITY_MONTHS", 12, "Months a new card is valid."),
     Setting("RENEW_DAYS", 60, "Days before expiry from which a card can be renewed."),
     Setting("PUSH_INTERVAL", 60, "Seconds between sends of pending card events when all is well."),

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from cardsvc.core.errors import InvalidInput
 from cardsvc.core.keys import Verifier, b64url_decode
 from cardsvc.platform.private_files import make_private, private_folder
+from cardsvc.platform.storage.database import Database
 
 from .schema import open_database
 from .signing_keys import pin_root, put_setting
@@ -22,8 +21,16 @@ DATABASE_FILE = "issuer.db"
 
 
 def open_office(instance: Path) -> Database:
-    """The office's database in ``instance``, created and migrated if needed."""
-    return open_database(str(private_folder(instance) / DATABASE_FILE))
+    """The office's database (``issuer.db`` in ``instance``, or the ``DATABASE_URL`` of its settings),
+    created and migrated if needed."""
+    return open_database(office_database(instance))
+
+
+def office_database(instance: Path) -> str:
+    """Where the office in ``instance`` keeps its data: ``DATABASE_URL`` when set, else its file."""
+    from .settings import load_settings
+
+    return str(load_settings().get("DATABASE_URL") or private_folder(instance) / DATABASE_FILE)
 
 
 def init_office(instance: Path, root_public_key: str, central_url: str = "") -> Database:
@@ -67,5 +74,5 @@ def set_up_comune(
     }
     if central_token:
         row["central_token"] = central_token
-    db.table("comuni").upsert(row, pk="istat")
+    db.table("comuni").upsert(row)
     return row

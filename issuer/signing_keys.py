@@ -15,12 +15,12 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlite_utils import Database
 
 from cardsvc.core import TrustList, Verifier, generate_private_key, kid_for, load_trust_list, raw_public_key
 from cardsvc.core.errors import Unavailable
 from cardsvc.core.keys import b64url, b64url_decode
 from cardsvc.network.keystore import read_private_key, write_private_key
+from cardsvc.platform.storage.database import Database
 from cardsvc.platform.storage.key_values import KeyValues
 
 _decrypted: dict[Path, Ed25519PrivateKey] = {}

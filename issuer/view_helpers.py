@@ -3,7 +3,6 @@ the office's one mapping of domain errors to them)."""
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from flask import Flask, current_app, render_template, request
@@ -12,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from cardsvc.core.errors import DomainError
 from cardsvc.platform import rome_calendar
-from cardsvc.platform.storage.health import storage_failure
+from cardsvc.platform.storage.health import DATABASE_ERRORS, storage_failure
 from cardsvc.platform.web.error_status import refusal_page as shared_refusal_page
 from cardsvc.platform.web.i18n import day
 
@@ -71,8 +70,7 @@ def init_error_pages(app: Flask) -> None:
         """A refusal no view said in its own words: the page of its status, the code in the log."""
         return shared_refusal_page(exc, error_page)
 
-    @app.errorhandler(sqlite3.DatabaseError)
-    def storage_page(exc: sqlite3.DatabaseError) -> tuple[str, int]:
+    def storage_page(exc: Exception) -> tuple[str, int]:
         """A full disk or a damaged database, in words and with what to do; the failed transaction was
         rolled back."""
         problem = storage_failure(exc)
@@ -80,3 +78,6 @@ def init_error_pages(app: Flask) -> None:
             raise exc
         current_app.logger.error("storage failure (%s) on %s: %s", problem, request.path, exc)
         return render_template("error.html", message=t(f"storage_{problem}")), 503
+
+    for error_class in DATABASE_ERRORS:  # a SQLite file's or a PostgreSQL server's
+        app.register_error_handler(error_class, storage_page)

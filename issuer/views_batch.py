@@ -29,6 +29,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from cardsvc.platform.clock import now
 from cardsvc.platform.rome_calendar import rome_year
+from cardsvc.platform.storage.engines import database_address
 from cardsvc.platform.storage.transactions import write_transaction
 from cardsvc.platform.web.forms import Form, refused
 
@@ -81,7 +82,7 @@ def _instance() -> Path:
 
 def _work(app: Flask, token: str, comune: str) -> None:
     with app.app_context():
-        db = open_database(app.config["DATABASE"])
+        db = open_database(database_address(app.config))
         try:
             batch_jobs.run_batch(db, office(), comune, token, lambda: int(app.config["CLOCK"]()))
         finally:

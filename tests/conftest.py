@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from cardsvc.core import (
     issue_card,
     raw_public_key,
 )
+from cardsvc.platform.storage.engines import dispose_all
+from tests.postgres_cluster import PostgresCluster
 
 ROOT = Path(__file__).resolve().parent.parent
 E2E = ROOT / "tests" / "e2e"
@@ -32,6 +35,56 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.is_relative_to(E2E):
             item.add_marker(pytest.mark.xdist_group("real-servers"))
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresCluster]:
+    """This worker's throwaway PostgreSQL server (see ``tests.postgres_cluster``)."""
+    cluster = PostgresCluster()
+    try:
+        yield cluster
+    finally:
+        dispose_all()
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def central_template(postgres: PostgresCluster) -> str:
+    """A database the central migrations made once, copied for each test that needs one."""
+    return _migrated_template(postgres, "central_template", "cardsvc.central.schema")
+
+
+@pytest.fixture(scope="session")
+def office_template(postgres: PostgresCluster) -> str:
+    return _migrated_template(postgres, "office_template", "issuer.schema")
+
+
+def _migrated_template(postgres: PostgresCluster, name: str, schema: str) -> str:
+    import importlib
+
+    url = postgres.database(prefix=name)
+    importlib.import_module(schema).open_database(url).close()
+    dispose_all()  # a template must have no connection when it is copied
+    return url.rsplit("/", 1)[1]
+
+
+def database_url(request: pytest.FixtureRequest, engine: str, template: str) -> str | None:
+    """A fresh PostgreSQL database for this test when ``engine`` is ``postgresql``, else None (SQLite)."""
+    if engine != "postgresql":
+        return None
+    cluster: PostgresCluster = request.getfixturevalue("postgres")
+    return cluster.database(template=request.getfixturevalue(template))
+
+
+ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+
+
+def on_both_engines(metafunc: pytest.Metafunc, fixture: str) -> None:
+    """Run each test of a folder that uses ``fixture`` on SQLite and on PostgreSQL (unless the test
+    chose its engine itself)."""
+    chosen = any(fixture in str(mark.args[0]) for mark in metafunc.definition.iter_markers("parametrize"))
+    if fixture in metafunc.fixturenames and not chosen:
+        metafunc.parametrize(fixture, ENGINES, indirect=True)
 
 
 NOW = 1_795_000_000  # 2026-11-17T...Z, a fixed "now" for pure tests

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from sqlite_utils import Database
-
 from cardsvc.platform.euros import parse_euros
 from cardsvc.platform.i18n import N_
 from cardsvc.platform.plain_text import plain_text
+from cardsvc.platform.storage.database import Database
 from cardsvc.platform.web.forms import Form
 from cardsvc.platform.web.i18n import money as euros
 from cardsvc.platform.web.numbers import whole_number

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlite_utils import Database
+from cardsvc.platform.storage.database import Database
 
 KINDS = (
     "card_velocity",
@@ -41,6 +41,7 @@ def raise_flag(
 ) -> None:
     """Open a flag, or add ``records`` to the open flag for the same kind and subject."""
     subject = subject or f"{kiosk_id}|{cti}"
+    db.lock("flags")  # flags are few: one lock for all keeps their records whole across instances
     open_flag = db.execute(
         "select id, records from flags where kind = ? and status = 'open' and detail_key = ?", [kind, subject]
     ).fetchone()

@@ -14,9 +14,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlite_utils import Database
-
 from cardsvc.core.errors import InvalidInput
+from cardsvc.platform.storage.database import Database
 
 from ..core import REASONS, CredentialFormatError, TrustList, parse_credential, to_rfc3339
 from ..core.cose_sign1 import UnsupportedAlgorithm

@@ -13,3 +13,4 @@ __all__ = ["get_db", "init_app", "write_transaction"]
 _database = AppDatabase(connect, open_database)
 get_db = _database.get
 init_app = _database.init_app
+close_all = _database.close_all

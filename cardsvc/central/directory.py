@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from sqlite_utils import Database
+from cardsvc.platform.storage.database import Database
 
 from .offer_words import offer_terms
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sqlite_utils import Database
-
 from cardsvc.core.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
 from cardsvc.platform.plain_text import plain_text
+from cardsvc.platform.storage.database import Database
 from cardsvc.platform.storage.transactions import write_transaction
 
 from ..core import to_rfc3339

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlite_utils import Database
-
 from cardsvc.core.card_number import format_card_number
 from cardsvc.core.errors import Conflict, InvalidInput, NotFound
 from cardsvc.core.keys import b64url_decode
 from cardsvc.platform.plain_text import plain_text
+from cardsvc.platform.storage.database import Database
 from cardsvc.platform.storage.transactions import write_transaction
 
 DECISIONS = ("resolved", "dismissed")

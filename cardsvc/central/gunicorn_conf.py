@@ -7,3 +7,12 @@ workers = int(os.environ.get("FAMILYCARD_CENTRAL_WORKERS", "2"))
 wsgi_app = "cardsvc.central.wsgi:app"
 accesslog = "-"
 timeout = 60
+
+
+def on_starting(_server: object) -> None:
+    """In the master, before any worker: a ``DATABASE_URL`` that cannot be used stops the start with
+    one line saying why."""
+    from cardsvc.central.settings import load_settings
+    from cardsvc.platform.storage.engines import refuse_unusable
+
+    refuse_unusable(load_settings().get("DATABASE_URL") or "", "central")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlite_utils import Database
-
 from cardsvc.core.errors import NotFound
+from cardsvc.platform.storage.database import Database
 from cardsvc.platform.storage.transactions import write_transaction
 
 from .reports.summaries import mark_changed

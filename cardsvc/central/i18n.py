@@ -28,6 +28,7 @@ COMPOSED_KEYS = (
     N_("storage_disk_full"),
     N_("storage_database_damaged"),
     N_("storage_disk_error"),
+    N_("storage_database_unavailable"),
     # admin_ui.ACTION_LABELS, shown by admin/offers.html
     N_("approve"),
     N_("reject"),

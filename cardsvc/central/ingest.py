@@ -21,7 +21,9 @@ for the network's review instead of silently changing a published month (:func:`
 
 Work is split in two: everything that needs only the batch (hashes, card signatures, amounts) is done
 first without a lock, so gunicorn workers verify in parallel; then one short write transaction links
-the records to the chain and stores them.
+the records to the chain and stores them. On SQLite that transaction holds the database's write lock;
+on PostgreSQL it locks only the kiosk's row (its chain) and its cards (checks across tills), so
+instances behind a balancer ingest different tills' batches at once.
 """
 
 from __future__ import annotations
@@ -29,10 +31,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
 from cardsvc.core.errors import Forbidden, InvalidInput
 from cardsvc.platform.rome_calendar import month_bounds, month_of
+from cardsvc.platform.storage.database import Database
 
 from ..core import (
     TimestampError,
@@ -83,15 +84,17 @@ def ingest_batch(
 
     results: list[dict[str, Any]] = []
     with write_transaction(db):
+        state = db.execute(
+            "select last_seq, last_hash, epoch from kiosks where id = ?" + db.for_update(), [kiosk["id"]]
+        ).fetchone()  # the kiosk's chain: one batch of it at a time on every instance
+        for cti in sorted({p.content["cti"] for p in prepared if p.content.get("cti")}):
+            db.lock("card", cti)  # checks across tills (a card's uses in a day) see every other batch
         sent_at = from_rfc3339(batch["sent_at"])
         if abs(sent_at - now) > settings["CLOCK_SKEW_FLAG"]:
             raise_flag(
                 db, "clock_skew", now, f"kiosk clock {sent_at - now:+d} s from the server's",
                 kiosk_id=kiosk["id"], merchant_id=kiosk["merchant_id"], subject=kiosk["id"],
             )  # fmt: skip
-        state = db.execute(
-            "select last_seq, last_hash, epoch from kiosks where id = ?", [kiosk["id"]]
-        ).fetchone()
         context = _BatchContext(db, {**kiosk, "epoch": state[2]}, prepared, now, settings)
         last_seq, last_hash = int(state[0] or 0), state[1] or "0" * 64
         broken = False

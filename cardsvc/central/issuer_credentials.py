@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlite_utils import Database
-
 from cardsvc.core.errors import InvalidInput, NotFound
+from cardsvc.platform.storage.database import Database
 
 from ..core import to_rfc3339
 from .credentials import new_token, secret_hash

@@ -18,9 +18,9 @@ import threading
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlite_utils import Database
 
 from cardsvc.core.errors import Conflict, InvalidInput, Unavailable
+from cardsvc.platform.storage.database import Database
 from cardsvc.platform.storage.key_values import KeyValues
 
 from ..core import JwsError, RevocationEntry, RevocationList, TrustList, load_trust_list, to_rfc3339
@@ -108,11 +108,10 @@ def import_trust_list(db: Database, token: str, now: int) -> TrustList:
             }
         )
         for issuer in trust.issuers:
-            db.table("comuni").upsert({"istat": issuer.istat, "name": issuer.comune}, pk="istat")
+            db.table("comuni").upsert({"istat": issuer.istat, "name": issuer.comune})
             item = issuer.to_json()
             db.table("issuer_keys").upsert(
-                {k: item[k] for k in ("kid", "istat", "public_key", "valid_from", "valid_until", "status")},
-                pk="kid",
+                {k: item[k] for k in ("kid", "istat", "public_key", "valid_from", "valid_until", "status")}
             )
         set_network_value(db, "network_name", trust.network)
     return trust
@@ -123,7 +122,11 @@ def revocation_version(db: Database) -> int:
 
 
 def revoke_card(db: Database, cti: str, istat: str, revoked_at: int, reason: str) -> bool:
-    """Add a card to the revocation list; False when it was already there."""
+    """Add a card to the revocation list; False when it was already there.
+
+    Revocations are numbered in the order they commit (the lock is held until then), so a till that has
+    version N never misses one numbered below N."""
+    db.lock("revocation-list")
     if db.execute("select 1 from revocations where cti = ?", [cti]).fetchone():
         return False
     db.table("revocations").insert({"cti": cti, "istat": istat, "revoked_at": revoked_at, "reason": reason})

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from cardsvc.platform.retry_loop import RetryLoop, start_once
+from cardsvc.platform.storage.engines import database_address
 
 from .mail_outbox import SmtpSettings, send_pending
 from .schema import open_database
@@ -35,7 +36,7 @@ def send_once(app: Flask) -> int:
     smtp = smtp_settings(app)
     if smtp is None:
         return 0
-    db = open_database(app.config["DATABASE"])
+    db = open_database(database_address(app.config))
     try:
         return send_pending(db, smtp, int(app.config["CLOCK"]()))
     finally:
@@ -54,5 +55,5 @@ def start_mail_sender(app: Flask) -> Any:
     interval = app.config["MAIL_INTERVAL"]
     if not interval or smtp_settings(app) is None:
         return None
-    key = app.config["DATABASE"] + "#mail"
+    key = database_address(app.config) + "#mail"
     return start_once(key, lambda: RetryLoop("mail-outbox", lambda: send_once(app), interval, 3600))

@@ -18,12 +18,11 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
 from cardsvc.core import from_rfc3339
 from cardsvc.platform.i18n import N_, format_amount
 from cardsvc.platform.rome_calendar import month_bounds, month_of, rome_day
 from cardsvc.platform.spreadsheet_cells import spreadsheet_safe
+from cardsvc.platform.storage.database import Database
 
 from .i18n import column_label, t
 from .list_service import network_value
@@ -95,7 +94,7 @@ def published_months(db: Database, now: int, closing_days: int) -> list[str]:
     first = db.execute(
         "select min(moment) from (select min(iat) as moment from cards union all "
         "select min(kiosk_time) from redemptions indexed by redemptions_live_by_time "
-        "where type = 'redemption' and status = 'accepted' and voided = 0)"
+        "where type = 'redemption' and status = 'accepted' and voided = 0) as firsts"
     ).fetchone()[0]
     if first is None:
         return []

@@ -50,7 +50,7 @@ def flag_word(kind: str) -> str:
 def _names(table: str, key: str) -> dict[object, str]:
     cache: dict[str, dict[object, str]] = g.setdefault("page_names", {})
     if table not in cache:
-        cache[table] = {row[0]: row[1] for row in get_db().execute(f"select {key}, name from [{table}]")}
+        cache[table] = {row[0]: row[1] for row in get_db().execute(f"select {key}, name from {table}")}
     return cache[table]
 
 

@@ -11,9 +11,8 @@ import hashlib
 import secrets
 from typing import Any
 
-from sqlite_utils import Database
-
 from cardsvc.core.errors import Conflict, NotFound
+from cardsvc.platform.storage.database import Database
 
 from ..core.timestamps import to_rfc3339
 from .users import create_user

@@ -5,9 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from sqlite_utils import Database
-
 from cardsvc.platform.rome_calendar import day_bounds
+from cardsvc.platform.storage.database import Database
 
 from .anomalies import raise_flag
 
@@ -45,7 +44,7 @@ def flag_accepted(
     day, start, end = _rome_day(at - at % 3600)  # the hour's start: same day, and a cache that hits
     same_day = db.execute(
         "select id from redemptions where cti = ? and type = 'redemption' and status = 'accepted' "
-        "and voided = 0 and kiosk_time >= ? and kiosk_time < ? order by kiosk_time",
+        "and voided = 0 and kiosk_time >= ? and kiosk_time < ? order by kiosk_time, received_at, id",
         [cti, start, end],
     ).fetchall()
     if len(same_day) > velocity_per_day:

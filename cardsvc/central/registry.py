@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlite_utils import Database
-
 from cardsvc.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from cardsvc.platform.plain_text import plain_text
+from cardsvc.platform.storage.database import Database
 
 from ..core.timestamps import to_rfc3339
 from .vat import normalize_vat
@@ -172,7 +171,7 @@ def offer_histories(db: Database, merchant_id: int) -> dict[int, list[tuple[int,
     histories: dict[int, list[tuple[int, str]]] = {}
     rows = db.execute(
         "select h.offer_id, h.at, h.status from offer_status_history h join offers o on o.id = h.offer_id "
-        "where o.merchant_id = ? order by h.offer_id, h.at, h.rowid",
+        "where o.merchant_id = ? order by h.offer_id, h.at, h.id",
         [merchant_id],
     )
     for offer_id, at, status in rows:

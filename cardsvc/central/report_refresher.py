@@ -1,8 +1,9 @@
 """Stale report summaries refreshed in the background of the served central service.
 
-Every ``REPORT_REFRESH_INTERVAL`` seconds one worker (whichever holds the lock file) computes the month
-summaries whose data changed, so that a report rarely has to compute one while someone waits. The
-nightly ``familycard central refresh-reports`` does the same from outside.
+Every ``REPORT_REFRESH_INTERVAL`` seconds one worker computes the month summaries whose data
+changed: on SQLite whichever holds the lock file beside the database, on PostgreSQL whichever worker
+of any instance holds the advisory lock ``report-refresh``, so that a report rarely has to compute
+one while someone waits. The nightly ``familycard central refresh-reports`` does the same from outside.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from flask import Flask
 
 from cardsvc.platform.retry_loop import RetryLoop, start_once
+from cardsvc.platform.storage.engines import database_address, is_file, sqlite_path
 
 from .reports.summaries import refresh_stale
 from .schema import open_database
@@ -21,7 +23,18 @@ from .schema import open_database
 
 def refresh_once(database: str, now: int) -> list[str] | None:
     """Refresh the stale summaries unless another process is doing it (then None)."""
-    lock_path = Path(database).with_suffix(".report-refresh.lock")
+    if not is_file(database):
+        db = open_database(database)
+        try:
+            if not db.try_lock("report-refresh"):
+                return None
+            try:
+                return refresh_stale(db, now)
+            finally:
+                db.unlock("report-refresh")
+        finally:
+            db.close()
+    lock_path = Path(sqlite_path(database)).with_suffix(".report-refresh.lock")
     with lock_path.open("a") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -41,8 +54,9 @@ def start_report_refresher(app: Flask) -> RetryLoop | None:
         return None
 
     def round_once() -> Any:
-        return refresh_once(app.config["DATABASE"], int(app.config["CLOCK"]()))
+        return refresh_once(database_address(app.config), int(app.config["CLOCK"]()))
 
     return start_once(
-        app.config["DATABASE"], lambda: RetryLoop("report-refresh", round_once, interval, max(interval, 60))
+        database_address(app.config),
+        lambda: RetryLoop("report-refresh", round_once, interval, max(interval, 60)),
     )

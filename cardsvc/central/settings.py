@@ -14,6 +14,11 @@ from cardsvc.platform.web.login import WEB_SETTINGS
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE", "var/central/central.db", "SQLite database file (WAL mode)."),
     Setting(
+        "DATABASE_URL",
+        "",
+        "PostgreSQL database (postgresql://user@host/name) in place of the DATABASE file; empty: the file.",
+    ),
+    Setting(
         "LIST_SIGNING_KEY", "var/central/keys/list-signing.pem", "Encrypted PEM of the list-signing key."
     ),
     Setting(

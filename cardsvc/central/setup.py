@@ -7,12 +7,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from cardsvc.core.errors import Conflict
 from cardsvc.network.home import NetworkHome
 from cardsvc.network.keystore import write_file_atomically
 from cardsvc.platform.private_files import make_private, private_folder
+from cardsvc.platform.storage.database import Database
 
 from ..core import from_rfc3339
 from ..core.keys import b64url_decode
@@ -45,9 +44,17 @@ def instance_settings(instance: Path) -> dict[str, str]:
 
 
 def open_instance_database(instance: Path) -> Database:
-    """The instance's database, its folder made private first."""
+    """The instance's database (its file, or the ``DATABASE_URL`` of its settings), its folder made
+    private first."""
     private_folder(instance)
-    return open_database(str(instance / INSTANCE_FILES["DATABASE"]))
+    return open_database(instance_database(instance))
+
+
+def instance_database(instance: Path) -> str:
+    """Where the instance keeps its data: ``DATABASE_URL`` when set, else its file."""
+    from .settings import load_settings
+
+    return str(load_settings().get("DATABASE_URL") or instance / INSTANCE_FILES["DATABASE"])
 
 
 def init_central(instance: Path, network_home: Path, now: int) -> SetupResult:

@@ -20,12 +20,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
 from cardsvc.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, TooManyRequests
 from cardsvc.platform.euros import parse_euros
 from cardsvc.platform.i18n import N_
 from cardsvc.platform.plain_text import plain_text
+from cardsvc.platform.storage.database import Database
 
 from ..core.timestamps import to_rfc3339
 from . import registry
@@ -179,7 +178,8 @@ def erase_old_contacts(db: Database, now: int) -> int:
 def _check_limits(db: Database, client: str, now: int, limits: Limits) -> None:
     since = now - ATTEMPT_WINDOW
     mine, everyone = db.execute(
-        "select sum(client = ?), count(*) from application_attempts where at >= ?", [client, since]
+        "select count(case when client = ? then 1 end), count(*) from application_attempts where at >= ?",
+        [client, since],
     ).fetchone()
     if (mine or 0) >= limits.per_address or everyone >= limits.per_hour:
         raise TooManyRequests(

@@ -8,12 +8,10 @@ database on demand (``cardsvc.platform.web.health``).
 
 from __future__ import annotations
 
-import sqlite3
-
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
-from cardsvc.platform.storage.health import storage_failure
+from cardsvc.platform.storage.health import DATABASE_ERRORS, storage_failure
 from cardsvc.platform.web.health import health
 
 from .errors import error_response
@@ -22,6 +20,8 @@ MESSAGES = {
     "disk_full": "the central service's disk is full: nothing was stored, send again later",
     "database_damaged": "the central service's database is damaged: nothing was stored, send again later",
     "disk_error": "the central service's disk failed: nothing was stored, send again later",
+    "database_unavailable": "the central service's database cannot be reached: nothing was stored, "
+    "send again later",
 }
 RETRY_AFTER = "300"
 
@@ -29,8 +29,7 @@ RETRY_AFTER = "300"
 def init_app(app: Flask) -> None:
     app.add_url_rule("/health", "health", health)
 
-    @app.errorhandler(sqlite3.DatabaseError)
-    def storage_error(exc: sqlite3.DatabaseError) -> Response | HTTPException:
+    def storage_error(exc: Exception) -> Response | HTTPException:
         problem = storage_failure(exc)
         if problem is None:
             raise exc
@@ -42,3 +41,6 @@ def init_app(app: Flask) -> None:
         from .i18n import t
 
         return ServiceUnavailable(description=t(f"storage_{problem}"), retry_after=int(RETRY_AFTER))
+
+    for error_class in DATABASE_ERRORS:  # a SQLite file's or a PostgreSQL server's
+        app.register_error_handler(error_class, storage_error)

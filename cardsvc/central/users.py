@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlite_utils import Database
-
 from cardsvc.core.errors import InvalidInput
+from cardsvc.platform.storage.database import Database
 from cardsvc.platform.web.login import hash_password, password_problem
 
 from ..core import to_rfc3339

@@ -123,9 +123,14 @@ def add_user(
 @user_errors
 def serve(instance: Path, bind: str, workers: int) -> None:
     """Serve the central service with gunicorn; refused while other users can read its database."""
-    from ..central.setup import INSTANCE_FILES
+    from ..central.setup import INSTANCE_FILES, instance_database
+    from ..platform.storage.engines import check_reachable, is_file
 
-    refuse_exposed_database(instance / INSTANCE_FILES["DATABASE"])
+    database = instance_database(instance)
+    if is_file(database):
+        refuse_exposed_database(instance / INSTANCE_FILES["DATABASE"])
+    else:
+        check_reachable(database)  # one line when it cannot be used
     env = {f"FAMILYCARD_CENTRAL_{k}": v for k, v in instance_settings(instance).items()}
     env.update(FAMILYCARD_CENTRAL_BIND=bind, FAMILYCARD_CENTRAL_WORKERS=str(workers))
     exec_gunicorn("cardsvc.central.gunicorn_conf", env)

@@ -16,11 +16,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import psycopg
+from sqlalchemy.exc import DBAPIError
 
 from cardsvc.core.errors import DomainError
 from cardsvc.network.keystore import MIN_PASSPHRASE_LENGTH, PASSPHRASE_ENV
 from cardsvc.platform.rome_calendar import end_of_day
+from cardsvc.platform.storage.engines import DatabaseUnreachable
 from cardsvc.platform.storage.health import storage_failure
+from cardsvc.platform.storage.migrate import SchemaRefused
 
 from ..core import CardNumberError, ClaimsError, JwsError, KeyFormatError, QrError, TimestampError
 
@@ -74,11 +78,18 @@ def user_errors(fn: F) -> F:
             raise CommandError(refused.message) from None
         except USER_ERRORS as exc:
             raise CommandError(str(exc)) from None
-        except sqlite3.DatabaseError as exc:  # a full disk or a damaged database, said as such
+        except (DatabaseUnreachable, SchemaRefused) as exc:
+            raise CommandError(str(exc)) from None
+        except (
+            sqlite3.DatabaseError,
+            psycopg.Error,
+            DBAPIError,
+        ) as exc:  # a full disk, a damaged database, a server away
             problem = storage_failure(exc)
             if problem is None:
                 raise
-            raise CommandError(f"{problem.replace('_', ' ')}: {exc} (see docs/operations.md)") from None
+            cause = " ".join(str(getattr(exc, "orig", None) or exc).split())
+            raise CommandError(f"{problem.replace('_', ' ')}: {cause} (see docs/operations.md)") from None
 
     return wrapper  # type: ignore[return-value]
 

@@ -14,6 +14,7 @@ from cardsvc.platform.private_files import (
     refuse_exposed_database,
     write_private_file,
 )
+from cardsvc.platform.storage.engines import is_file
 
 from .common import (
     CommandError,
@@ -38,9 +39,9 @@ def instance_option(fn: Any) -> Any:
 
 
 def open_db(instance: Path) -> Any:
-    from issuer.setup import DATABASE_FILE, open_office
+    from issuer.setup import DATABASE_FILE, office_database, open_office
 
-    if not (instance / DATABASE_FILE).exists():
+    if is_file(office_database(instance)) and not (instance / DATABASE_FILE).exists():
         raise CommandError(f"{instance} holds no comune office (run: familycard issuer init)")
     return open_office(instance)
 
@@ -363,7 +364,15 @@ def reminders(
 def serve(instance: Path, bind: str) -> None:
     """Serve the office application with gunicorn; events are sent in the background. Refused while
     other users can read its database."""
-    refuse_exposed_database(instance / "issuer.db")
+    from issuer.setup import office_database
+
+    from ..platform.storage.engines import check_reachable
+
+    database = office_database(instance)
+    if is_file(database):
+        refuse_exposed_database(instance / "issuer.db")
+    else:
+        check_reachable(database)  # one line when it cannot be used
     from issuer.settings import load_settings, retention_periods
 
     retention_periods(load_settings({"INSTANCE": str(instance)}))  # a bad setting: one line, here

@@ -38,8 +38,10 @@ def report(
     from ..central.reports.csv_export import TABLES, table_csv
     from ..central.reports.figures import comuni
     from ..central.reports.report import build_report
+    from ..central.setup import instance_database
+    from ..platform.storage.engines import is_file
 
-    if not (instance / "central.db").exists():
+    if is_file(instance_database(instance)) and not (instance / "central.db").exists():
         raise CommandError(f"{instance} holds no central service (run: familycard central init)")
     steps = {"json": 2, "csv": 2, "html": 5, "pdf": 3}[kind]
     with click.progressbar(length=steps, label=f"Report {month}", file=sys.stderr) as bar:

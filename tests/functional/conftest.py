@@ -16,6 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from cardsvc.central import create_app
+from cardsvc.central import db as central_db
 from cardsvc.cli import main
 from cardsvc.cli.central_cmd import instance_settings
 from cardsvc.core import from_rfc3339, generate_private_key, parse_credential, raw_public_key, to_rfc3339
@@ -23,6 +24,8 @@ from cardsvc.core.keys import b64url
 from cardsvc.core.ledger_chain import GENESIS, chain_records, record_hash, sign_batch
 from cardsvc.network.home import NetworkHome
 from cardsvc.platform.clock import ManualClock
+from cardsvc.platform.storage.engines import dispose_all
+from tests.conftest import database_url
 
 PASS = "central-test-passphrase"
 USER_PASSWORD = "a-long-password-1"
@@ -114,6 +117,13 @@ class Central:
     def admin(self) -> dict[str, str]:
         return basic("admin")
 
+    def db(self) -> Any:
+        """A connection of its own to the instance's database (its file, or its PostgreSQL database)."""
+        from cardsvc.central.schema import open_database
+        from cardsvc.platform.storage.engines import database_address
+
+        return open_database(database_address(self.app.config))
+
     def basic_for(self, username: str) -> dict[str, str]:
         return basic(username)
 
@@ -187,8 +197,15 @@ def run_cli(*args: str) -> Any:
 
 
 @pytest.fixture
-def central(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Central]:
+def central(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Central]:
+    """A central service on SQLite, or on a fresh PostgreSQL database where the folder's tests run on
+    both engines (``tests.conftest.on_both_engines``)."""
     monkeypatch.setenv("FAMILYCARD_PASSPHRASE", PASS)
+    url = database_url(request, getattr(request, "param", "sqlite"), "central_template")
+    if url:
+        monkeypatch.setenv("FAMILYCARD_CENTRAL_DATABASE_URL", url)
     home = NetworkHome.init(tmp_path / "network", "Rete di prova", PASS, NOW - 10 * 86400)
     home.add_comune("108040", "Seveso", PASS, NOW - 10 * 86400)
     home.add_comune("108012", "Brugherio", PASS, NOW - 10 * 86400)
@@ -211,3 +228,5 @@ def central(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Central
     )
     app = create_app({**instance_settings(instance), "CLOCK": ManualClock(NOW), "TESTING": True})
     yield Central(app, app.test_client(), home, instance)
+    central_db.close_all()
+    dispose_all()

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlite_utils import Database
-
 from cardsvc.platform.i18n import DEFAULT_LANGUAGE, format_day, format_moment
 from cardsvc.platform.rome_calendar import month_bounds
+from cardsvc.platform.storage.database import Database
 
 from ...core import from_rfc3339, to_rfc3339
 from .months import label
@@ -54,8 +53,9 @@ def _cards_by_comune(db: Database, start: int, end: int) -> dict[str, dict[str, 
     active = "iat < :end and exp > :end and (revoked_at is null or revoked_at >= :end)"
     new, revoked = "iat >= :start and iat < :end", "revoked_at >= :start and revoked_at < :end"
     rows = db.execute(
-        f"select istat, sum({active}), count(distinct case when {active} then {FAMILY} end), "
-        f"sum({new}), sum({revoked}), "
+        f"select istat, count(case when {active} then 1 end), "
+        f"count(distinct case when {active} then {FAMILY} end), "
+        f"count(case when {new} then 1 end), count(case when {revoked} then 1 end), "
         f"count(distinct case when ({active}) or ({new}) or ({revoked}) then {FAMILY} end) "
         "from cards group by istat",
         {"start": start, "end": end},
@@ -150,8 +150,8 @@ def _one_shop(db: Database, keys: list[str], span: list[int]) -> dict[tuple[Any,
     )
     grouped = "".join(name + ", " for name in names)
     sql = (
-        f"select {grouped}max(n) from (select {grouped}shop, count(*) as n from ({alone}) "
-        f"group by {grouped}shop)" + (f" group by {', '.join(names)}" if names else "")
+        f"select {grouped}max(n) from (select {grouped}shop, count(*) as n from ({alone}) as alone "
+        f"group by {grouped}shop) as per_shop" + (f" group by {', '.join(names)}" if names else "")
     )
     return {tuple(row[:-1]): int(row[-1] or 0) for row in db.execute(sql, span)}
 

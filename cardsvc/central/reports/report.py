@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlite_utils import Database
-
 from cardsvc.platform.rome_calendar import month_of
+from cardsvc.platform.storage.database import Database
 
 from .figures import LIVE, month_figures
 from .months import label, parse_month, previous_months

@@ -8,9 +8,8 @@ from __future__ import annotations
 from statistics import median
 from typing import Any
 
-from sqlite_utils import Database
-
 from cardsvc.platform.rome_calendar import month_bounds, month_of
+from cardsvc.platform.storage.database import Database
 
 from .figures import FAMILY, LIVE
 from .months import label

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlite_utils import Database
-
 from cardsvc.platform.rome_calendar import month_bounds
+from cardsvc.platform.storage.database import Database
 
 from .figures import FAMILY, LIVE
 from .months import parse_month

@@ -5,7 +5,8 @@ on a connection of its own and looks at the free space of the file's disk. ``/he
 apps and ``familycard kiosk status`` run it on demand, each app once at start, and the answer names the
 problem: ``disk_full``, ``database_damaged``, ``disk_error`` or ``database_missing``.
 ``storage_failure`` names the same problems for an error raised in a request, so that the pages say them
-in words instead of a bare 500.
+in words instead of a bare 500. A PostgreSQL database is checked by a query on a connection of its own;
+``database_unavailable`` names a server that cannot be reached, ``disk_full`` one whose disk is full.
 """
 
 from __future__ import annotations
@@ -16,11 +17,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
+
+from .engines import is_file, shown, sqlite_path
+
 DISK_FULL = "disk_full"
 DAMAGED = "database_damaged"
 DISK_ERROR = "disk_error"
 MISSING = "database_missing"
+UNAVAILABLE = "database_unavailable"
 DAMAGE_WORDS = ("malformed", "not a database")
+DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.DatabaseError, psycopg.Error)  # either engine's
 MIN_FREE_BYTES = 16 * 1024 * 1024  # below this a till's day of records may no longer fit
 
 
@@ -41,8 +48,11 @@ class DatabaseHealth:
 
 
 def storage_failure(error: BaseException) -> str | None:
-    """``disk_full``, ``database_damaged`` or ``disk_error`` for an sqlite3 error that is one, else None
-    (a busy database or a programming error is not a storage failure)."""
+    """``disk_full``, ``database_damaged``, ``disk_error`` or ``database_unavailable`` for a database
+    error that is one, else None (a busy database or a programming error is not a storage failure)."""
+    server = _server_failure(error)
+    if server is not None:
+        return server
     if not isinstance(error, sqlite3.DatabaseError):
         return None
     name = getattr(error, "sqlite_errorname", None) or ""
@@ -56,9 +66,26 @@ def storage_failure(error: BaseException) -> str | None:
     return None
 
 
+def _server_failure(error: BaseException) -> str | None:
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(error, DBAPIError):
+        error = error.orig or error
+    if isinstance(error, psycopg.errors.DiskFull):
+        return DISK_FULL
+    if isinstance(error, psycopg.errors.DataCorrupted | psycopg.errors.IndexCorrupted):
+        return DAMAGED
+    if isinstance(error, psycopg.OperationalError):
+        return UNAVAILABLE
+    return None
+
+
 def check_database(path: str | Path, min_free: int = MIN_FREE_BYTES) -> DatabaseHealth:
-    """The database file's structure (``quick_check``) and the free space on its disk."""
-    file = Path(path).absolute()
+    """The database file's structure (``quick_check``) and the free space on its disk; for a
+    PostgreSQL address, whether the server answers."""
+    if not is_file(str(path)):
+        return _check_server(str(path))
+    file = Path(sqlite_path(str(path))).absolute()
     if not file.exists():
         return DatabaseHealth(MISSING, str(file))
     try:
@@ -76,4 +103,17 @@ def check_database(path: str | Path, min_free: int = MIN_FREE_BYTES) -> Database
     free = shutil.disk_usage(file.parent).free
     if free < min_free:
         return DatabaseHealth(DISK_FULL, f"{free} bytes free")
+    return DatabaseHealth()
+
+
+def _check_server(address: str) -> DatabaseHealth:
+    from .engines import engine_for
+
+    try:
+        with engine_for(address).connect() as connection:
+            connection.exec_driver_sql("select 1")
+    except Exception as error:  # whatever the driver raised: the server is not usable now
+        cause = getattr(error, "orig", None) or error
+        problem = storage_failure(cause) or UNAVAILABLE
+        return DatabaseHealth(problem, f"{shown(address)}: {' '.join(str(cause).split())}"[:500])
     return DatabaseHealth()

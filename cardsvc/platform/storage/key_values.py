@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlite_utils import Database
+import sqlite_utils
+
+from .database import Database
 
 
 class KeyValues:
@@ -18,6 +20,10 @@ class KeyValues:
     def __init__(self, table: str, as_json: bool = False) -> None:
         self.table = table
         self.as_json = as_json
+        self._put = (
+            f'insert into "{table}" (key, value) values (?, ?) '
+            "on conflict (key) do update set value = excluded.value"
+        )
 
     def _decode(self, text: str) -> Any:
         return json.loads(text) if self.as_json else str(text)
@@ -25,26 +31,22 @@ class KeyValues:
     def _encode(self, value: Any) -> str:
         return json.dumps(value) if self.as_json else str(value)
 
-    def get(self, db: Database, key: str, default: Any = None) -> Any:
-        row = db.execute(f"select value from [{self.table}] where key = ?", [key]).fetchone()
+    def get(self, db: Database | sqlite_utils.Database, key: str, default: Any = None) -> Any:
+        row = db.execute(f'select value from "{self.table}" where key = ?', [key]).fetchone()
         return default if row is None else self._decode(row[0])
 
-    def get_many(self, db: Database, *keys: str) -> dict[str, Any]:
+    def get_many(self, db: Database | sqlite_utils.Database, *keys: str) -> dict[str, Any]:
         """The values of ``keys`` in one query; missing keys are None."""
         marks = ", ".join("?" * len(keys))
-        rows = db.execute(f"select key, value from [{self.table}] where key in ({marks})", keys)
+        rows = db.execute(f'select key, value from "{self.table}" where key in ({marks})', keys)
         found = {key: self._decode(value) for key, value in rows}
         return {key: found.get(key) for key in keys}
 
-    def put(self, db: Database, key: str, value: Any) -> None:
-        db.execute(
-            f"insert or replace into [{self.table}] (key, value) values (?, ?)", [key, self._encode(value)]
-        )
+    def put(self, db: Database | sqlite_utils.Database, key: str, value: Any) -> None:
+        db.execute(self._put, [key, self._encode(value)])
 
-    def put_many(self, db: Database, values: dict[str, Any]) -> None:
+    def put_many(self, db: Database | sqlite_utils.Database, values: dict[str, Any]) -> None:
         """Store several values in one transaction (or inside the caller's)."""
         with db.atomic():
-            db.conn.executemany(
-                f"insert or replace into [{self.table}] (key, value) values (?, ?)",
-                [(key, self._encode(value)) for key, value in values.items()],
-            )
+            for key, value in values.items():
+                db.execute(self._put, [key, self._encode(value)])

@@ -10,7 +10,7 @@
   a session ends after ``SESSION_IDLE`` seconds unused or ``SESSION_LIFETIME`` after login.
 - **Safe redirects**: after login, ``next`` may only name a path on this site.
 
-The tables live in each app's own database (:func:`create_login_tables` in its migrations).
+The tables live in each app's own database (:func:`login_tables` in its table definitions).
 """
 
 from __future__ import annotations
@@ -21,11 +21,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlite_utils import Database
+from sqlalchemy import Column, Index, MetaData, Table
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from cardsvc.core.errors import TooManyRequests
 from cardsvc.platform.settings_table import Setting
+from cardsvc.platform.storage.columns import Int, Text
+from cardsvc.platform.storage.database import Database
 from cardsvc.platform.storage.transactions import write_transaction
 
 WEB_SETTINGS = (
@@ -79,17 +81,14 @@ class LoginPolicy:
         )
 
 
-def create_login_tables(db: Database) -> None:
-    """The tables this module keeps: failed-login counters and sessions."""
-    db.table("login_failures").create(
-        {"key": str, "count": int, "first_at": int}, pk="key", if_not_exists=True
-    )
-    db.table("web_sessions").create(
-        {"id_hash": str, "subject": str, "created_at": int, "last_seen_at": int},
-        pk="id_hash",
-        if_not_exists=True,
-    )
-    db.table("web_sessions").create_index(["subject"], if_not_exists=True)
+def login_tables(metadata: MetaData) -> None:
+    """The tables this module keeps, added to an app's tables: failed-login counters and sessions."""
+    Table("login_failures", metadata, Column("key", Text, primary_key=True), Column("count", Int),
+          Column("first_at", Int))  # fmt: skip
+    Table(
+        "web_sessions", metadata, Column("id_hash", Text, primary_key=True), Column("subject", Text),
+        Column("created_at", Int), Column("last_seen_at", Int), Index("idx_web_sessions_subject", "subject"),
+    )  # fmt: skip
 
 
 def password_problem(password: str) -> str | None:
@@ -134,7 +133,11 @@ def record_failure(db: Database, username: str, address: str | None, now: int, p
         for _kind, key in _keys(username, address):
             row = db.execute("select count, first_at from login_failures where key = ?", [key]).fetchone()
             if row is None or now - row[1] >= policy.window:
-                db.execute("insert or replace into login_failures values (?, 1, ?)", [key, now])
+                db.execute(
+                    "insert into login_failures (key, count, first_at) values (?, 1, ?) "
+                    "on conflict (key) do update set count = 1, first_at = excluded.first_at",
+                    [key, now],
+                )
             else:
                 db.execute("update login_failures set count = count + 1 where key = ?", [key])
 

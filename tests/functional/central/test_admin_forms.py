@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from cardsvc.central.schema import open_database
 from tests.functional.central.test_admin_ui import csrf, login
 from tests.functional.conftest import Central
 from tests.functional.form_checks import error_of, flashes, no_error, value_of
@@ -15,9 +14,9 @@ SHOP = {"name": "Ottica Bella", "vat": "01234567897", "address": "Via Roma 3", "
 
 
 def _count(central: Central, table: str) -> int:
-    db = open_database(str(central.instance / "central.db"))
+    db = central.db()
     try:
-        return int(db.execute(f"select count(*) from [{table}]").fetchone()[0])
+        return int(db.execute(f"select count(*) from {table}").fetchone()[0])
     finally:
         db.close()
 
@@ -163,7 +162,7 @@ def test_the_offer_form_keeps_what_was_typed_and_creates_a_draft(central: Centra
         follow_redirects=True,
     )
     assert flashes(created.text) == ["Offerta «Quaderni» creata come bozza."]
-    db = open_database(str(central.instance / "central.db"))
+    db = central.db()
     [offer] = db.query("select amount_cents, min_spend_cents, min_minors, status from offers")
     db.close()
     assert offer == {"amount_cents": 500, "min_spend_cents": 4000, "min_minors": 2, "status": "draft"}

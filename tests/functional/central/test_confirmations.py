@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-from cardsvc.central.schema import open_database
 from tests.functional.central.test_admin_ui import login
 from tests.functional.conftest import Central
 
@@ -20,7 +19,7 @@ def _token(page: str) -> str:
 
 
 def _db(central: Central):  # type: ignore[no-untyped-def]
-    return open_database(str(central.instance / "central.db"))
+    return central.db()
 
 
 def test_revoking_a_till_asks_for_the_reason_first(central: Central) -> None:
@@ -70,7 +69,7 @@ def test_suspending_or_ending_an_offer_asks_for_the_reason(
     [last] = (
         _db(central)
         .execute(
-            "select reason from offer_status_history where offer_id = ? order by rowid desc limit 1", [offer]
+            "select reason from offer_status_history where offer_id = ? order by id desc limit 1", [offer]
         )
         .fetchall()
     )

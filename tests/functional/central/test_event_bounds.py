@@ -49,7 +49,7 @@ def test_lists_are_built_whatever_is_stored(central: Central) -> None:
         db["revocations"].insert({"cti": b64url(cti), "istat": "108040", "revoked_at": 253_402_300_800,
                                   "reason": "lost"})  # fmt: skip
         db["revocations"].insert({"cti": "not-a-cti", "istat": "108040", "revoked_at": NOW, "reason": "??"})
-        db.conn.commit()
+        db.commit()
     entry = _held(central).lookup(cti)
     assert entry is not None and entry.revoked_at == NOW - NOW % 3600  # the list's issued_at
     sync = central.client.get("/api/v1/kiosk/sync", headers=bearer(kiosk.token))

@@ -89,9 +89,8 @@ def test_the_pdf_and_the_standalone_report_in_the_language_asked_for(
 
 def test_outside_a_request_the_pdf_is_italian_unless_told(central: Central, tmp_path: Path) -> None:
     from cardsvc.central.reports.report import build_report
-    from cardsvc.central.schema import open_database
 
-    report = build_report(open_database(str(central.instance / "central.db")), "2026-10", 1_795_000_000, None)
+    report = build_report(central.db(), "2026-10", 1_795_000_000, None)
     for lang, heading in (("it", "Per comune della famiglia"), ("en", "By the family's comune")):
         path = tmp_path / f"{lang}.pdf"
         path.write_bytes(render_pdf(report, lang) if lang == "en" else render_pdf(report))

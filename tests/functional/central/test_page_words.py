@@ -8,7 +8,6 @@ import re
 import pytest
 
 from cardsvc.central.anomalies import raise_flag
-from cardsvc.central.schema import open_database
 from tests.functional.central.test_admin_ui import login
 from tests.functional.conftest import NOW, Central
 
@@ -37,8 +36,8 @@ def _network(central: Central) -> set[str]:
     central.offer(shop)
     kiosk = central.kiosk(shop)
     central.issuer_token("108040")
-    db = open_database(str(central.instance / "central.db"))
-    with db.conn:
+    db = central.db()
+    with db.atomic():
         raise_flag(
             db,
             "card_velocity",

@@ -11,12 +11,14 @@ from tests.functional.private_files import assert_private, refused_serve
 pytestmark = pytest.mark.functional
 
 
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)  # the file itself
 def test_central_instance_is_private(central: Central) -> None:
     central.client.get("/directory")  # the served app has opened the database too
     assert (central.instance / "central.db").exists()
     assert_private(central.instance)
 
 
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)  # the file itself
 def test_serve_refuses_a_database_other_users_can_read(
     central: Central, monkeypatch: pytest.MonkeyPatch
 ) -> None:

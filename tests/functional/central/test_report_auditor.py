@@ -16,7 +16,6 @@ from cardsvc.central.reports.columns import TABLES, rows
 from cardsvc.central.reports.csv_export import table_csv
 from cardsvc.central.reports.figures import month_figures
 from cardsvc.central.reports.months import parse_month
-from cardsvc.central.schema import open_database
 from cardsvc.central.vat import vat_check_digit
 from cardsvc.cli.central_cmd import instance_settings
 from cardsvc.network.home import NetworkHome
@@ -90,7 +89,7 @@ class Network:
 
 def truth(central: Central, month: str) -> dict[str, Any]:
     year, number = parse_month(month)
-    return month_figures(open_database(str(central.instance / "central.db")), year, number, NOW)
+    return month_figures(central.db(), year, number, NOW)
 
 
 def assert_nothing_recovered(central: Central, month: str) -> dict[str, Any]:
@@ -107,7 +106,7 @@ def visits(central: Central, month: str) -> list[Any]:
     """Every redemption of the month: the family's comune, the shop's comune and category, the shop,
     the household (read here, apart from the report's own queries)."""
     start, end = month_bounds(*parse_month(month))
-    db = open_database(str(central.instance / "central.db"))
+    db = central.db()
     return db.execute(
         "select r.card_istat, r.shop_istat, m.category, r.merchant_id, coalesce(r.household, r.cti) "
         "from redemptions r join merchants m on m.id = r.merchant_id where r.type = 'redemption' "

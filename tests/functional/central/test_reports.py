@@ -16,7 +16,6 @@ import pytest
 from cardsvc.central import create_app
 from cardsvc.central.reports.csv_export import table_csv
 from cardsvc.central.reports.report import build_report
-from cardsvc.central.schema import open_database
 from cardsvc.central.vat import vat_check_digit
 from cardsvc.cli.central_cmd import instance_settings
 from cardsvc.network.home import NetworkHome
@@ -115,7 +114,7 @@ def _rfc(moment: int) -> str:
 
 
 def report(central: Central, month: str, comune: str | None = None) -> dict[str, Any]:
-    return build_report(open_database(str(central.instance / "central.db")), month, NOW, comune)
+    return build_report(central.db(), month, NOW, comune)
 
 
 def row(rows: list[dict[str, Any]], **match: Any) -> dict[str, Any]:
@@ -245,7 +244,7 @@ def test_a_kept_summary_follows_late_uploads_voids_and_card_events(network: Cent
     seed.upload("108040")
     first = report(network, "2026-10")
     assert first["network"]["redemptions"] == 5
-    db = open_database(str(network.instance / "central.db"))
+    db = network.db()
     assert db.execute("select count(*) from report_summaries where month = '2026-10'").fetchone()[0] == 1
     assert report(network, "2026-10")["network"] == first["network"]  # read from the kept summary
     late = seed.redeem("108040", cards[5], rome("2026-10-30 18:00"))  # a till that was offline
@@ -269,7 +268,7 @@ def test_refresh_computes_the_stale_months_ahead(network: Central) -> None:
     for month, card in zip(("08", "09", "10"), cards, strict=False):
         seed.redeem("108040", card, rome(f"2026-{month}-15 10:00"))
     seed.upload("108040")
-    db = open_database(str(network.instance / "central.db"))
+    db = network.db()
     done = refresh_stale(db, NOW)
     assert {"2026-08", "2026-09", "2026-10", "2026-11"} <= set(done)
     assert refresh_stale(db, NOW) == []  # nothing changed since
@@ -279,15 +278,23 @@ def test_the_server_refreshes_stale_summaries_once_at_a_time(network: Central) -
     import fcntl
 
     from cardsvc.central.report_refresher import refresh_once
+    from cardsvc.platform.storage.engines import database_address, is_file
 
     seed = Seeded(network)
     cards = seed.families("108040", 5, rome("2026-09-10 10:00"))
     seed.upload("108040", [seed.redeem("108040", card, rome("2026-10-04 10:00")) for card in cards])
-    database = str(network.instance / "central.db")
-    lock = (network.instance / "central.report-refresh.lock").open("a")
-    fcntl.flock(lock, fcntl.LOCK_EX)  # another worker is refreshing
-    assert refresh_once(database, NOW) is None
-    fcntl.flock(lock, fcntl.LOCK_UN)
-    lock.close()
+    database = database_address(network.app.config)
+    if is_file(database):  # another worker of this machine is refreshing
+        lock = (network.instance / "central.report-refresh.lock").open("a")
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        assert refresh_once(database, NOW) is None
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        lock.close()
+    else:  # another instance is refreshing
+        other = network.db()
+        assert other.try_lock("report-refresh")
+        assert refresh_once(database, NOW) is None
+        other.unlock("report-refresh")
+        other.close()
     assert "2026-10" in (refresh_once(database, NOW) or [])
     assert refresh_once(database, NOW) == []

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from cardsvc.central.schema import open_database
 from tests.functional.central.mail_server import MailServer
 from tests.functional.central.test_admin_ui import csrf, login
 from tests.functional.conftest import NOW, Central
@@ -53,7 +52,7 @@ def apply(client: FlaskClient, form: dict[str, str], address: str = "192.0.2.10"
 
 
 def rows(central: Central, sql: str) -> list[dict[str, Any]]:
-    return list(open_database(str(central.instance / "central.db")).query(sql))
+    return list(central.db().query(sql))
 
 
 @pytest.fixture
@@ -266,7 +265,8 @@ def test_a_decided_applications_contact_is_erased_after_six_months(central: Cent
     central.app.config["CLOCK"].now = NOW + 181 * 86_400
     apply(central.app.test_client(), application(vat="11111111115", email="terzo@example.it"))
     kept = rows(
-        central, "select name, vat, status, reason, contact_name, email, phone from shop_applications"
+        central,
+        "select name, vat, status, reason, contact_name, email, phone from shop_applications order by id",
     )
     assert kept[0] == {
         "name": "Libreria Il Gufo", "vat": VAT, "status": "refused", "reason": "refusal_outside_network",

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from cardsvc.central.schema import open_database
 from cardsvc.central.vat import vat_check_digit
 from cardsvc.core import generate_private_key, raw_public_key
 from cardsvc.core.keys import b64url
@@ -40,7 +39,7 @@ def manager_of(central: Central, merchant_id: int, username: str = MANAGER) -> F
 
 
 def rows(central: Central, sql: str) -> list[dict[str, Any]]:
-    return list(open_database(str(central.instance / "central.db")).query(sql))
+    return list(central.db().query(sql))
 
 
 def text(page: Any) -> str:

@@ -16,11 +16,13 @@ from tests.functional.storage_faults import damage_table
 pytestmark = pytest.mark.functional
 
 
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)  # the file itself
 def test_commits_wait_for_the_disk(central: Central) -> None:
     with central.app.app_context():
         assert get_db().execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
 
 
+@pytest.mark.parametrize("central", ["sqlite"], indirect=True)  # the file itself
 def test_a_damaged_table_is_answered_503_with_its_reason(central: Central, till: Till) -> None:  # noqa: F811
     assert central.client.get("/health").json == {"ok": True, "database": "ok"}
     assert till.redeem(central.card(), "10").status_code == 303

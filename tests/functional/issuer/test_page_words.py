@@ -50,7 +50,7 @@ def _office_at_work(office: Desk) -> list[str]:
     office.post(f"/cards/{old}/revoke", {"reason": "moved", "confirm": "yes"})
     card = office.issue(household, second)
     db = office.db()
-    with db.conn:  # as a reminder run and the printing of its letters write them
+    with db.atomic():  # as a reminder run and the printing of its letters write them
         record_action(db, "seveso-office", "108040", "remind", office.card_row(card)["number"], "", NOW)
         record_action(db, "seveso-office", "108040", "print", "reminders", "reminder letters: 2", NOW)
     token = checked(office, name="nuclei-novembre.csv")

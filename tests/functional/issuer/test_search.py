@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from pathlib import Path
 
 import pytest
 
@@ -115,18 +114,3 @@ def test_in_english(office: Desk) -> None:
     office.client.get("/?lang=en")
     assert "1 household found" in office.client.get("/?q=vigano").get_data(as_text=True)
     assert "No results for “nobody”" in office.client.get("/?q=nobody").get_data(as_text=True)
-
-
-def test_households_registered_before_the_search_columns_are_found(tmp_path: Path) -> None:
-    from issuer.household_search import Query, search
-    from issuer.schema import connect, migrations
-
-    db = connect(str(tmp_path / "issuer.db"))
-    migrations.apply(db, stop_before="m_household_search")
-    household = {"id": 7, "istat": "108040", "ref": "R-7", "reference_person": "Giulia Viganò"}
-    db["households"].insert(
-        {**household, "address": "Via Roma 1", "resident": 1, "created_at": "", "updated_at": ""}
-    )
-    db["guardians"].insert({"household_id": 7, "name": "Marco Colombo", "position": 1})
-    migrations.apply(db)
-    assert [h["id"] for h in search(db, "108040", Query.of("colombo vigano"), 0, 25)] == [7]

@@ -1,0 +1,1 @@
+"""The central database's Alembic revisions."""

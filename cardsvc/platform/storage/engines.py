@@ -1,0 +1,150 @@
+"""Which database an app uses, and the engine that connects to it.
+
+An app's database is named by ``DATABASE_URL`` when that is set (``postgresql://user@host/name``, or
+``sqlite:///path``), else by its ``DATABASE`` file: SQLite is the embedded default. One SQLAlchemy
+engine per address and process: for PostgreSQL it pools psycopg 3 connections and checks them before
+use, for SQLite it opens the file as the apps always have (mode 0600 when new, WAL, ``synchronous=FULL``:
+a commit is on the disk before the answer, foreign keys on, a 10 s wait for the write lock).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import NullPool
+
+from cardsvc.core.errors import InvalidInput
+from cardsvc.platform.private_files import create_private_file
+
+_engines: dict[str, Engine] = {}
+_lock = threading.Lock()
+
+
+class DatabaseUnreachable(RuntimeError):
+    """The database named cannot be reached or used; the message says which and why, in one line."""
+
+
+def database_address(config: Mapping[str, Any]) -> str:
+    """The app's database: its ``DATABASE_URL`` when set, else its ``DATABASE`` file."""
+    return str(config.get("DATABASE_URL") or config["DATABASE"])
+
+
+def is_file(address: str) -> bool:
+    """Whether ``address`` is a SQLite file (a path or a ``sqlite:///`` URL) rather than a server."""
+    return "://" not in address or address.startswith("sqlite:")
+
+
+def sqlite_path(address: str) -> str:
+    """The file of a SQLite address."""
+    return address.split("sqlite:///", 1)[1] if address.startswith("sqlite:///") else address
+
+
+def shown(address: str) -> str:
+    """``address`` without its password, to be logged or printed."""
+    if is_file(address):
+        return sqlite_path(address)
+    return make_url(address).render_as_string(hide_password=True)
+
+
+def engine_for(address: str) -> Engine:
+    """The process's engine for ``address`` (made on first use)."""
+    with _lock:
+        if address not in _engines:
+            _engines[address] = _sqlite_engine(sqlite_path(address)) if is_file(address) else _server(address)
+        return _engines[address]
+
+
+def dispose_all() -> None:
+    """Close every pooled connection (a process about to fork, or a test's end)."""
+    with _lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+
+
+def _server(address: str) -> Engine:
+    try:
+        url = make_url(address)
+    except ArgumentError:
+        raise InvalidInput(f"DATABASE_URL is not a database address: {shown_safely(address)}") from None
+    if url.get_backend_name() != "postgresql":
+        raise InvalidInput(
+            f"DATABASE_URL must be postgresql://… or sqlite:///…, not {url.get_backend_name()}://"
+        )
+    url = url.set(drivername="postgresql+psycopg")
+    engine = create_engine(
+        url,
+        pool_size=8,
+        max_overflow=16,
+        pool_pre_ping=True,
+        pool_recycle=3600,
+        connect_args={"connect_timeout": 5, "application_name": "familycard"},
+    )
+    event.listen(engine, "connect", _postgres_session)
+    return engine
+
+
+def shown_safely(address: str) -> str:
+    return address.split("@", 1)[-1] if "@" in address else address
+
+
+def _postgres_session(dbapi_connection: Any, _record: Any) -> None:
+    """Autocommit (transactions are opened explicitly) and sums read back as SQLite gives them."""
+    from psycopg.adapt import Loader
+
+    class NumberLoader(Loader):
+        def load(self, data: Any) -> int | float:
+            text = bytes(data).decode()
+            return float(text) if any(c in text for c in ".eEn") else int(text)
+
+    dbapi_connection.autocommit = True
+    dbapi_connection.adapters.register_loader("numeric", NumberLoader)
+
+
+def _sqlite_engine(path: str) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
+
+    def durable(dbapi_connection: Any, _record: Any = None) -> None:
+        dbapi_connection.isolation_level = None  # autocommit: transactions are opened explicitly
+        for pragma in ("synchronous = FULL", "busy_timeout = 10000", "foreign_keys = ON"):
+            dbapi_connection.execute(f"PRAGMA {pragma}")
+
+    event.listen(engine, "connect", durable)
+    engine.familycard_setup = (durable,)  # type: ignore[attr-defined]  # for Database's own connections
+
+    @event.listens_for(engine, "begin")
+    def begin(connection: Any) -> None:  # SQLAlchemy's own transactions (migrations) begin for real
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    create_private_file(Path(path))
+    return engine
+
+
+def check_reachable(address: str) -> None:
+    """Connect once; :class:`DatabaseUnreachable` with one line saying why when that fails."""
+    try:
+        with engine_for(address).connect():
+            pass
+    except InvalidInput as error:
+        raise DatabaseUnreachable(str(error)) from None
+    except Exception as error:  # the driver's own error, whatever it is, said in one line
+        cause = getattr(error, "orig", None) or error
+        reason = " ".join(str(cause).split()) or type(cause).__name__
+        raise DatabaseUnreachable(f"database {shown(address)} cannot be reached: {reason}") from None
+
+
+def refuse_unusable(address: str, app: str) -> None:
+    """Exit with one line on standard error when ``address`` (a ``DATABASE_URL``; empty: the app's file)
+    cannot be used."""
+    if not address:
+        return
+    try:
+        check_reachable(address)
+    except DatabaseUnreachable as error:
+        raise SystemExit(f"familycard {app}: {error}") from None

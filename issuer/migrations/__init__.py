@@ -1,0 +1,1 @@
+"""The office database's Alembic revisions."""
