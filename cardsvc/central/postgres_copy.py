@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from sqlalchemy import Table
 
 from cardsvc.core.errors import Conflict, InvalidInput, NotFound
@@ -36,7 +37,8 @@ class TargetNotEmpty(Conflict):
 
 
 class CopyMismatch(Conflict):
-    """The copy does not hold what the file holds; the message says which figures differ."""
+    """The copy does not hold what the file holds, or PostgreSQL refuses a row (``row_refused``: a
+    reference to a row that is not there, a value it cannot store); the message says which."""
 
     code = "copy_mismatch"
 
@@ -103,7 +105,14 @@ def copy_table(source: Database, target: Database, table: Table) -> int:
     insert = f"insert into {target.quote(table.name)} ({columns}) values ({', '.join('?' for _ in names)})"
     copied = 0
     for batch in _batches(source, table, names):
-        target.executemany(insert, [_as_declared(table, row) for row in batch])
+        try:
+            target.executemany(insert, [_as_declared(table, row) for row in batch])
+        except (psycopg.DataError, psycopg.IntegrityError) as error:  # a value or a reference it refuses
+            reason = " ".join(str(error).split())
+            raise CopyMismatch(
+                f"PostgreSQL refuses a row of table {table.name}, nothing was kept: {reason}",
+                code="row_refused",
+            ) from None
         copied += len(batch)
     return copied
 

@@ -178,3 +178,24 @@ def test_json_names_every_table_and_the_totals(central: Central, postgres: Postg
     assert body["rows"]["redemptions"] == 6 and body["rows"]["flags"] >= 1
     assert body["totals"]["redemptions"] == 4 and body["totals"]["discount_cents"] == 2002
     assert body["target"].startswith("postgresql://") and USER_PASSWORD not in done.output
+
+
+def test_a_row_postgresql_refuses_leaves_the_target_empty(
+    central: Central, postgres: PostgresCluster
+) -> None:
+    fill(central)
+    with closing(sqlite3.connect(central.instance / "central.db")) as conn, conn:  # no foreign keys checked
+        conn.execute("insert into offers (merchant_id, title, status) values (999, 'Orfana', 'draft')")
+    url = postgres.database(prefix="copy")
+
+    refused = migrate(central, url)
+
+    assert refused.exit_code == 2 and refused.output.count("\n") == 1
+    assert "refuses a row of table offers" in refused.output and "nothing was kept" in refused.output
+    target = open_database(url)
+    try:
+        assert {
+            table.name: target.table(table.name).count for table in metadata.sorted_tables
+        } == dict.fromkeys(metadata.tables, 0)
+    finally:
+        target.close()
