@@ -8,6 +8,7 @@ import json
 import sqlite3
 from contextlib import closing
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,13 +26,11 @@ from cardsvc.cli.central_cmd import instance_settings
 from cardsvc.platform.clock import ManualClock
 from cardsvc.platform.rome_calendar import ROME
 from tests.functional.conftest import NOW, USER_PASSWORD, VAT_BRUGHERIO, Central, run_cli
+from tests.functional.legacy_release import central_schema
 from tests.postgres_cluster import PostgresCluster
 
-pytestmark = [
-    pytest.mark.functional,
-    pytest.mark.postgresql,
-    pytest.mark.parametrize("central", ["sqlite"], indirect=True),
-]
+pytestmark = [pytest.mark.functional, pytest.mark.postgresql]
+ON_SQLITE = pytest.mark.parametrize("central", ["sqlite"], indirect=True)  # the copy's source
 THEN = datetime.fromtimestamp(NOW, ROME)
 MONTH = THEN.strftime("%Y-%m")
 VAT_MUGGIO = "0000001000" + str(vat_check_digit("0000001000"))
@@ -101,6 +100,7 @@ def served(central: Central) -> dict[str, Any]:
     }
 
 
+@ON_SQLITE
 def test_a_sqlite_central_copied_to_postgres_serves_the_same_figures(
     central: Central, postgres: PostgresCluster, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -146,6 +146,7 @@ def test_a_sqlite_central_copied_to_postgres_serves_the_same_figures(
         central_db.close_all()
 
 
+@ON_SQLITE
 def test_a_target_with_rows_or_out_of_reach_is_refused_in_one_line(
     central: Central, postgres: PostgresCluster
 ) -> None:
@@ -169,6 +170,7 @@ def test_a_target_with_rows_or_out_of_reach_is_refused_in_one_line(
     assert "cannot be reached" in away.output and "127.0.0.1" in away.output
 
 
+@ON_SQLITE
 def test_json_names_every_table_and_the_totals(central: Central, postgres: PostgresCluster) -> None:
     fill(central)
     done = migrate(central, postgres.database(prefix="copy"), "--json")
@@ -180,6 +182,7 @@ def test_json_names_every_table_and_the_totals(central: Central, postgres: Postg
     assert body["target"].startswith("postgresql://") and USER_PASSWORD not in done.output
 
 
+@ON_SQLITE
 def test_a_row_postgresql_refuses_leaves_the_target_empty(
     central: Central, postgres: PostgresCluster
 ) -> None:
@@ -199,3 +202,36 @@ def test_a_row_postgresql_refuses_leaves_the_target_empty(
         } == dict.fromkeys(metadata.tables, 0)
     finally:
         target.close()
+
+
+def test_a_file_of_the_release_before_alembic_goes_straight_to_postgres(
+    tmp_path: Path, postgres: PostgresCluster
+) -> None:
+    old = central_schema.make(str(tmp_path / "central.db"))
+    old["comuni"].insert({"istat": "108040", "name": "Seveso"})
+    old["merchants"].insert({"id": 3, "name": "Forno", "vat": "01234567897", "istat": "108040"})
+    for at, status in ((20, "published"), (10, "draft"), (30, "suspended")):  # written out of time order
+        old["offer_status_history"].insert({"offer_id": 1, "status": status, "at": at})
+    old["report_changes"].insert({"month": "2026-10", "version": 7})
+    old.conn.commit()
+    old.close()
+    url = postgres.database(prefix="copy")
+
+    done = CliRunner().invoke(
+        main, ["central", "migrate-to-postgres", "--instance", str(tmp_path), "--database-url", url, "--json"]
+    )
+
+    assert done.exit_code == 0, done.output
+    body = json.loads(done.output)
+    assert body["totals"]["report_change_weight"] == 7
+    assert body["rows"]["merchants"] == 1 and body["rows"]["offer_status_history"] == 3
+    db = open_database(url)
+    try:
+        history = db.query("select status from offer_status_history order by id")
+        assert [row["status"] for row in history] == ["published", "draft", "suspended"]
+        assert (
+            db.table("merchants").insert({"name": "Bar", "vat": VAT_BRUGHERIO, "istat": "108040"}).last_pk
+            == 4
+        )
+    finally:
+        db.close()
