@@ -193,3 +193,32 @@ def revoke_issuer_credential(instance: Path, credential_id: int, as_json: bool) 
 
     revoked = credentials.revoke(open_db(instance), credential_id, now_seconds())
     emit(as_json, revoked, [f"Issuer credential #{credential_id} ({revoked['istat']}) revoked"])
+
+
+@central.command("migrate-to-postgres")
+@instance_option
+@click.option(
+    "--database-url",
+    required=True,
+    help="An empty PostgreSQL database (postgresql://user@host/name) to copy the instance's file into.",
+)
+@json_option
+@user_errors
+def migrate_to_postgres(instance: Path, database_url: str, as_json: bool) -> None:
+    """Copy the instance's SQLite database into an empty PostgreSQL database and check the copy (rows of
+    every table, redemption totals, revocation list version); stop the service first."""
+    from ..central.postgres_copy import copy_to_postgres
+    from ..central.setup import INSTANCE_FILES
+
+    done = copy_to_postgres(instance / INSTANCE_FILES["DATABASE"], database_url)
+    totals = done.totals
+    lines = [f"Copied {done.source} to {done.target}:"]
+    lines += [f"  {name}: {count} rows" for name, count in done.rows.items()]
+    lines += [
+        f"Checked: {totals.redemptions} redemptions, {totals.spend_cents} cents spent, "
+        f"{totals.discount_cents} cents discount; revocation list v{totals.revocation_list_version}; "
+        f"report changes weigh {totals.report_change_weight}",
+        f'Next: set DATABASE_URL = "{done.target}" in central.toml (or FAMILYCARD_CENTRAL_DATABASE_URL),'
+        f" then start the service; {done.source} stays as it was",
+    ]
+    emit(as_json, done.to_json(), lines)
