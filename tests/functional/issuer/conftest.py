@@ -5,7 +5,7 @@ by the network), and a ``Desk`` helper that logs in and fills the forms."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,10 @@ from flask.testing import FlaskClient
 from cardsvc.cli import main
 from cardsvc.core.keys import public_key_from_pem
 from cardsvc.platform.clock import ManualClock
+from cardsvc.platform.storage.engines import database_address
 from issuer import create_app
+from issuer import db as office_db
+from tests.conftest import database_url
 from tests.functional.conftest import NOW, PASS, USER_PASSWORD, Central
 from tests.functional.kiosk.conftest import CENTRAL_URL, in_process_transport
 
@@ -90,9 +93,10 @@ class Desk:
         return str(response.headers["Location"].rsplit("/", 1)[1])
 
     def db(self) -> Any:
+        """A connection of its own to the office's database (its file, or its PostgreSQL database)."""
         from issuer.schema import open_database
 
-        return open_database(str(self.instance / "issuer.db"))
+        return open_database(database_address(self.app.config))
 
     def card_row(self, cti: str) -> dict[str, Any]:
         return dict(self.db()["cards"].get(cti))
@@ -108,7 +112,7 @@ class Desk:
         from issuer.schema import open_database
 
         self.central.app.config["CLOCK"].now = self.clock.now  # the two clocks agree
-        return sync_office(open_database(str(self.instance / "issuer.db")), self.transport, self.clock.now)
+        return sync_office(open_database(database_address(self.app.config)), self.transport, self.clock.now)
 
 
 def make_office(central: Central, instance: Path, transport: Any = None) -> Desk:
@@ -158,10 +162,18 @@ def make_office(central: Central, instance: Path, transport: Any = None) -> Desk
 
 
 @pytest.fixture
-def office(central: Central, tmp_path: Path) -> Desk:
+def office(
+    central: Central, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Desk]:
+    """An office on SQLite, or on a fresh PostgreSQL database in the modules that run on both engines
+    (``tests.conftest.on_both_engines``)."""
+    url = database_url(request, getattr(request, "param", "sqlite"), "office_template")
+    if url:
+        monkeypatch.setenv("FAMILYCARD_ISSUER_DATABASE_URL", url)
     desk = make_office(central, tmp_path / "office")
     assert desk.login().status_code == 302
-    return desk
+    yield desk
+    office_db.close_all()
 
 
 @pytest.fixture

@@ -14,10 +14,17 @@ from typing import Any
 import pytest
 
 from issuer import create_app
+from tests.conftest import on_both_engines
 from tests.functional.conftest import PASS
 from tests.functional.issuer.conftest import Desk
 
 pytestmark = pytest.mark.functional
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    on_both_engines(metafunc, "office")  # the office's data on SQLite and on PostgreSQL
+
+
 GOOD = """riferimento;referente;altri_genitori;anni_nascita_figli;indirizzo;residente;isee;carte
 A-1;Giulia Brambilla;Marco Colombo;2015/2019;Via Roma 12;si;;tutti
 A-2;Luca Rossi;;2012;Corso Italia 3;si;;
