@@ -77,7 +77,7 @@ _CARD = "exists (select 1 from cards c where c.household_id = h.id and instr(rep
 
 
 def _where(istat: str, query: Query) -> tuple[str, list[Any]]:
-    words = " and ".join([_WORD] * len(query.words)) or "1"
+    words = " and ".join([_WORD] * len(query.words)) or "1 = 1"
     params: list[Any] = [istat]
     params += query.words
     if query.card is None:

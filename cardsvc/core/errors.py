@@ -31,6 +31,8 @@ The kinds, their default codes, and the named errors of each kind::
     ├── Conflict ................ conflict: what is held does not allow it now
     │   ├── LinkUnusable ........ cardsvc.central.password_links (link_used, link_expired)
     │   ├── SetupRefused ........ cardsvc.central.setup
+    │   ├── TargetNotEmpty ...... cardsvc.central.postgres_copy
+    │   ├── CopyMismatch ........ cardsvc.central.postgres_copy (copy_mismatch, row_refused)
     │   ├── CardRefused ......... issuer.cards
     │   ├── ErasureRefused ...... issuer.retention
     │   ├── CheckoutRefused ..... merchant_kiosk.checkout

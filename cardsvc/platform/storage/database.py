@@ -61,14 +61,11 @@ class Database:
         self.dialect = engine.dialect.name
         self.postgres = self.dialect == POSTGRESQL
         if self.postgres:
-            self._fairy: Any = engine.raw_connection()  # back to the pool when closed
-            raw: Any = self._fairy.driver_connection
-            raw.autocommit = True  # transactions are opened explicitly, as on SQLite
-        else:  # a file's own connection, alive as long as this object or a cursor of it is
-            self._fairy = None
+            raw: Any = engine.familycard_connect()  # type: ignore[attr-defined]
+        else:
             raw = sqlite3.connect(str(engine.url.database), check_same_thread=False)  # closed by close_all
-            for listener in getattr(engine, "familycard_setup", ()):
-                listener(raw)
+        for setup in engine.familycard_setup:  # type: ignore[attr-defined]
+            setup(raw)
         self.raw = raw
         self._savepoints = count()
 
@@ -187,9 +184,12 @@ class Database:
         return " for update" if self.postgres else ""
 
     def close(self) -> None:
-        if self._fairy is not None:
-            self._fairy.close()
-        else:
+        self.raw.close()
+
+    def __del__(self) -> None:
+        """A server connection nobody closed is closed with its Database (a query's rows are already
+        fetched); a SQLite connection lives on while a cursor of it does, and closes itself."""
+        if getattr(self, "postgres", False) and getattr(self, "raw", None) is not None:
             self.raw.close()
 
     @property
@@ -242,9 +242,11 @@ class DbTable:
         return self
 
     def update(self, key: Any, values: dict[str, Any], by: str | None = None) -> DbTable:
-        """Set ``values`` in the row whose primary key (or unique column ``by``) is ``key``."""
+        """Set ``values`` in the row whose primary key (or unique column ``by``) is ``key``;
+        :class:`RowMissing` if there is none."""
         sql, names = _update_sql(self.db.engine.dialect.name, self.table, tuple(values), by or self._pk)
-        self.db.execute(sql, [*(values[name] for name in names), key])
+        if self.db.execute(sql, [*(values[name] for name in names), key]).rowcount == 0:
+            raise RowMissing(f"{self.name}: no row {key!r}")
         self.last_pk = key
         return self
 

@@ -2,8 +2,10 @@
 
 An app's database is named by ``DATABASE_URL`` when that is set (``postgresql://user@host/name``, or
 ``sqlite:///path``), else by its ``DATABASE`` file: SQLite is the embedded default. One SQLAlchemy
-engine per address and process: for PostgreSQL it pools psycopg 3 connections and checks them before
-use, for SQLite it opens the file as the apps always have (mode 0600 when new, WAL, ``synchronous=FULL``:
+engine per address and process (for the migrations and checks) and the apps' own connections: each
+serving thread keeps one for its life (``connections``), so there is no pool here; several processes'
+connections to PostgreSQL are pooled by pgbouncer (docs/deploy.md). PostgreSQL is reached with
+psycopg 3; a SQLite file is opened as the apps always have (mode 0600 when new, WAL, ``synchronous=FULL``:
 a commit is on the disk before the answer, foreign keys on, a 10 s wait for the write lock).
 """
 
@@ -14,6 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -77,16 +80,12 @@ def _server(address: str) -> Engine:
         raise InvalidInput(
             f"DATABASE_URL must be postgresql://… or sqlite:///…, not {url.get_backend_name()}://"
         )
-    url = url.set(drivername="postgresql+psycopg")
-    engine = create_engine(
-        url,
-        pool_size=8,
-        max_overflow=16,
-        pool_pre_ping=True,
-        pool_recycle=3600,
-        connect_args={"connect_timeout": 5, "application_name": "familycard"},
-    )
+    options: dict[str, Any] = {"connect_timeout": 5, "application_name": "familycard"}
+    engine = create_engine(url.set(drivername="postgresql+psycopg"), poolclass=NullPool, connect_args=options)
     event.listen(engine, "connect", _postgres_session)
+    conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    engine.familycard_connect = lambda: psycopg.connect(conninfo, **options)  # type: ignore[attr-defined]
+    engine.familycard_setup = (_postgres_session,)  # type: ignore[attr-defined]
     return engine
 
 
@@ -94,7 +93,7 @@ def shown_safely(address: str) -> str:
     return address.split("@", 1)[-1] if "@" in address else address
 
 
-def _postgres_session(dbapi_connection: Any, _record: Any) -> None:
+def _postgres_session(dbapi_connection: Any, _record: Any = None) -> None:
     """Autocommit (transactions are opened explicitly) and sums read back as SQLite gives them."""
     from psycopg.adapt import Loader
 

@@ -111,7 +111,7 @@ def test_batch_files_are_private_and_the_database_keeps_no_names(office: Desk) -
     files = sorted(folder.iterdir())
     assert {p.suffix for p in files} == {".csv", ".pdf"}
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in files)
-    row = dict(office.db()["batches"].get(token))
+    row = dict(office.db()["batches"].get(token, by="token"))
     assert "Bianchi" not in repr(row) and row["status"] == "done" and row["cards_issued"] == 3
 
 
@@ -156,7 +156,7 @@ def test_an_interrupted_batch_says_so_and_goes_on_where_it_stopped(
     assert f'action="/batch/{token}/run"' in page
     state = finished(again, token)
     assert state["cards"] == 3 and state["error"] is None
-    row = dict(office.db()["batches"].get(token))
+    row = dict(office.db()["batches"].get(token, by="token"))
     assert (row["households_new"], row["households_known"], row["cards_issued"]) == (3, 0, 3)
     page = again.client.get(f"/batch/{token}").get_data(as_text=True)
     assert "ha già una carta" not in page  # the first row was not done again

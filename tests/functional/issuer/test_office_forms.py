@@ -137,14 +137,14 @@ def test_a_running_batch_never_says_it_is_done(office: Desk, monkeypatch: pytest
     token = checked(office)
     db = office.db()
     with db.atomic():
-        db["batches"].update(token, {"status": "running", "done": 1, "total": 3})
+        db["batches"].update(token, {"status": "running", "done": 1, "total": 3}, by="token")
     monkeypatch.setattr("issuer.views_batch.Runner.running", lambda self, token: True)
     page = office.client.get(f"/batch/{token}").get_data(as_text=True)
     assert 'id="batch-state" class="batch-state running">in corso<' in page
     assert "Fatto" not in page and 'id="batch-done"' not in page and "Finora:" in page
     monkeypatch.undo()
     with db.atomic():
-        db["batches"].update(token, {"status": "ready", "done": 0})
+        db["batches"].update(token, {"status": "ready", "done": 0}, by="token")
     finished(office, token)
     done = office.client.get(f"/batch/{token}").get_data(as_text=True)
     assert ">completato<" in done and "Fatto." in done and "in corso" not in done and "Finora" not in done
