@@ -12,6 +12,8 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,7 @@ RECORDS = 120  # per till
 BATCH = 10  # records per signed batch
 KILL_AFTER = 24  # batches answered (of TILLS * RECORDS / BATCH) when one instance is killed
 PATIENCE = 60.0  # seconds a till keeps sending before it gives up
+MAX_SENDS = 200  # and sends of one request
 RETRYABLE = {502, 503, 504}  # the balancer's answers while an instance dies: send the same batch again
 
 
@@ -83,6 +86,16 @@ class Progress:
                 self.served_before_kill.add(served_by)
             if self.answered >= KILL_AFTER:
                 self.kill_now.set()
+
+
+@contextmanager
+def admin_client(base: str) -> Iterator[AdminClient]:
+    """The network administrator's client, its connection closed afterwards."""
+    admin = AdminClient(base, "admin", USER_PASSWORD)
+    try:
+        yield admin
+    finally:
+        admin.connection.close()
 
 
 def make_cards(home: NetworkHome, count: int, now: int) -> list[str]:
@@ -148,7 +161,7 @@ def until_answered(
             return attempts, served_by, json.loads(raw)
         if status not in (0, *RETRYABLE):
             raise AssertionError(f"{method} {path} for {till.kiosk_id}: {status} {raw[:300]!r}")
-        if time.monotonic() > deadline:
+        if time.monotonic() > deadline or attempts >= MAX_SENDS:
             raise TimeoutError(f"{method} {path} for {till.kiosk_id}: unanswered after {attempts} sends")
         time.sleep(0.05)
 
@@ -238,8 +251,8 @@ def test_two_instances_behind_haproxy_one_killed_mid_upload(
         familycard_process(serve, env, "/health", tmp_path / "central-a.log") as victim,
         familycard_process(serve, env, "/health", tmp_path / "central-b.log") as survivor,
         haproxy(tmp_path, {"a": victim.base, "b": survivor.base}) as balancer,
+        admin_client(balancer.base) as admin,
     ):
-        admin = AdminClient(balancer.base, "admin", USER_PASSWORD)
         cards = make_cards(home, TILLS * RECORDS, now)
         tills = [set_up_till(admin, n, cards[n * RECORDS : (n + 1) * RECORDS]) for n in range(TILLS)]
         progress = upload_and_kill(balancer, victim, tills)
@@ -255,7 +268,6 @@ def test_two_instances_behind_haproxy_one_killed_mid_upload(
         resent = sum(a.attempts - 1 for till in tills for a in till.answers)
         assert resent > 0  # the kill cut uploads in flight, and the tills sent them again
         check_survivor(balancer, victim, survivor, tills)
-        admin.connection.close()
 
 
 def upload_and_kill(balancer: Balancer, victim: Server, tills: list[Till]) -> Progress:
