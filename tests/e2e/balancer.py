@@ -59,11 +59,24 @@ class Balancer:
     stats: str
     process: subprocess.Popen[bytes]
 
-    def server_states(self) -> dict[str, str]:
-        """Each backend server's state as haproxy sees it (``UP``, ``DOWN``, ``UP 1/2``…)."""
+    def servers(self) -> dict[str, dict[str, str]]:
+        """Each backend server's row of haproxy's statistics (``status``, ``scur``…)."""
         with urllib.request.urlopen(self.stats + ";csv", timeout=5) as answer:
             rows = csv.DictReader(io.StringIO(answer.read().decode().lstrip("# ")))
-            return {row["svname"]: row["status"] for row in rows if row["pxname"] == "central"}
+            return {row["svname"]: row for row in rows if row["pxname"] == "central"}
+
+    def server_states(self) -> dict[str, str]:
+        """Each backend server's state as haproxy sees it (``UP``, ``DOWN``, ``UP 1/2``…)."""
+        return {name: row["status"] for name, row in self.servers().items()}
+
+    def wait_until_busy(self, server: str, timeout: float = 10) -> int:
+        """Wait until ``server`` holds a request (a current session); how many it holds."""
+        deadline = time.monotonic() + timeout
+        while (sessions := int(self.servers()[server]["scur"])) == 0:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"haproxy sent {server} no request for {timeout} s")
+            time.sleep(0.002)
+        return sessions
 
     def wait_for_states(self, wanted: dict[str, str], timeout: float = 10) -> None:
         """Wait until haproxy's checks have found the servers in the ``wanted`` states."""

@@ -271,15 +271,15 @@ def test_two_instances_behind_haproxy_one_killed_mid_upload(
 
 
 def upload_and_kill(balancer: Balancer, victim: Server, tills: list[Till]) -> Progress:
-    """The tills upload at once; at the KILL_AFTER-th answered batch, with uploads still going on,
-    the victim's process group is killed; returns the progress once every till has finished."""
+    """The tills upload at once; after the KILL_AFTER-th answered batch, as soon as haproxy has sent the
+    victim an upload, its process group is killed; returns the progress once every till has finished."""
     progress = Progress()
     errors: list[str] = []
     threads = start_tills(balancer.base, tills, progress, errors)
     assert progress.kill_now.wait(PATIENCE), errors
-    with progress.lock:
-        assert progress.answered < TILLS * RECORDS // BATCH  # uploads are still going on
-        victim.kill()
+    balancer.wait_until_busy("a")  # an upload is in flight at the victim
+    victim.kill()
+    assert progress.answered < TILLS * RECORDS // BATCH  # the others were still uploading
     for thread in threads:
         thread.join(PATIENCE)
     assert not errors, errors
