@@ -8,6 +8,7 @@ XCHECK_STAMP := $(XCHECK)/.installed
 CHROMIUM := /usr/bin/chromium
 PDFTOPPM := /usr/bin/pdftoppm
 POSTGRES := /usr/share/postgresql-common/pg_wrapper
+HAPROXY := /usr/sbin/haproxy
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The demo's keys are encrypted with this passphrase unless you set your own.
 export FAMILYCARD_PASSPHRASE ?= demo-passphrase-not-for-production
@@ -69,6 +70,12 @@ $(POSTGRES):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends postgresql
 
+# The balanced end-to-end test puts Debian's haproxy in front of two central instances on loopback
+# (tests/e2e/balancer.py); its packaged service is not used.
+$(HAPROXY):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends haproxy
+
 demo: $(STAMP) messages-compile
 	$(BIN)/familycard demo --home var/demo
 
@@ -81,7 +88,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 # One worker per core; the real-server tests share one worker (see tests/conftest.py).
-test: $(STAMP) $(XCHECK_STAMP) $(CHROMIUM) $(PDFTOPPM) $(POSTGRES) messages-compile lint typecheck
+test: $(STAMP) $(XCHECK_STAMP) $(CHROMIUM) $(PDFTOPPM) $(POSTGRES) $(HAPROXY) messages-compile lint typecheck
 	$(BIN)/pytest -n auto --dist loadgroup
 
 unit: $(STAMP) messages-compile

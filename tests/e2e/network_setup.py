@@ -86,7 +86,11 @@ class AdminClient(HttpClient):
             "code": self.enrolment_code(merchant_id),
             "device_public_key": b64url(raw_public_key(device)),
         }
-        status, enrolled = HttpClient(self.base).call("POST", "/api/v1/kiosks/enrol", request)
+        till = HttpClient(self.base)
+        try:
+            status, enrolled = till.call("POST", "/api/v1/kiosks/enrol", request)
+        finally:
+            till.connection.close()
         if status != 201:
             raise RuntimeError(f"enrolment: {status} {enrolled}")
         return dict(enrolled)

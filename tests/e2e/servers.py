@@ -15,6 +15,14 @@ from pathlib import Path
 from cardsvc.demo.serve import wait_until_up
 
 VENV_BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def checkout_env(env: dict[str, str]) -> dict[str, str]:
+    """The environment of a started service: this one's, ``env``, and this checkout first on the import
+    path (the virtualenv may hold another checkout's editable install)."""
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONPATH": path, **env}
 
 
 def free_port() -> int:
@@ -42,7 +50,7 @@ def familycard_process(args: list[str], env: dict[str, str], health_path: str, l
     with log.open("ab") as out:
         process = subprocess.Popen(
             [str(VENV_BIN / "familycard"), *args, "--bind", f"127.0.0.1:{port}"],
-            env={**os.environ, **env},
+            env=checkout_env(env),
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -8,6 +8,7 @@ import importlib
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import psycopg
@@ -18,7 +19,7 @@ from click.testing import CliRunner
 
 from cardsvc.cli import main
 from cardsvc.platform.storage.database import lock_number, to_format_style
-from cardsvc.platform.storage.engines import engine_for
+from cardsvc.platform.storage.engines import engine_for, refuse_unusable
 from cardsvc.platform.storage.migrate import SchemaRefused
 from tests.conftest import ENGINES
 from tests.postgres_cluster import PostgresCluster, free_port
@@ -121,3 +122,20 @@ def test_a_database_url_that_cannot_be_used_is_one_line_at_start(
     assert served.returncode != 0
     assert "familycard central: " in served.stderr and said in served.stderr
     assert "Traceback" not in served.stderr
+
+
+@pytest.mark.postgresql
+def test_the_check_before_the_workers_fork_leaves_no_connection_to_inherit(postgres: PostgresCluster) -> None:
+    """gunicorn's master checks ``DATABASE_URL`` (``on_starting``) and then forks its workers: a pooled
+    connection left by the check would be shared by every worker, one server session for all."""
+    address = postgres.database()
+    refuse_unusable(address, "central")
+    name = address.rsplit("/", 1)[1]
+    with psycopg.connect(postgres.url(), autocommit=True) as conn:
+        for _ in range(40):  # a closed session's server process may take a moment to leave
+            count = "select count(*) from pg_stat_activity where datname = %s"
+            sessions = conn.execute(count, [name]).fetchone()
+            if sessions == (0,):
+                break
+            time.sleep(0.05)
+    assert sessions == (0,)

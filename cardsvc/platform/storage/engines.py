@@ -140,10 +140,16 @@ def check_reachable(address: str) -> None:
 
 def refuse_unusable(address: str, app: str) -> None:
     """Exit with one line on standard error when ``address`` (a ``DATABASE_URL``; empty: the app's file)
-    cannot be used."""
+    cannot be used.
+
+    gunicorn's master calls it before it forks the workers: the connection of the check is closed here,
+    never left in the pool for the workers to inherit (two processes on one server session mix their
+    statements: ``prepared statement "_pg3_0" already exists``, or worse)."""
     if not address:
         return
     try:
         check_reachable(address)
     except DatabaseUnreachable as error:
         raise SystemExit(f"familycard {app}: {error}") from None
+    finally:
+        dispose_all()
