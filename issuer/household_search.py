@@ -72,30 +72,31 @@ class Query:
         return cls(clean, tuple(fold(clean).split()), card_fragment(clean))
 
 
-_WORD = "instr(h.search_text, ?)"
-_CARD = "exists (select 1 from cards c where c.household_id = h.id and instr(replace(c.number, '-', ''), ?))"
+_NUMBER = "replace(c.number, '-', '')"
 
 
-def _where(istat: str, query: Query) -> tuple[str, list[Any]]:
-    words = " and ".join([_WORD] * len(query.words)) or "1 = 1"
+def _where(db: Database, istat: str, query: Query) -> tuple[str, list[Any]]:
+    word = db.contains("h.search_text")
+    card = f"exists (select 1 from cards c where c.household_id = h.id and {db.contains(_NUMBER)})"
+    words = " and ".join([word] * len(query.words)) or "1 = 1"
     params: list[Any] = [istat]
     params += query.words
     if query.card is None:
         return f"h.istat = ? and {words}", params
-    return f"h.istat = ? and (({words}) or {_CARD})", [*params, query.card]
+    return f"h.istat = ? and (({words}) or {card})", [*params, query.card]
 
 
 def count(db: Database, istat: str, query: Query) -> int:
-    where, params = _where(istat, query)
+    where, params = _where(db, istat, query)
     return int(db.execute(f"select count(*) from households h where {where}", params).fetchone()[0])
 
 
 def search(db: Database, istat: str, query: Query, offset: int, limit: int) -> list[dict[str, Any]]:
     """A page of the households of ``istat`` that ``query`` finds: id, reference person, other guardians,
     address, reference, active cards, and the card whose number was typed (cti, number, status) if any."""
-    where, params = _where(istat, query)
+    where, params = _where(db, istat, query)
     card = (
-        "(select c.{} from cards c where c.household_id = h.id and instr(replace(c.number, '-', ''), ?) "
+        f"(select c.{{}} from cards c where c.household_id = h.id and {db.contains(_NUMBER)} "
         "order by c.issued_at desc limit 1)"
     )
     matched = [card.format(column) for column in ("cti", "number", "status")] if query.card else ["null"] * 3

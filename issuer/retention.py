@@ -105,11 +105,12 @@ def erase_household(
             r[0] for r in db.execute("select number from cards where household_id = ?", [household_id])
         ]
         subject = f"household {household_id}"
-        marks = ", ".join("?" * len(numbers))
-        db.execute(
-            f"update audit set detail = '' where subject = ? or (action = 'issue' and subject in ({marks}))",
-            [subject, *numbers],
-        )
+        db.execute("update audit set detail = '' where subject = ?", [subject])
+        if numbers:
+            marks = ", ".join("?" * len(numbers))
+            db.execute(
+                f"update audit set detail = '' where action = 'issue' and subject in ({marks})", numbers
+            )
         forget_household(db, household_id)
         db.execute(
             "update cards set holder = null, qr = null, household_id = null, guardian_id = null "
@@ -158,15 +159,23 @@ def purge(
     if not apply:
         return plan
     reason = "retention" if household_id is None else "request"
-    db.execute("PRAGMA secure_delete = ON")
-    try:
-        for ended in plan.households:
-            erase_household(db, ended.id, operator, reason, now)
-        forget_ended(db, now)
-    finally:
-        db.execute("PRAGMA secure_delete = OFF")
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    if db.postgres:  # the erased rows' space is made free for reuse at once (docs/deploy.md)
+        _erase(db, plan, operator, reason, now)
+        db.execute("vacuum")
+    else:  # SQLite overwrites what it deletes, and the WAL is emptied
+        db.execute("PRAGMA secure_delete = ON")
+        try:
+            _erase(db, plan, operator, reason, now)
+        finally:
+            db.execute("PRAGMA secure_delete = OFF")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     for path in plan.files:
         path.unlink(missing_ok=True)
     plan.applied = True
     return plan
+
+
+def _erase(db: Database, plan: PurgePlan, operator: str, reason: str, now: int) -> None:
+    for ended in plan.households:
+        erase_household(db, ended.id, operator, reason, now)
+    forget_ended(db, now)

@@ -179,6 +179,11 @@ class Database:
         if self.postgres:
             self.execute("select pg_advisory_unlock(?)", [lock_number(*key)])
 
+    def contains(self, text: str) -> str:
+        """SQL true where ``text`` contains the next parameter (``instr`` on SQLite, ``strpos`` on
+        PostgreSQL)."""
+        return f"{'strpos' if self.postgres else 'instr'}({text}, ?) > 0"
+
     def for_update(self) -> str:
         """`` for update`` on PostgreSQL (lock the rows read), nothing on SQLite (the write lock is held)."""
         return " for update" if self.postgres else ""
