@@ -77,7 +77,8 @@ def start_background_push(app: Flask) -> RetryLoop | None:
         delete_old_batch_files(app.config["INSTANCE_PATH"], now, retention_periods(app.config)[1])
         db = open_database(database_address(app.config))
         try:
-            return sync_office(db, transport_for(app.config), now)
+            with db.alone("office-push") as alone:  # offices sharing one database push one at a time
+                return sync_office(db, transport_for(app.config), now) if alone else {"skipped": "busy"}
         finally:
             db.close()
 

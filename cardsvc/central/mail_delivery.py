@@ -38,7 +38,8 @@ def send_once(app: Flask) -> int:
         return 0
     db = open_database(database_address(app.config))
     try:
-        return send_pending(db, smtp, int(app.config["CLOCK"]()))
+        with db.alone("mail-outbox") as alone:  # one instance sends at a time
+            return send_pending(db, smtp, int(app.config["CLOCK"]())) if alone else 0
     finally:
         db.close()
 

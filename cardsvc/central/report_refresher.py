@@ -26,12 +26,8 @@ def refresh_once(database: str, now: int) -> list[str] | None:
     if not is_file(database):
         db = open_database(database)
         try:
-            if not db.try_lock("report-refresh"):
-                return None
-            try:
-                return refresh_stale(db, now)
-            finally:
-                db.unlock("report-refresh")
+            with db.alone("report-refresh") as alone:
+                return refresh_stale(db, now) if alone else None
         finally:
             db.close()
     lock_path = Path(sqlite_path(database)).with_suffix(".report-refresh.lock")

@@ -139,3 +139,21 @@ def test_the_check_before_the_workers_fork_leaves_no_connection_to_inherit(postg
                 break
             time.sleep(0.05)
     assert sessions == (0,)
+
+
+@pytest.mark.postgresql
+def test_a_scheduled_job_runs_on_one_instance_at_a_time(postgres: PostgresCluster) -> None:
+    from cardsvc.central.schema import open_database
+
+    address = postgres.database()
+    first, second = open_database(address), open_database(address)
+    with first.alone("mail-outbox") as alone:
+        assert alone
+        with second.alone("mail-outbox") as also:
+            assert not also  # another instance is at it: this round is skipped
+        with second.alone("report-refresh") as other_job:
+            assert other_job
+    with second.alone("mail-outbox") as now_free:
+        assert now_free
+    first.close()
+    second.close()

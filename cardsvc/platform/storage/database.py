@@ -179,6 +179,17 @@ class Database:
         if self.postgres:
             self.execute("select pg_advisory_unlock(?)", [lock_number(*key)])
 
+    @contextmanager
+    def alone(self, *key: str) -> Iterator[bool]:
+        """Whether this connection is the only one doing ``key`` now (:meth:`try_lock`), the lock held
+        while the block runs: a scheduled job that every instance runs is done by one at a time."""
+        held = self.try_lock(*key)
+        try:
+            yield held
+        finally:
+            if held:
+                self.unlock(*key)
+
     def contains(self, text: str) -> str:
         """SQL true where ``text`` contains the next parameter (``instr`` on SQLite, ``strpos`` on
         PostgreSQL)."""
