@@ -141,10 +141,16 @@ def check_reachable(address: str) -> None:
 
 def refuse_unusable(address: str, app: str) -> None:
     """Exit with one line on standard error when ``address`` (a ``DATABASE_URL``; empty: the app's file)
-    cannot be used."""
+    cannot be used.
+
+    Called in gunicorn's master before it forks its workers: the connection the check opened is closed
+    again, since a pooled connection the workers inherited would be one socket shared by all of them
+    (their queries' answers mixed up)."""
     if not address:
         return
     try:
         check_reachable(address)
     except DatabaseUnreachable as error:
         raise SystemExit(f"familycard {app}: {error}") from None
+    finally:
+        dispose_all()
