@@ -14,6 +14,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export FAMILYCARD_PASSPHRASE ?= demo-passphrase-not-for-production
 
 .PHONY: demo test lint typecheck unit bench bench-verify bench-ingest bench-kiosk bench-sync bench-issue bench-reports clean \
+	bench-ingest-postgres bench-reports-postgres \
 	messages-extract messages-update messages-compile
 
 $(STAMP): pyproject.toml
@@ -100,10 +101,15 @@ bench-verify: $(STAMP) $(XCHECK_STAMP) messages-compile
 bench-ingest: $(STAMP) messages-compile
 	$(BIN)/python bench/ingest.py
 
+# Two central instances on one PostgreSQL database (a throwaway server with fsync on, as in production).
+bench-ingest-postgres: $(STAMP) $(POSTGRES) messages-compile
+	$(BIN)/python bench/ingest.py --database postgresql
+
 bench-kiosk: $(STAMP) messages-compile
 	$(BIN)/python bench/kiosk.py
 
-bench-sync: $(STAMP) messages-compile
+# The same sync round on SQLite, then on PostgreSQL (--database sqlite|postgresql for one engine).
+bench-sync: $(STAMP) $(POSTGRES) messages-compile
 	$(BIN)/python bench/sync.py
 
 bench-issue: $(STAMP) messages-compile
@@ -112,7 +118,11 @@ bench-issue: $(STAMP) messages-compile
 bench-reports: $(STAMP) messages-compile
 	$(BIN)/python bench/reports.py
 
-bench: bench-verify bench-ingest bench-kiosk bench-sync bench-issue bench-reports
+bench-reports-postgres: $(STAMP) $(POSTGRES) messages-compile
+	$(BIN)/python bench/reports.py --database postgresql
+
+bench: bench-verify bench-ingest bench-ingest-postgres bench-kiosk bench-sync bench-issue bench-reports \
+	bench-reports-postgres
 
 clean:
 	rm -rf $(VENV) $(XCHECK) var test-artifacts .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -4,6 +4,7 @@ that the apps' migrations made once.
 
 The server runs as the ``postgres`` user when the tests run as root (PostgreSQL refuses root), with
 ``fsync`` off: what is tested is the SQL and the locking, not the disk (SQLite's tests keep theirs).
+The benchmarks start it ``durable`` instead: every commit waits for the disk, as in production.
 """
 
 from __future__ import annotations
@@ -38,9 +39,12 @@ def free_port() -> int:
 
 
 class PostgresCluster:
-    """One server; :meth:`database` makes a new empty (or templated) database and returns its URL."""
+    """One server; :meth:`database` makes a new empty (or templated) database and returns its URL.
 
-    def __init__(self) -> None:
+    ``durable``: ``fsync``, ``synchronous_commit`` and ``full_page_writes`` stay on (PostgreSQL's
+    defaults, a production server's durability), for the benchmarks; the tests leave them off."""
+
+    def __init__(self, durable: bool = False) -> None:
         bin_dir = binaries()
         if bin_dir is None:
             raise RuntimeError("PostgreSQL is not installed (make test installs Debian's postgresql)")
@@ -54,10 +58,10 @@ class PostgresCluster:
             pw = pwd.getpwnam("postgres")
             os.chown(self.root, pw.pw_uid, pw.pw_gid)
         self._run("initdb", "-D", str(self.data), "-U", self.user, "--auth=trust", "-E", "UTF8", "--no-sync")
+        speed = "" if durable else "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
         self._run(
             "pg_ctl", "-D", str(self.data), "-l", str(self.root / "log"), "-w", "-t", "60", "start", "-o",
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 {speed}-c max_connections=300",
         )  # fmt: skip
 
     def _run(self, tool: str, *args: str) -> None:
