@@ -87,8 +87,8 @@ def ingest_batch(
         state = db.execute(
             "select last_seq, last_hash, epoch from kiosks where id = ?" + db.for_update(), [kiosk["id"]]
         ).fetchone()  # the kiosk's chain: one batch of it at a time on every instance
-        for cti in sorted({p.content["cti"] for p in prepared if p.content.get("cti")}):
-            db.lock("card", cti)  # checks across tills (a card's uses in a day) see every other batch
+        db.lock_each("card", {p.content["cti"] for p in prepared if p.content.get("cti")})  # checks
+        # across tills (a card's uses in a day) see every other batch
         sent_at = from_rfc3339(batch["sent_at"])
         if abs(sent_at - now) > settings["CLOCK_SKEW_FLAG"]:
             raise_flag(
@@ -101,6 +101,8 @@ def ingest_batch(
         for item in prepared:
             outcome, last_seq, last_hash, broken = _store(context, item, last_seq, last_hash, broken)
             results.append(outcome)
+        context.flush()
+        flag_accepted(db, kiosk, context.accepted, context.revoked_at, settings["VELOCITY_PER_DAY"], now)
         db.execute(
             "update kiosks set last_seq = ?, last_hash = ?, last_seen_at = ? where id = ?",
             [last_seq, last_hash, to_rfc3339(now), kiosk["id"]],
@@ -168,6 +170,8 @@ class _BatchContext:
         self.closing_delay = int(settings["CLOSING_DAYS"]) * 86400
         self.changed: set[int] = set()  # kiosk times of the redemptions accepted or voided: their months
         self.voided: list[str] = []
+        self.pending: list[list[Any]] = []  # rows to insert, in one statement per batch
+        self.accepted: list[dict[str, Any]] = []  # the redemptions accepted, for the flags
         ids = [p.record["id"] for p in prepared if p.hash is not None]
         ctis = list({p.content["cti"] for p in prepared if p.content.get("cti")})
         self.known: dict[str, tuple[str, str]] = {}
@@ -181,6 +185,12 @@ class _BatchContext:
             self.households = {row[0]: row[1] for row in db.execute(sql, ctis)}
             sql = f"select cti, revoked_at from revocations where cti in {_in_clause(ctis)}"
             self.revoked_at = {row[0]: row[1] for row in db.execute(sql, ctis)}
+
+    def flush(self) -> None:
+        """Insert the rows stored so far (before a void looks for its redemption, and at the end)."""
+        if self.pending:
+            self.db.executemany(_INSERT, self.pending)
+            self.pending = []
 
     def closes(self, moment: int) -> int:
         """When the month of ``moment`` closes: its end plus the closing period."""
@@ -237,6 +247,7 @@ def _store(
     reason = item.reason
     content = dict(item.content)
     if reason is None and record.get("type") == "void":
+        ctx.flush()
         reason = _apply_void(db, kiosk, record)
         content["voids"] = record.get("voids") if reason is None else None
         if reason is None:
@@ -261,7 +272,7 @@ def _store(
         "received_at": now,
         "epoch": kiosk["epoch"],
     }
-    db.execute(_INSERT, [row[c] for c in _COLUMNS])
+    ctx.pending.append([row[c] for c in _COLUMNS])
     ctx.known[record_id] = (item.hash, kiosk["id"])
     if reason:
         return {"id": record_id, "status": "rejected", "reason": reason}, record["seq"], item.hash, False
@@ -293,5 +304,4 @@ def _after_accept(ctx: _BatchContext, row: dict[str, Any]) -> None:
     if row["type"] != "redemption":
         return
     ctx.changed.add(row["kiosk_time"])
-    revoked_at = ctx.revoked_at.get(row["cti"])
-    flag_accepted(ctx.db, ctx.kiosk, row, revoked_at, ctx.settings["VELOCITY_PER_DAY"], ctx.now)
+    ctx.accepted.append(row)
