@@ -13,15 +13,10 @@ from PIL import Image
 from cardsvc.core import RevocationState, Verifier, load_trust_list, read_card_qr, verify_card
 from cardsvc.core.keys import b64url_decode
 from cardsvc.core.qr import read_qr_texts
-from tests.conftest import on_both_engines
 from tests.functional.conftest import NOW
 from tests.functional.issuer.conftest import Desk
 
 pytestmark = pytest.mark.functional
-
-
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    on_both_engines(metafunc, "office")  # the office's data on SQLite and on PostgreSQL
 
 
 DAY = 86_400

@@ -14,15 +14,10 @@ from click.testing import CliRunner
 
 from cardsvc.cli import main
 from issuer.batch import parse_batch
-from tests.conftest import on_both_engines
 from tests.functional.conftest import PASS
 from tests.functional.issuer.conftest import Desk
 
 pytestmark = pytest.mark.functional
-
-
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    on_both_engines(metafunc, "office")  # the office's data on SQLite and on PostgreSQL
 
 
 HEADER = ["riferimento", "referente", "altri_genitori", "anni_nascita_figli", "indirizzo", "residente"]

@@ -7,14 +7,9 @@ import re
 
 import pytest
 
-from tests.conftest import on_both_engines
 from tests.functional.issuer.conftest import Desk
 
 pytestmark = pytest.mark.functional
-
-
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    on_both_engines(metafunc, "office")  # the office's data on SQLite and on PostgreSQL
 
 
 def test_register_and_see_the_household(office: Desk) -> None:

@@ -121,9 +121,10 @@ def test_apply_erases_what_the_retention_ended_and_keeps_the_rest(
     )
     assert all(line["detail"] == "retention" for line in erased)
     assert sorted(p.name for p in (office.instance / "batches").iterdir()) == ["new.csv"]
-    data = raw_files(office.instance).upper()
-    assert b"DIMENTICAT" not in data and b"SENZACARTA" not in data and b"VIA VECCHIA" not in data
-    assert b"SCADUTO" in data  # the check can see names: those kept are there
+    if not db.postgres:  # the office's files hold its data on SQLite (PostgreSQL's: docs/deploy.md)
+        data = raw_files(office.instance).upper()
+        assert b"DIMENTICAT" not in data and b"SENZACARTA" not in data and b"VIA VECCHIA" not in data
+        assert b"SCADUTO" in data  # the check can see names: those kept are there
     again = run(office, "--at", network["at"], "--json")
     assert json.loads(again.output)["households"] == []
 
