@@ -6,6 +6,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from .logins import create_login_tables, made
+
 migrations = Migrations("familycard-issuer")
 
 
@@ -157,21 +159,6 @@ def m_reminders(db: Database) -> None:
     db.table("reminders").create({"cti": str, "sent_at": int, "operator": str}, pk="cti")
 
 
-def create_login_tables(db: Database) -> None:
-    """The tables this module keeps: failed-login counters and sessions."""
-    db.table("login_failures").create(
-        {"key": str, "count": int, "first_at": int}, pk="key", if_not_exists=True
-    )
-    db.table("web_sessions").create(
-        {"id_hash": str, "subject": str, "created_at": int, "last_seen_at": int},
-        pk="id_hash",
-        if_not_exists=True,
-    )
-    db.table("web_sessions").create_index(["subject"], if_not_exists=True)
-
-
 def make(path: str) -> Database:
     """A file as that release left it, every step applied."""
-    db = Database(path)
-    migrations.apply(db)
-    return db
+    return made(path, migrations)
