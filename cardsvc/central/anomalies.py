@@ -41,7 +41,8 @@ def raise_flag(
 ) -> None:
     """Open a flag, or add ``records`` to the open flag for the same kind and subject."""
     subject = subject or f"{kiosk_id}|{cti}"
-    db.lock("flags")  # flags are few: one lock for all keeps their records whole across instances
+    db.lock("flag", kind, subject)  # its records stay whole when instances raise it at once (in ingest
+    # its subject's kiosk or card is locked already, so two batches never wait for each other here)
     open_flag = db.execute(
         "select id, records from flags where kind = ? and status = 'open' and detail_key = ?", [kind, subject]
     ).fetchone()
