@@ -87,15 +87,15 @@ def ingest_batch(
         state = db.execute(
             "select last_seq, last_hash, epoch from kiosks where id = ?" + db.for_update(), [kiosk["id"]]
         ).fetchone()  # the kiosk's chain: one batch of it at a time on every instance
-        db.lock_each("card", {p.content["cti"] for p in prepared if p.content.get("cti")})  # checks
-        # across tills (a card's uses in a day) see every other batch
+        ctis = sorted({p.content["cti"] for p in prepared if p.content.get("cti")})
+        db.lock_each("card", ctis)  # checks across tills (a card's uses in a day) see every other batch
         sent_at = from_rfc3339(batch["sent_at"])
         if abs(sent_at - now) > settings["CLOCK_SKEW_FLAG"]:
             raise_flag(
                 db, "clock_skew", now, f"kiosk clock {sent_at - now:+d} s from the server's",
                 kiosk_id=kiosk["id"], merchant_id=kiosk["merchant_id"], subject=kiosk["id"],
             )  # fmt: skip
-        context = _BatchContext(db, {**kiosk, "epoch": state[2]}, prepared, now, settings)
+        context = _BatchContext(db, {**kiosk, "epoch": state[2]}, prepared, ctis, now, settings)
         last_seq, last_hash = int(state[0] or 0), state[1] or "0" * 64
         broken = False
         for item in prepared:
@@ -163,6 +163,7 @@ class _BatchContext:
         db: Database,
         kiosk: dict[str, Any],
         prepared: list[Prepared],
+        ctis: list[str],
         now: int,
         settings: dict[str, Any],
     ) -> None:
@@ -173,7 +174,6 @@ class _BatchContext:
         self.pending: list[list[Any]] = []  # rows to insert, in one statement per batch
         self.accepted: list[dict[str, Any]] = []  # the redemptions accepted, for the flags
         ids = [p.record["id"] for p in prepared if p.hash is not None]
-        ctis = list({p.content["cti"] for p in prepared if p.content.get("cti")})
         self.known: dict[str, tuple[str, str]] = {}
         self.households: dict[str, str] = {}
         self.revoked_at: dict[str, int] = {}

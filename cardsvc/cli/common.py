@@ -7,7 +7,6 @@ import functools
 import json
 import os
 import shutil
-import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -16,18 +15,18 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-import psycopg
 from sqlalchemy.exc import DBAPIError
 
 from cardsvc.core.errors import DomainError
 from cardsvc.network.keystore import MIN_PASSPHRASE_LENGTH, PASSPHRASE_ENV
 from cardsvc.platform.rome_calendar import end_of_day
 from cardsvc.platform.storage.engines import DatabaseUnreachable
-from cardsvc.platform.storage.health import storage_failure
+from cardsvc.platform.storage.health import DATABASE_ERRORS, storage_failure
 from cardsvc.platform.storage.migrate import SchemaRefused
 
 from ..core import CardNumberError, ClaimsError, JwsError, KeyFormatError, QrError, TimestampError
 
+STORAGE_ERRORS: tuple[type[Exception], ...] = (*DATABASE_ERRORS, DBAPIError)  # DBAPIError: from migrations
 F = TypeVar("F", bound=Callable[..., Any])
 # Said in one line with exit status 2 besides every DomainError: the card core's own errors (the core
 # stands alone, below the platform's DomainError), and a file that cannot be read or written.
@@ -80,11 +79,7 @@ def user_errors(fn: F) -> F:
             raise CommandError(str(exc)) from None
         except (DatabaseUnreachable, SchemaRefused) as exc:
             raise CommandError(str(exc)) from None
-        except (
-            sqlite3.DatabaseError,
-            psycopg.Error,
-            DBAPIError,
-        ) as exc:  # a full disk, a damaged database, a server away
+        except STORAGE_ERRORS as exc:  # a full disk, a damaged database, a server away
             problem = storage_failure(exc)
             if problem is None:
                 raise

@@ -125,7 +125,8 @@ class Database:
     def write(self) -> Iterator[Database]:
         """A write transaction: SQLite takes its database-wide write lock up front (``BEGIN
         IMMEDIATE``); PostgreSQL locks only the rows written, and callers lock what they read to decide
-        (:meth:`lock_row`, :meth:`lock`). Commits when the block ends, rolls back when it raises."""
+        (:meth:`for_update`, :meth:`lock`, :meth:`lock_each`). Commits when the block ends, rolls back
+        when it raises."""
         self.execute("begin" if self.postgres else "begin immediate")
         try:
             yield self

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from psycopg.adapt import Loader
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -64,7 +65,8 @@ def engine_for(address: str) -> Engine:
 
 
 def dispose_all() -> None:
-    """Close every pooled connection (a process about to fork, or a test's end)."""
+    """Forget every engine, closing whatever connection it holds (a process about to fork, or a
+    test's end); the apps' own connections are closed by their ``Database``."""
     with _lock:
         for engine in _engines.values():
             engine.dispose()
@@ -75,7 +77,9 @@ def _server(address: str) -> Engine:
     try:
         url = make_url(address)
     except ArgumentError:
-        raise InvalidInput(f"DATABASE_URL is not a database address: {shown_safely(address)}") from None
+        raise InvalidInput(
+            f"DATABASE_URL is not a database address: {_without_credentials(address)}"
+        ) from None
     if url.get_backend_name() != "postgresql":
         raise InvalidInput(
             f"DATABASE_URL must be postgresql://… or sqlite:///…, not {url.get_backend_name()}://"
@@ -89,21 +93,22 @@ def _server(address: str) -> Engine:
     return engine
 
 
-def shown_safely(address: str) -> str:
+def _without_credentials(address: str) -> str:
     return address.split("@", 1)[-1] if "@" in address else address
+
+
+class _NumberLoader(Loader):
+    """PostgreSQL's ``numeric`` (a sum of integers) as ``int``, or ``float`` with a fraction."""
+
+    def load(self, data: Any) -> int | float:
+        text = bytes(data).decode()
+        return float(text) if any(c in text for c in ".eEn") else int(text)
 
 
 def _postgres_session(dbapi_connection: Any, _record: Any = None) -> None:
     """Autocommit (transactions are opened explicitly) and sums read back as SQLite gives them."""
-    from psycopg.adapt import Loader
-
-    class NumberLoader(Loader):
-        def load(self, data: Any) -> int | float:
-            text = bytes(data).decode()
-            return float(text) if any(c in text for c in ".eEn") else int(text)
-
     dbapi_connection.autocommit = True
-    dbapi_connection.adapters.register_loader("numeric", NumberLoader)
+    dbapi_connection.adapters.register_loader("numeric", _NumberLoader)
 
 
 def _sqlite_engine(path: str) -> Engine:

@@ -18,7 +18,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, inspect, text
 
-from .database import POSTGRESQL, Database
+from .database import POSTGRESQL, Database, lock_number
 from .engines import engine_for
 from .health import DATABASE_ERRORS
 from .legacy import adopt, is_legacy
@@ -40,11 +40,6 @@ def head(migrations: Path) -> str | None:
     return ScriptDirectory.from_config(alembic_config(migrations, MetaData())).get_current_head()
 
 
-def current(engine: Engine) -> str | None:
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
-
-
 def upgrade(engine: Engine, migrations: Path, metadata: MetaData) -> None:
     """Bring the database to the newest revision (nothing to do when it is there already)."""
     config = alembic_config(migrations, metadata)
@@ -53,7 +48,9 @@ def upgrade(engine: Engine, migrations: Path, metadata: MetaData) -> None:
             connection.connection.driver_connection.autocommit = False  # type: ignore[union-attr]
         with connection.begin():
             if engine.dialect.name == POSTGRESQL:
-                connection.execute(text("select pg_advisory_xact_lock(4242, 1)"))
+                connection.execute(
+                    text("select pg_advisory_xact_lock(:key)"), {"key": lock_number("migrations")}
+                )
             revision = MigrationContext.configure(connection).get_current_revision()
             if revision == head(migrations):
                 return
