@@ -67,13 +67,17 @@ def _common(kiosk: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _uses(db: Database, ctis: list[str], start: int, end: int) -> dict[str, list[tuple[int, str]]]:
-    """The live redemptions of ``ctis`` between ``start`` and ``end``: (time, id) per card, in order."""
-    marks = ", ".join("?" * len(ctis))
+    """The live redemptions of ``ctis`` between ``start`` and ``end``: (time, id) per card, in order.
+
+    The cards are a joined list, not ``cti in (…)``: PostgreSQL runs a prepared statement's ``in`` list
+    of parameters as a linear search for every row of the day it scans, hundreds of times slower."""
+    cards = ", ".join(["(?)"] * len(ctis))
     found: dict[str, list[tuple[int, str]]] = {}
     for cti, moment, record in db.execute(
-        f"select cti, kiosk_time, id from redemptions where cti in ({marks}) and type = 'redemption' "
-        "and status = 'accepted' and voided = 0 and kiosk_time >= ? and kiosk_time < ? "
-        "order by kiosk_time, received_at, id",
+        f"with batch (cti) as (values {cards}) select r.cti, r.kiosk_time, r.id from batch "
+        "join redemptions r on r.cti = batch.cti where r.type = 'redemption' and r.status = 'accepted' "
+        "and r.voided = 0 and r.kiosk_time >= ? and r.kiosk_time < ? "
+        "order by r.kiosk_time, r.received_at, r.id",
         [*ctis, start, end],
     ):
         found.setdefault(cti, []).append((moment, record))
