@@ -59,7 +59,6 @@ _COLUMNS = (
     "shop_istat", "household", "minors", "offer_id", "amount_cents", "discount_cents", "voids", "voided",
     "kiosk_time", "received_at", "epoch",
 )  # fmt: skip
-_INSERT = f"insert into redemptions ({', '.join(_COLUMNS)}) values ({', '.join('?' * len(_COLUMNS))})"
 
 
 @dataclass
@@ -189,7 +188,7 @@ class _BatchContext:
     def flush(self) -> None:
         """Insert the rows stored so far (before a void looks for its redemption, and at the end)."""
         if self.pending:
-            self.db.executemany(_INSERT, self.pending)
+            self.db.table("redemptions").insert_all(_COLUMNS, self.pending)
             self.pending = []
 
     def closes(self, moment: int) -> int:

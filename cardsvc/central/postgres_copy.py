@@ -101,12 +101,10 @@ def refuse_rows(db: Database) -> None:
 def copy_table(source: Database, target: Database, table: Table) -> int:
     """Copy ``table``'s rows in batches; the number copied."""
     names = [column.name for column in table.columns]
-    columns = ", ".join(target.quote(name) for name in names)
-    insert = f"insert into {target.quote(table.name)} ({columns}) values ({', '.join('?' for _ in names)})"
     copied = 0
     for batch in _batches(source, table, names):
         try:
-            target.executemany(insert, [_as_declared(table, row) for row in batch])
+            target.table(table.name).insert_all(names, [_as_declared(table, row) for row in batch])
         except (psycopg.DataError, psycopg.IntegrityError) as error:  # a value or a reference it refuses
             reason = " ".join(str(error).split())
             raise CopyMismatch(

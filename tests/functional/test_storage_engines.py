@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -83,6 +84,28 @@ def test_sql_runs_the_same_on_both_engines(postgres: PostgresCluster, tmp_path: 
         db.table("report_summaries").upsert({"month": "2026-10", "version": 1, "figures": "{}"})
         db.table("report_summaries").upsert({"month": "2026-10", "version": 2, "figures": "{}"})
         assert [row["version"] for row in db.table("report_summaries").rows] == [2]
+        db.close()
+
+
+@pytest.mark.postgresql
+def test_rows_inserted_together_keep_every_value_and_a_refused_one_keeps_none(
+    postgres: PostgresCluster, tmp_path: Path
+) -> None:
+    from cardsvc.central.schema import open_database
+
+    awkward = ["tab\there", "line\nbreak", "back\\slash", "quote ' \" %s ?", "\\N", "", "città"]
+    rows = [[f"r{n}", "k1", n, text, None if n % 2 else n * 100] for n, text in enumerate(awkward)]
+    columns = ["id", "kiosk_id", "seq", "reason", "amount_cents"]
+    for address in (postgres.database(), str(tmp_path / "central.db")):
+        db = open_database(address)
+        with db.write():
+            db.table("redemptions").insert_all(columns, rows)
+        stored = db.execute("select id, kiosk_id, seq, reason, amount_cents from redemptions order by seq")
+        assert [list(row) for row in stored] == rows
+        refusals = (sqlite3.IntegrityError, psycopg.errors.UniqueViolation)
+        with pytest.raises(refusals, match=r"(?i)unique|duplicate"), db.write():
+            db.table("redemptions").insert_all(columns, [["r-new", "k1", 99, None, 1], rows[0]])
+        assert db.execute("select count(*) from redemptions").fetchone() == (len(rows),)  # r-new is not kept
         db.close()
 
 

@@ -255,6 +255,23 @@ class DbTable:
             self.last_pk = row.get(self._pk)
         return self
 
+    def insert_all(self, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Insert ``rows`` (values in the order of ``columns``): PostgreSQL's ``COPY``, one stream for
+        them all, which costs a fraction of one insert per row; SQLite's ``executemany``."""
+        if not rows:
+            return
+        names = ", ".join(self.db.quote(name) for name in columns)
+        if self.db.postgres:
+            with (
+                self.db.raw.cursor() as cursor,
+                cursor.copy(f"copy {self.db.quote(self.name)} ({names}) from stdin") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join("?" * len(columns))
+        self.db.executemany(f"insert into {self.db.quote(self.name)} ({names}) values ({marks})", rows)
+
     @property
     def _autoincrement(self) -> bool:
         return self.table.autoincrement_column is not None
