@@ -194,6 +194,17 @@ def chromium() -> Iterator[Browser]:
             browser.close()
 
 
+def on_one_line(page: Page, selector: str) -> bool:
+    """Every element matched has its middle at the same height: the row does not wrap. Measured once the
+    page's stylesheets and fonts have loaded: the DOM (and so ``expect``) can be ready before them."""
+    page.wait_for_load_state("load")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    middles = page.locator(selector).evaluate_all(
+        "(items) => items.map((i) => { const r = i.getBoundingClientRect(); return (r.top + r.bottom) / 2; })"
+    )
+    return len(middles) > 1 and max(middles) - min(middles) < 4
+
+
 def screenshot_path(name: str) -> str:
     ARTIFACTS.mkdir(exist_ok=True)
     return str(ARTIFACTS / f"{name}.png")

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.browser import chromium, screenshot_path
+from tests.e2e.browser import chromium, on_one_line, screenshot_path
 from tests.e2e.network_setup import AdminClient, make_central_instance, make_network
 from tests.e2e.servers import familycard_process
 
@@ -60,14 +60,6 @@ def tab_to(page: Page, text: str, limit: int = 40) -> None:
         if focused_text(page).strip() == text:
             return
     raise AssertionError(f"Tab never reached «{text}»")
-
-
-def on_one_line(page: Page, selector: str) -> bool:
-    """Every element matched has its middle at the same height: the row does not wrap."""
-    middles = page.locator(selector).evaluate_all(
-        "(items) => items.map((i) => { const r = i.getBoundingClientRect(); return (r.top + r.bottom) / 2; })"
-    )
-    return len(middles) > 1 and max(middles) - min(middles) < 4
 
 
 def test_an_administrator_logs_in_and_moves_between_pages_with_the_keyboard(central: str, page: Page) -> None:
