@@ -15,9 +15,11 @@ graceful_timeout = 10
 
 
 def on_starting(_server: object) -> None:
-    """In the master, before any worker: a ``DATABASE_URL`` that cannot be used stops the start with
-    one line saying why."""
+    """In the master, before any worker: a ``DATABASE_URL`` that cannot be used, or a scrypt cost out
+    of range, stops the start with one line saying why."""
     from cardsvc.platform.storage.engines import refuse_unusable
+    from cardsvc.platform.web.login import refuse_bad_scrypt_cost
     from issuer.settings import load_settings
 
     refuse_unusable(load_settings().get("DATABASE_URL") or "", "office")
+    refuse_bad_scrypt_cost("office")

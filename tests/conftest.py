@@ -26,6 +26,11 @@ from tests.postgres_cluster import PostgresCluster
 
 ROOT = Path(__file__).resolve().parent.parent
 E2E = ROOT / "tests" / "e2e"
+# Passwords are hashed and checked with scrypt at cost 10 (N = 2**10, about a millisecond) here and in
+# every server and command the tests start, not at the production cost of 15 (0.1 s): the suite logs in
+# thousands of times. The tests of the cost itself and of what it protects set it back
+# (``tests/security/test_logins.py``).
+os.environ.setdefault("FAMILYCARD_SCRYPT_COST", "10")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

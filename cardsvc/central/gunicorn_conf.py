@@ -10,9 +10,11 @@ timeout = 60
 
 
 def on_starting(_server: object) -> None:
-    """In the master, before any worker: a ``DATABASE_URL`` that cannot be used stops the start with
-    one line saying why."""
+    """In the master, before any worker: a ``DATABASE_URL`` that cannot be used, or a scrypt cost out
+    of range, stops the start with one line saying why."""
     from cardsvc.central.settings import load_settings
     from cardsvc.platform.storage.engines import refuse_unusable
+    from cardsvc.platform.web.login import refuse_bad_scrypt_cost
 
     refuse_unusable(load_settings().get("DATABASE_URL") or "", "central")
+    refuse_bad_scrypt_cost("central")

@@ -3,16 +3,26 @@ end, redirects after login that stay on the site."""
 
 from __future__ import annotations
 
+import os
 import re
 import statistics
+import subprocess
+import sys
 import time
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from flask.testing import FlaskClient
 
+from cardsvc.central import create_app
+from cardsvc.cli import main
+from cardsvc.cli.central_cmd import instance_settings
+from cardsvc.core.errors import InvalidInput
+from cardsvc.platform.web.login import SCRYPT_COST_VARIABLE, hash_password
 from tests.functional.conftest import NOW, USER_PASSWORD, Central, basic
 from tests.functional.issuer.conftest import Desk
+from tests.postgres_cluster import free_port
 
 pytestmark = pytest.mark.functional
 
@@ -50,7 +60,65 @@ def test_form_logins_are_throttled_per_address(central: Central) -> None:
     assert admin_login(other, "admin", USER_PASSWORD, environ_base=elsewhere).status_code == 302
 
 
-def test_basic_auth_is_throttled_with_429(central: Central) -> None:
+@pytest.fixture
+def production_cost(central: Central, monkeypatch: pytest.MonkeyPatch) -> Central:
+    """The central service hashing at the production scrypt cost, its users' passwords hashed at it."""
+    monkeypatch.delenv(SCRYPT_COST_VARIABLE)
+    db = central.db()
+    db.execute("update users set password_hash = ?", [hash_password(USER_PASSWORD)])
+    db.close()
+    return central
+
+
+def stored_hashes(central: Central) -> list[str]:
+    db = central.db()
+    hashes = [row[0] for row in db.execute("select password_hash from users order by username")]
+    db.close()
+    return hashes
+
+
+def test_passwords_are_stored_as_scrypt_at_the_production_cost(production_cost: Central) -> None:
+    hashes = stored_hashes(production_cost)
+    assert len(hashes) == 2 and all(stored.startswith("scrypt:32768:8:1$") for stored in hashes)
+    assert USER_PASSWORD not in "".join(hashes)
+    answer = production_cost.client.get("/api/v1/admin/totals", headers=basic("admin", USER_PASSWORD))
+    assert answer.status_code == 200
+
+
+def test_a_hash_keeps_the_cost_it_was_made_with(central: Central, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert all(stored.startswith("scrypt:1024:8:1$") for stored in stored_hashes(central))  # the suite's
+    monkeypatch.setenv(SCRYPT_COST_VARIABLE, "12")
+    answer = central.client.get("/api/v1/admin/totals", headers=basic("admin", USER_PASSWORD))
+    assert answer.status_code == 200  # made at cost 10, checked while new hashes are made at 12
+    assert hash_password("another password").startswith("scrypt:4096:8:1$")
+
+
+@pytest.mark.parametrize("cost", ["9", "21", "fifteen", "-3", "1e3"])
+def test_a_scrypt_cost_out_of_range_is_one_line_at_start(
+    cost: str, central: Central, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(SCRYPT_COST_VARIABLE, cost)
+    said = f"FAMILYCARD_SCRYPT_COST must be a whole number from 10 to 20, not {cost!r}"
+    result = CliRunner().invoke(
+        main, ["central", "add-user", "--instance", str(central.instance), "--username", "ada",
+               "--role", "network_admin"], env={"FAMILYCARD_USER_PASSWORD": "a-long-password"},
+    )  # fmt: skip
+    assert result.exit_code == 2 and result.output.strip().splitlines() == [f"Error: {said}"]
+    served = subprocess.run(  # gunicorn started directly stops in its master, before any worker
+        [sys.executable, "-m", "gunicorn", "-c", "python:cardsvc.central.gunicorn_conf"],
+        env={**os.environ, "FAMILYCARD_CENTRAL_BIND": f"127.0.0.1:{free_port()}"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert served.returncode != 0 and f"familycard central: {said}" in served.stderr
+    assert "Traceback" not in served.stderr
+    with pytest.raises(InvalidInput, match="FAMILYCARD_SCRYPT_COST"):
+        create_app(instance_settings(central.instance))
+
+
+def test_basic_auth_is_throttled_with_429(production_cost: Central) -> None:
+    central = production_cost
     for _ in range(5):
         wrong = central.client.get("/api/v1/admin/totals", headers=basic("admin", "wrong-password"))
         assert wrong.status_code == 401
@@ -71,7 +139,8 @@ def _median_login_time(client: FlaskClient, usernames: list[str]) -> float:
     return statistics.median(times)
 
 
-def test_unknown_usernames_cost_the_same_as_known_ones(central: Central) -> None:
+def test_unknown_usernames_cost_the_same_as_known_ones(production_cost: Central) -> None:
+    central = production_cost
     central.app.config.update(LOGIN_MAX_FAILURES=100, LOGIN_MAX_FAILURES_PER_ADDRESS=100)
     known = _median_login_time(central.client, ["admin"] * 7)
     unknown = _median_login_time(central.client, [f"nobody{n}" for n in range(7)])

@@ -14,6 +14,7 @@ from cardsvc.platform.clock import install_clock
 from cardsvc.platform.web.csrf import csrf_token
 from cardsvc.platform.web.forms import init_forms
 from cardsvc.platform.web.i18n import Catalog, init_i18n
+from cardsvc.platform.web.login import password_method
 from cardsvc.platform.web.look import install_look
 from cardsvc.platform.web.security import configure_web
 
@@ -21,9 +22,11 @@ from cardsvc.platform.web.security import configure_web
 def configure_app(
     app: Flask, catalog: Catalog, template_globals: dict[str, Callable[..., Any]] | None = None
 ) -> None:
-    """The system clock unless the settings bring one, cookies and security headers (``security``),
-    Flask-Babel with ``catalog``, the shared form macros (``fields.html``), the shared look (``look``:
-    Bootstrap Italia at ``/look/``), and ``csrf_token`` with ``template_globals`` in every template."""
+    """The scrypt cost checked (``login.password_method``), the system clock unless the settings bring
+    one, cookies and security headers (``security``), Flask-Babel with ``catalog``, the shared form
+    macros (``fields.html``), the shared look (``look``: Bootstrap Italia at ``/look/``), and
+    ``csrf_token`` with ``template_globals`` in every template."""
+    password_method()  # a scrypt cost out of range is refused at start, not at the first login
     install_clock(app.config)
     configure_web(app)
     init_i18n(app, catalog)

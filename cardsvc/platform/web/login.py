@@ -16,15 +16,17 @@ The tables live in each app's own database (:func:`login_tables` in its table de
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import Column, Index, MetaData, Table
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from cardsvc.core.errors import TooManyRequests
+from cardsvc.core.errors import InvalidInput, TooManyRequests
 from cardsvc.platform.settings_table import Setting
 from cardsvc.platform.storage.columns import Int, Text
 from cardsvc.platform.storage.database import Database
@@ -50,7 +52,9 @@ WEB_SETTINGS = (
 )
 MIN_PASSWORD_LENGTH = 10
 _LAST_SEEN_STEP = 60  # a session's last use is written at most once a minute
-_DUMMY_HASH = generate_password_hash("not a password of anyone", method="scrypt")
+SCRYPT_COST_VARIABLE = "FAMILYCARD_SCRYPT_COST"
+SCRYPT_COSTS = range(10, 21)
+DEFAULT_SCRYPT_COST = 15  # werkzeug's own: N = 2**15, about 0.1 s and 32 MiB for each hash or check
 
 
 class TooManyAttempts(TooManyRequests):
@@ -98,14 +102,44 @@ def password_problem(password: str) -> str | None:
     return None
 
 
+def password_method() -> str:
+    """werkzeug's scrypt method for new hashes: N = 2**cost, r = 8, p = 1. The cost is 15 unless
+    ``FAMILYCARD_SCRYPT_COST`` names another from 10 to 20 (the test suite, which logs in thousands of
+    times, runs at 10); :class:`InvalidInput` for anything else. A stored hash keeps the cost it was
+    made with, so changing it leaves every password working."""
+    raw = os.environ.get(SCRYPT_COST_VARIABLE, "").strip()
+    cost = int(raw) if raw.isdigit() else DEFAULT_SCRYPT_COST if not raw else -1
+    if cost not in SCRYPT_COSTS:
+        raise InvalidInput(
+            f"{SCRYPT_COST_VARIABLE} must be a whole number from {SCRYPT_COSTS[0]} to {SCRYPT_COSTS[-1]}, "
+            f"not {raw!r}",
+            code="invalid_scrypt_cost",
+        )
+    return f"scrypt:{2**cost}:8:1"
+
+
+def refuse_bad_scrypt_cost(app: str) -> None:
+    """Exit with one line on standard error when ``FAMILYCARD_SCRYPT_COST`` is not a cost
+    :func:`password_method` takes (gunicorn's master calls it before it forks the workers)."""
+    try:
+        password_method()
+    except InvalidInput as error:
+        raise SystemExit(f"familycard {app}: {error}") from None
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash("not a password of anyone", method=method)
+
+
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    return generate_password_hash(password, method=password_method())
 
 
 def password_matches(stored_hash: str | None, password: str) -> bool:
     """Check ``password``; with no stored hash, the same scrypt work is done and False returned."""
     if stored_hash is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(password_method()), password)
         return False
     return check_password_hash(stored_hash, password)
 
