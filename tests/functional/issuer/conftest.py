@@ -21,9 +21,14 @@ from cardsvc.platform.clock import ManualClock
 from cardsvc.platform.storage.engines import database_address
 from issuer import create_app
 from issuer import db as office_db
-from tests.conftest import database_url
+from tests.conftest import database_url, on_both_engines
 from tests.functional.conftest import NOW, PASS, USER_PASSWORD, Central
 from tests.functional.kiosk.conftest import CENTRAL_URL, in_process_transport
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The office's tests run on both engines (its data on SQLite and on PostgreSQL)."""
+    on_both_engines(metafunc, "office")
 
 
 def cli(*args: str) -> str:

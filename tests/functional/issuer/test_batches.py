@@ -14,15 +14,10 @@ from typing import Any
 import pytest
 
 from issuer import create_app
-from tests.conftest import on_both_engines
 from tests.functional.conftest import PASS
 from tests.functional.issuer.conftest import Desk
 
 pytestmark = pytest.mark.functional
-
-
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    on_both_engines(metafunc, "office")  # the office's data on SQLite and on PostgreSQL
 
 
 GOOD = """riferimento;referente;altri_genitori;anni_nascita_figli;indirizzo;residente;isee;carte

@@ -15,17 +15,12 @@ from click.testing import CliRunner
 from cardsvc.central.schema import open_database as open_central
 from cardsvc.cli import main
 from issuer.batch import parse_batch
-from tests.conftest import on_both_engines
 from tests.functional.conftest import PASS, Central
 from tests.functional.issuer.conftest import Desk
 from tests.functional.kiosk.conftest import in_process_transport
 from tests.functional.kiosk.test_sync import Unreliable
 
 pytestmark = pytest.mark.functional
-
-
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    on_both_engines(metafunc, "office")  # the office's data on SQLite and on PostgreSQL
 
 
 GOOD = """riferimento;referente;altri_genitori;anni_nascita_figli;indirizzo;residente;isee;carte

@@ -30,6 +30,7 @@ def test_office_instance_and_batch_files_are_private(office: Desk) -> None:
     assert_private(office.instance)
 
 
+@pytest.mark.parametrize("office", ["sqlite"], indirect=True)  # the file itself
 def test_serve_refuses_a_world_readable_database(office: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
     database = office.instance / "issuer.db"
     database.chmod(0o604)

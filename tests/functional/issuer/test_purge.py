@@ -15,15 +15,10 @@ from click.testing import CliRunner, Result
 from cardsvc.cli import main
 from cardsvc.core.timestamps import to_rfc3339
 from issuer.retention import erase_household, purge
-from tests.conftest import on_both_engines
 from tests.functional.conftest import NOW, PASS
 from tests.functional.issuer.conftest import Desk
 
 pytestmark = pytest.mark.functional
-
-
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    on_both_engines(metafunc, "office")  # the office's data on SQLite and on PostgreSQL
 
 
 DAY = 86_400

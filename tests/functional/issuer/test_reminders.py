@@ -18,15 +18,10 @@ from cardsvc.platform.i18n import format_day
 from cardsvc.platform.rome_calendar import ROME, last_valid_day
 from issuer.reminder_letters import Letter, letters_pdf
 from issuer.retention import purge
-from tests.conftest import on_both_engines
 from tests.functional.conftest import NOW
 from tests.functional.issuer.conftest import Desk
 
 pytestmark = pytest.mark.functional
-
-
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    on_both_engines(metafunc, "office")  # the office's data on SQLite and on PostgreSQL
 
 
 DAY = 86_400

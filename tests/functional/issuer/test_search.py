@@ -11,14 +11,9 @@ import pytest
 
 from cardsvc.platform.storage.transactions import write_transaction
 from issuer.households import HouseholdInput, save_household
-from tests.conftest import on_both_engines
 from tests.functional.issuer.conftest import Desk
 
 pytestmark = pytest.mark.functional
-
-
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    on_both_engines(metafunc, "office")  # the office's data on SQLite and on PostgreSQL
 
 
 def names_found(office: Desk, query: str, page: int | None = None) -> list[str]:

@@ -15,6 +15,7 @@ from tests.functional.storage_faults import damage_table
 pytestmark = pytest.mark.functional
 
 
+@pytest.mark.parametrize("office", ["sqlite"], indirect=True)  # the file itself
 def test_a_damaged_database_is_told_by_health_and_pages(office: Desk) -> None:
     assert office.client.get("/health").json == {"ok": True, "database": "ok"}
     office.register()
