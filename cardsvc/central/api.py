@@ -116,28 +116,33 @@ def enrol() -> Response:
 def kiosk_sync() -> Response:
     """The lists, offers and chain position a till needs; 304 when its ``If-None-Match`` names them."""
     kiosk = current_kiosk()
+    tag = _sync_tag(kiosk, _sync_state(kiosk))  # one statement: most tills hold the answer already
+    if conditional.held_by_caller(tag):
+        return conditional.answer(None, tag, now(), private=True)
     with read_snapshot(get_db()):  # the answer is made of what its ETag was made of
         state = _sync_state(kiosk)
-        tag = conditional.entity_tag("kiosk", kiosk["id"], *state.values())
-        if conditional.held_by_caller(tag):
-            return conditional.answer(None, tag, now(), private=True)
+        tag = _sync_tag(kiosk, state)
         bundle = _kiosk_bundle(kiosk, state, int_arg("since", 0), int_arg("trust_version", 0))
     return conditional.answer(bundle, tag, now(), private=True)
 
 
 def _sync_state(kiosk: dict[str, Any]) -> dict[str, Any]:
     """The numbers a kiosk's sync answer is made from (beside the request's own ``since`` and
-    ``trust_version``), read without reading the lists themselves."""
-    db = get_db()
+    ``trust_version``), read in one statement without reading the lists themselves."""
+    trust, revocation, offers = list_service.kiosk_versions(get_db(), kiosk["merchant_id"])
     issued_at, period = _revocations_signed_at()
     return {
-        "trust_version": list_service.trust_version(db),
-        "revocation_version": list_service.revocation_version(db),
+        "trust_version": trust,
+        "revocation_version": revocation,
         "issued_at": issued_at,
         "period": period,
-        "offers": registry.published_offer_versions(db, kiosk["merchant_id"]),
+        "offers": offers,
         "chain": [kiosk.get("epoch") or 0, kiosk.get("last_seq") or 0],
     }
+
+
+def _sync_tag(kiosk: dict[str, Any], state: dict[str, Any]) -> str:
+    return conditional.entity_tag("kiosk", kiosk["id"], *state.values())
 
 
 def _kiosk_bundle(

@@ -121,6 +121,24 @@ def revocation_version(db: Database) -> int:
     return int(db.execute("select coalesce(max(version), 0) from revocations").fetchone()[0])
 
 
+def kiosk_versions(db: Database, merchant_id: int) -> tuple[int, int, list[list[Any]]]:
+    """The trust list's and the revocation list's versions and the merchant's published offers (id and
+    last change), in one statement: what a till's sync answer is made of, read together without a
+    transaction (a statement sees one snapshot on either engine). ``not_initialised`` before the first
+    trust list."""
+    rows = db.execute(
+        "select v.trust, v.revocation, o.id, o.updated_at from (select "
+        "(select coalesce(max(version), 0) from trust_lists) as trust, "
+        "(select coalesce(max(version), 0) from revocations) as revocation) as v "
+        "left join offers o on o.merchant_id = ? and o.status = 'published' order by o.id",
+        [merchant_id],
+    ).fetchall()
+    trust, revocation = int(rows[0][0]), int(rows[0][1])
+    if trust == 0:
+        raise Unavailable("no trust list imported yet", code="not_initialised")
+    return trust, revocation, [[row[2], row[3]] for row in rows if row[2] is not None]
+
+
 def revoke_card(db: Database, cti: str, istat: str, revoked_at: int, reason: str) -> bool:
     """Add a card to the revocation list; False when it was already there.
 

@@ -196,16 +196,6 @@ def published_offers(db: Database, merchant_id: int | None = None) -> list[dict[
     return [offer_json(o) for o in db["offers"].rows_where(where, args, order_by="id")]
 
 
-def published_offer_versions(db: Database, merchant_id: int) -> list[list[Any]]:
-    """The id and last change of each published offer of the merchant: what its tills' offers are made
-    of, by index (see ``conditional``)."""
-    rows = db.execute(
-        "select id, updated_at from offers where merchant_id = ? and status = 'published' order by id",
-        [merchant_id],
-    )
-    return [[row[0], row[1]] for row in rows]
-
-
 def offer_json(offer: dict[str, Any]) -> dict[str, Any]:
     keys = (
         "id", "merchant_id", "title", "description", "kind", "percent", "amount_cents", "cap_cents",
