@@ -43,7 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .views_office import bp as office_bp
     from .views_reminders import bp as reminders_bp
 
-    configure_app(app, t, {"current_operator": current_operator, **template_helpers()})
+    configure_app(app, t, {"current_operator": current_operator, **template_helpers()}, logins=True)
     db.init_app(app)
     auth.init_app(app)
 

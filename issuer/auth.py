@@ -53,7 +53,9 @@ def check_login(username: str, password: str) -> dict[str, Any] | None:
     rows = list(get_db()["operators"].rows_where("username = ?", [username]))
     stored = rows[0]["password_hash"] if rows else None
     policy = LoginPolicy.from_config(current_app.config)
-    if not attempt_login(get_db(), username, password, stored, request.remote_addr, now(), policy):
+    if not attempt_login(
+        get_db(), "operators", username, password, stored, request.remote_addr, now(), policy
+    ):
         return None
     return dict(rows[0])
 

@@ -56,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             "change_text": change_text,
             **TEMPLATE_GLOBALS,
         },
+        logins=True,
     )
     errors.init_app(app)
     storage_errors.init_app(app)

@@ -72,7 +72,9 @@ def check_password(username: str, password: str) -> dict[str, Any] | None:
     """The user if the password is right; throttled (raises ``TooManyAttempts``), same work for all."""
     user = load_user(username)
     stored = user["password_hash"] if user is not None else None
-    if not attempt_login(get_db(), username, password, stored, request.remote_addr, now(), login_policy()):
+    if not attempt_login(
+        get_db(), "users", username, password, stored, request.remote_addr, now(), login_policy()
+    ):
         return None
     return user
 

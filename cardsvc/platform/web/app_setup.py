@@ -20,13 +20,17 @@ from cardsvc.platform.web.security import configure_web
 
 
 def configure_app(
-    app: Flask, catalog: Catalog, template_globals: dict[str, Callable[..., Any]] | None = None
+    app: Flask,
+    catalog: Catalog,
+    template_globals: dict[str, Callable[..., Any]] | None = None,
+    logins: bool = False,
 ) -> None:
-    """The scrypt cost checked (``login.password_method``), the system clock unless the settings bring
-    one, cookies and security headers (``security``), Flask-Babel with ``catalog``, the shared form
-    macros (``fields.html``), the shared look (``look``: Bootstrap Italia at ``/look/``), and
-    ``csrf_token`` with ``template_globals`` in every template."""
-    password_method()  # a scrypt cost out of range is refused at start, not at the first login
+    """For an app with ``logins``, the scrypt cost checked (``login.password_method``); then the system
+    clock unless the settings bring one, cookies and security headers (``security``), Flask-Babel with
+    ``catalog``, the shared form macros (``fields.html``), the shared look (``look``: Bootstrap Italia at
+    ``/look/``), and ``csrf_token`` with ``template_globals`` in every template."""
+    if logins:
+        password_method()  # a scrypt cost out of range is refused at start, not at the first login
     install_clock(app.config)
     configure_web(app)
     init_i18n(app, catalog)

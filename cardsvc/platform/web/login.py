@@ -53,7 +53,7 @@ WEB_SETTINGS = (
 MIN_PASSWORD_LENGTH = 10
 _LAST_SEEN_STEP = 60  # a session's last use is written at most once a minute
 SCRYPT_COST_VARIABLE = "FAMILYCARD_SCRYPT_COST"
-SCRYPT_COSTS = range(10, 21)
+SCRYPT_COSTS = range(10, 18)  # 17: 128 MiB of memory for each hash or check, as many as logins at once
 DEFAULT_SCRYPT_COST = 15  # werkzeug's own: N = 2**15, about 0.1 s and 32 MiB for each hash or check
 
 
@@ -104,11 +104,11 @@ def password_problem(password: str) -> str | None:
 
 def password_method() -> str:
     """werkzeug's scrypt method for new hashes: N = 2**cost, r = 8, p = 1. The cost is 15 unless
-    ``FAMILYCARD_SCRYPT_COST`` names another from 10 to 20 (the test suite, which logs in thousands of
-    times, runs at 10); :class:`InvalidInput` for anything else. A stored hash keeps the cost it was
-    made with, so changing it leaves every password working."""
+    ``FAMILYCARD_SCRYPT_COST`` names another from 10 to 17 (the test suite, which logs in thousands of
+    times, runs at 10); :class:`InvalidInput` for anything else. A stored hash made at another cost
+    still logs in, and is made again at this one (:func:`attempt_login`)."""
     raw = os.environ.get(SCRYPT_COST_VARIABLE, "").strip()
-    cost = int(raw) if raw.isdigit() else DEFAULT_SCRYPT_COST if not raw else -1
+    cost = int(raw) if raw.isascii() and raw.isdigit() else DEFAULT_SCRYPT_COST if not raw else -1
     if cost not in SCRYPT_COSTS:
         raise InvalidInput(
             f"{SCRYPT_COST_VARIABLE} must be a whole number from {SCRYPT_COSTS[0]} to {SCRYPT_COSTS[-1]}, "
@@ -183,6 +183,7 @@ def clear_failures(db: Database, username: str) -> None:
 
 def attempt_login(
     db: Database,
+    accounts: str,
     username: str,
     password: str,
     stored_hash: str | None,
@@ -191,10 +192,17 @@ def attempt_login(
     policy: LoginPolicy,
 ) -> bool:
     """One login attempt, throttled: True when the password matches ``stored_hash`` (None for an unknown
-    user, which costs the same). Raises :class:`TooManyAttempts` before checking when over the limit."""
+    user, which costs the same). Raises :class:`TooManyAttempts` before checking when over the limit.
+
+    A hash made at another scrypt cost than today's is made again at today's, in the table ``accounts``
+    (its ``password_hash`` by ``username``): an unknown username, checked at today's cost, would
+    otherwise take a different time from a known one."""
     check_throttle(db, username, address, now, policy)
     if password_matches(stored_hash, password):
         clear_failures(db, username)
+        if stored_hash is not None and not stored_hash.startswith(password_method() + "$"):
+            with write_transaction(db):
+                db.table(accounts).update(username, {"password_hash": hash_password(password)}, by="username")
         return True
     record_failure(db, username, address, now, policy)
     return False

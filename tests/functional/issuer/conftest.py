@@ -29,6 +29,7 @@ from tests.functional.kiosk.conftest import CENTRAL_URL, in_process_transport
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """The office's tests run on both engines (its data on SQLite and on PostgreSQL)."""
     on_both_engines(metafunc, "office")
+    on_both_engines(metafunc, "make_office_with")
 
 
 def cli(*args: str) -> str:
@@ -166,15 +167,20 @@ def make_office(central: Central, instance: Path, transport: Any = None) -> Desk
     return desk
 
 
+def office_engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The office's database: its SQLite file, or a fresh PostgreSQL database for the PostgreSQL run of
+    a test (``tests.conftest.on_both_engines``)."""
+    url = database_url(request, getattr(request, "param", "sqlite"), "office_template")
+    if url:
+        monkeypatch.setenv("FAMILYCARD_ISSUER_DATABASE_URL", url)
+
+
 @pytest.fixture
 def office(
     central: Central, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Desk]:
-    """An office on SQLite, or on a fresh PostgreSQL database in the modules that run on both engines
-    (``tests.conftest.on_both_engines``)."""
-    url = database_url(request, getattr(request, "param", "sqlite"), "office_template")
-    if url:
-        monkeypatch.setenv("FAMILYCARD_ISSUER_DATABASE_URL", url)
+    """An office, logged in, on either engine."""
+    office_engine(request, monkeypatch)
     desk = make_office(central, tmp_path / "office")
     assert desk.login().status_code == 302
     yield desk
@@ -182,10 +188,16 @@ def office(
 
 
 @pytest.fixture
-def make_office_with(central: Central, tmp_path: Path) -> Callable[..., Desk]:
+def make_office_with(
+    central: Central, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., Desk]]:
+    """An office, logged in, on either engine, made with the transport a test gives."""
+    office_engine(request, monkeypatch)
+
     def make(transport: Any) -> Desk:
         desk = make_office(central, tmp_path / "office", transport)
         assert desk.login().status_code == 302
         return desk
 
-    return make
+    yield make
+    office_db.close_all()
