@@ -9,6 +9,7 @@ CHROMIUM := /usr/bin/chromium
 PDFTOPPM := /usr/bin/pdftoppm
 POSTGRES := /usr/share/postgresql-common/pg_wrapper
 HAPROXY := /usr/sbin/haproxy
+PGBOUNCER := /usr/sbin/pgbouncer
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The demo's keys are encrypted with this passphrase unless you set your own.
 export FAMILYCARD_PASSPHRASE ?= demo-passphrase-not-for-production
@@ -77,6 +78,12 @@ $(HAPROXY):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends haproxy
 
+# The database operations test puts Debian's pgbouncer between the central service and PostgreSQL
+# (tests/e2e/pgbouncer.py); its packaged service is not used.
+$(PGBOUNCER):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends pgbouncer
+
 demo: $(STAMP) messages-compile
 	$(BIN)/familycard demo --home var/demo
 
@@ -89,7 +96,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 # One worker per core; the real-server tests share one worker (see tests/conftest.py).
-test: $(STAMP) $(XCHECK_STAMP) $(CHROMIUM) $(PDFTOPPM) $(POSTGRES) $(HAPROXY) messages-compile lint typecheck
+test: $(STAMP) $(XCHECK_STAMP) $(CHROMIUM) $(PDFTOPPM) $(POSTGRES) $(HAPROXY) $(PGBOUNCER) messages-compile lint typecheck
 	$(BIN)/pytest -n auto --dist loadgroup
 
 unit: $(STAMP) messages-compile

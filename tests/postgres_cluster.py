@@ -18,6 +18,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -42,9 +43,16 @@ class PostgresCluster:
     """One server; :meth:`database` makes a new empty (or templated) database and returns its URL.
 
     ``durable``: ``fsync``, ``synchronous_commit`` and ``full_page_writes`` stay on (PostgreSQL's
-    defaults, a production server's durability), for the benchmarks; the tests leave them off."""
+    defaults, a production server's durability), for the benchmarks; the tests leave them off.
+    ``settings`` are added to its ``postgresql.conf``; ``make_data``, when given, fills the data folder
+    (a base backup, say) instead of ``initdb``."""
 
-    def __init__(self, durable: bool = False) -> None:
+    def __init__(
+        self,
+        durable: bool = False,
+        settings: dict[str, str] | None = None,
+        make_data: Callable[[PostgresCluster], None] | None = None,
+    ) -> None:
         bin_dir = binaries()
         if bin_dir is None:
             raise RuntimeError("PostgreSQL is not installed (make test installs Debian's postgresql)")
@@ -57,7 +65,14 @@ class PostgresCluster:
         if os.geteuid() == 0:
             pw = pwd.getpwnam("postgres")
             os.chown(self.root, pw.pw_uid, pw.pw_gid)
-        self._run("initdb", "-D", str(self.data), "-U", self.user, "--auth=trust", "-E", "UTF8", "--no-sync")
+        if make_data is None:
+            initdb = ("-D", str(self.data), "-U", self.user, "--auth=trust", "-E", "UTF8", "--no-sync")
+            self._run("initdb", *initdb)
+        else:
+            make_data(self)
+        if settings:
+            lines = "".join(f"{name} = '{value}'\n" for name, value in settings.items())
+            self.as_owner("sh", "-c", f"cat >> {self.data / 'postgresql.conf'}", given=lines)
         speed = "" if durable else "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
         self._run(
             "pg_ctl", "-D", str(self.data), "-l", str(self.root / "log"), "-w", "-t", "60", "start", "-o",
@@ -65,10 +80,20 @@ class PostgresCluster:
         )  # fmt: skip
 
     def _run(self, tool: str, *args: str) -> None:
-        command = [str(self.bin / tool), *args]
+        self.as_owner(str(self.bin / tool), *args)
+
+    def as_owner(self, *command: str, given: str | None = None) -> str:
+        """Run ``command`` as the server's owner (``postgres`` when the tests run as root), in its
+        folder, with ``given`` on its input; its output."""
+        line = list(command)
         if os.geteuid() == 0:
-            command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, cwd=self.root)
+            line = ["runuser", "-u", "postgres", "--", *line]
+        done = subprocess.run(line, check=True, capture_output=True, cwd=self.root, input=given, text=True)
+        return done.stdout
+
+    def tool(self, name: str) -> str:
+        """The path of one of PostgreSQL's programs (``pg_basebackup``, ``pg_ctl``…)."""
+        return str(self.bin / name)
 
     def url(self, name: str = "postgres") -> str:
         return f"postgresql://{self.user}@127.0.0.1:{self.port}/{name}"

@@ -15,6 +15,7 @@ PostgreSQL returns ``numeric`` for sums of integers; the connection reads such v
 from __future__ import annotations
 
 import re
+import select
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -23,6 +24,8 @@ from functools import lru_cache
 from itertools import count
 from typing import Any
 
+import psycopg
+from psycopg.pq import ConnStatus
 from sqlalchemy import Engine, MetaData, Table, bindparam, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -219,9 +222,21 @@ class Database:
 
     @property
     def closed(self) -> bool:
-        if self.postgres:
-            return bool(self.raw.closed or self.raw.broken)
-        return False
+        """The server connection is gone: closed, broken by a failed statement, or, while idle, ended by
+        the server (a restart, a failover, pgbouncer closing it), seen without a round trip: the socket
+        has something to read although no statement is running."""
+        if not self.postgres:
+            return False
+        if self.raw.closed or self.raw.broken:
+            return True
+        pgconn = self.raw.pgconn
+        if self.in_transaction or not select.select([pgconn.socket], [], [], 0)[0]:
+            return False
+        try:
+            pgconn.consume_input()  # what the server sent: its goodbye, or a notice that changes nothing
+        except psycopg.OperationalError:  # the end of the connection
+            return True
+        return bool(pgconn.status != ConnStatus.OK)
 
 
 def lock_number(*key: str) -> int:
