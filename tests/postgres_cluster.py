@@ -82,12 +82,14 @@ class PostgresCluster:
     def _run(self, tool: str, *args: str) -> None:
         self.as_owner(str(self.bin / tool), *args)
 
+    def owner_command(self, *command: str) -> list[str]:
+        """``command`` as the server's owner runs it (``postgres`` when the tests run as root)."""
+        return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else list(command)
+
     def as_owner(self, *command: str, given: str | None = None) -> str:
-        """Run ``command`` as the server's owner (``postgres`` when the tests run as root), in its
-        folder, with ``given`` on its input; its output."""
-        line = list(command)
-        if os.geteuid() == 0:
-            line = ["runuser", "-u", "postgres", "--", *line]
+        """Run ``command`` as the server's owner, in its folder, with ``given`` on its input; its
+        output."""
+        line = self.owner_command(*command)
         done = subprocess.run(line, check=True, capture_output=True, cwd=self.root, input=given, text=True)
         return done.stdout
 

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.e2e.servers import free_port
+from tests.e2e.servers import free_port, stop
 
 HAPROXY = Path("/usr/sbin/haproxy")
 SERVED_BY = "X-Served-By"
@@ -117,12 +117,7 @@ def haproxy(folder: Path, backends: dict[str, str]) -> Iterator[Balancer]:
         balancer.wait_for_states(dict.fromkeys(backends, "UP"))
         yield balancer
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def _wait_until_listening(balancer: Balancer, timeout: float = 10) -> None:

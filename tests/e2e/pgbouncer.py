@@ -4,7 +4,6 @@ pooling, as docs/deploy.md sets it up, one database name that the service connec
 
 from __future__ import annotations
 
-import os
 import subprocess
 import time
 from collections.abc import Iterator
@@ -14,10 +13,11 @@ from pathlib import Path
 
 import psycopg
 
-from tests.e2e.servers import free_port
+from tests.e2e.servers import free_port, stop
 from tests.postgres_cluster import PostgresCluster
 
 PGBOUNCER = Path("/usr/sbin/pgbouncer")
+NAME = "familycard"  # the database name the service asks pgbouncer for
 
 CONFIG = """\
 [databases]
@@ -43,27 +43,28 @@ logfile = {folder}/pgbouncer.log
 
 @dataclass
 class Pgbouncer:
-    """The running pgbouncer: the URL the service uses, its configuration file, its process."""
+    """The running pgbouncer: where it listens, its configuration file, the user it lets in."""
 
-    url: str
-    config: Path
-    name: str
     port: int
-    process: subprocess.Popen[bytes]
+    config: Path
+    user: str
+
+    @property
+    def url(self) -> str:
+        """The address the service connects to (pgbouncer's database name, not the server's)."""
+        return f"postgresql://{self.user}@127.0.0.1:{self.port}/{NAME}"
 
     def point_at(self, cluster: PostgresCluster, database: str) -> None:
         """New server connections go to ``database`` on ``cluster``: the configuration is written and
         reloaded through pgbouncer's admin console (``RELOAD``), as an operator does after a failover."""
-        self.config.write_text(self.config_text(cluster, database))
+        self.write_config(cluster, database)
         cluster.as_owner(cluster.tool("psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", cluster.user,
                          "-d", "pgbouncer", "-c", "RELOAD")  # fmt: skip
 
-    def config_text(self, cluster: PostgresCluster, database: str) -> str:
-        folder = self.config.parent
-        return CONFIG.format(
-            name=self.name, server_port=cluster.port, database=database, port=self.port, folder=folder,
-            user=cluster.user,
-        )  # fmt: skip
+    def write_config(self, cluster: PostgresCluster, database: str) -> None:
+        text = CONFIG.format(name=NAME, server_port=cluster.port, database=database, port=self.port,
+                             folder=self.config.parent, user=cluster.user)  # fmt: skip
+        cluster.as_owner("sh", "-c", f"cat > {self.config}", given=text)
 
 
 @contextmanager
@@ -71,23 +72,18 @@ def pgbouncer(cluster: PostgresCluster, database: str, folder: Path) -> Iterator
     """pgbouncer in front of ``database`` on ``cluster``, its files in ``folder`` (which the server's
     owner can write), run by that owner (pgbouncer refuses root), stopped when the block ends."""
     cluster.as_owner("sh", "-c", f"cat > {folder / 'users.txt'}", given=f'"{cluster.user}" ""\n')
-    port = free_port()
-    bouncer = Pgbouncer(f"postgresql://{cluster.user}@127.0.0.1:{port}/familycard", folder / "pgbouncer.ini",
-                        "familycard", port, None)  # type: ignore[arg-type]  # fmt: skip
-    cluster.as_owner("sh", "-c", f"cat > {bouncer.config}", given=bouncer.config_text(cluster, database))
-    command = [str(PGBOUNCER), str(bouncer.config)]
-    if os.geteuid() == 0:
-        command = ["runuser", "-u", "postgres", "--", *command]
-    bouncer.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    bouncer = Pgbouncer(free_port(), folder / "pgbouncer.ini", cluster.user)
+    bouncer.write_config(cluster, database)
+    command = cluster.owner_command(str(PGBOUNCER), str(bouncer.config))
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait_until_it_answers(bouncer)
+        _wait_until_it_answers(bouncer, process)
         yield bouncer
     finally:
-        bouncer.process.terminate()
-        bouncer.process.wait(timeout=10)
+        stop(process)
 
 
-def _wait_until_it_answers(bouncer: Pgbouncer, timeout: float = 10) -> None:
+def _wait_until_it_answers(bouncer: Pgbouncer, process: subprocess.Popen[bytes], timeout: float = 10) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -95,6 +91,6 @@ def _wait_until_it_answers(bouncer: Pgbouncer, timeout: float = 10) -> None:
                 conn.execute("select 1")
             return
         except psycopg.OperationalError:
-            if bouncer.process.poll() is not None or time.monotonic() > deadline:
+            if process.poll() is not None or time.monotonic() > deadline:
                 raise
             time.sleep(0.1)

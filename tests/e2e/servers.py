@@ -31,6 +31,32 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Ask ``process`` to end (SIGTERM); kill it when it has not ended within ten seconds."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def central_gunicorn_refusal() -> str:
+    """Start the central service's gunicorn directly, which must stop in its master before any worker,
+    without a traceback; what it said on standard error."""
+    served = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "-c", "python:cardsvc.central.gunicorn_conf"],
+        env={**os.environ, "FAMILYCARD_CENTRAL_BIND": f"127.0.0.1:{free_port()}"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert served.returncode != 0 and "Traceback" not in served.stderr, served.stderr
+    return served.stderr
+
+
 @dataclass
 class Server:
     base: str
@@ -59,13 +85,7 @@ def familycard_process(args: list[str], env: dict[str, str], health_path: str, l
             wait_until_up(base + health_path, process)
             yield Server(base, process)
         finally:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            stop(process)
 
 
 @contextmanager

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import json
 import os
-import pwd
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -45,9 +44,10 @@ RESTORE_POINT = "before-the-third-batch"
 def work() -> Iterator[Path]:
     """A folder the database servers' owner can write: the WAL archive, base backups, pgbouncer."""
     folder = Path(tempfile.mkdtemp(prefix="familycard-ops-"))
+    (folder / "archive").mkdir()
     if os.geteuid() == 0:
-        owner = pwd.getpwnam("postgres")
-        os.chown(folder, owner.pw_uid, owner.pw_gid)
+        for path in (folder, folder / "archive"):
+            shutil.chown(path, "postgres", "postgres")
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
 
@@ -83,9 +83,9 @@ def recovering(url: str) -> bool:
     return bool(row and row[0])
 
 
-def until(check: object, timeout: float = 30) -> None:
+def until(check: Callable[[], bool], timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
-    while not check():  # type: ignore[operator]
+    while not check():
         assert time.monotonic() < deadline, f"not reached in {timeout} s"
         time.sleep(0.2)
 
@@ -97,8 +97,6 @@ def spend(till: Till, batches: int) -> int:
 def test_pgbouncer_a_promoted_standby_and_point_in_time_recovery(
     tmp_path: Path, work: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (work / "archive").mkdir()
-    shutil.chown(work / "archive", *(["postgres", "postgres"] if os.geteuid() == 0 else [None, None]))
     primary = PostgresCluster(durable=True, settings=archiving(work))
     standby = restored = None
     try:

@@ -17,14 +17,7 @@ def test_a_central_file_of_the_release_before_is_taken_over(tmp_path: Path) -> N
     from cardsvc.central.schema import open_database
 
     path = str(tmp_path / "central.db")
-    old = central_schema.make(path)
-    old["comuni"].insert({"istat": "108040", "name": "Seveso"})
-    old["merchants"].insert({"id": 3, "name": "Forno", "vat": "01234567897", "istat": "108040"})
-    for at, status in ((20, "published"), (10, "draft"), (30, "suspended")):  # written out of time order
-        old["offer_status_history"].insert({"offer_id": 1, "status": status, "at": at})
-    old["report_changes"].insert({"month": "2026-10", "version": 7})
-    old.conn.commit()
-    old.close()
+    central_schema.make_filled(path)
     db = open_database(path)
     assert [row["status"] for row in db.query("select status from offer_status_history order by id")] == [
         "published",

@@ -5,10 +5,7 @@ and a database holding someone else's tables is refused."""
 from __future__ import annotations
 
 import importlib
-import os
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -23,7 +20,8 @@ from cardsvc.platform.storage.database import lock_number, to_format_style
 from cardsvc.platform.storage.engines import engine_for, refuse_unusable
 from cardsvc.platform.storage.migrate import SchemaRefused
 from tests.conftest import ENGINES
-from tests.postgres_cluster import PostgresCluster, free_port
+from tests.e2e.servers import central_gunicorn_refusal
+from tests.postgres_cluster import PostgresCluster
 
 pytestmark = pytest.mark.functional
 APPS = {
@@ -135,16 +133,8 @@ def test_a_database_url_that_cannot_be_used_is_one_line_at_start(
     assert result.exit_code == 2
     [line] = result.output.strip().splitlines()
     assert said in line and "Traceback" not in result.output
-    served = subprocess.run(  # gunicorn started directly stops in its master, before any worker
-        [sys.executable, "-m", "gunicorn", "-c", "python:cardsvc.central.gunicorn_conf"],
-        env={**os.environ, "FAMILYCARD_CENTRAL_BIND": f"127.0.0.1:{free_port()}"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert served.returncode != 0
-    assert "familycard central: " in served.stderr and said in served.stderr
-    assert "Traceback" not in served.stderr
+    refused = central_gunicorn_refusal()
+    assert "familycard central: " in refused and said in refused
 
 
 @pytest.mark.postgresql

@@ -207,14 +207,7 @@ def test_a_row_postgresql_refuses_leaves_the_target_empty(
 def test_a_file_of_the_release_before_alembic_goes_straight_to_postgres(
     tmp_path: Path, postgres: PostgresCluster
 ) -> None:
-    old = central_schema.make(str(tmp_path / "central.db"))
-    old["comuni"].insert({"istat": "108040", "name": "Seveso"})
-    old["merchants"].insert({"id": 3, "name": "Forno", "vat": "01234567897", "istat": "108040"})
-    for at, status in ((20, "published"), (10, "draft"), (30, "suspended")):  # written out of time order
-        old["offer_status_history"].insert({"offer_id": 1, "status": status, "at": at})
-    old["report_changes"].insert({"month": "2026-10", "version": 7})
-    old.conn.commit()
-    old.close()
+    central_schema.make_filled(str(tmp_path / "central.db"))
     url = postgres.database(prefix="copy")
 
     done = CliRunner().invoke(

@@ -331,3 +331,16 @@ def m011_shop_applications(db: Database) -> None:
 def make(path: str) -> Database:
     """A file as that release left it, every step applied."""
     return made(path, migrations)
+
+
+def make_filled(path: str) -> None:
+    """A file of that release holding a comune, a shop, its offer's history written out of time order
+    (20, 10, 30) and a month's change counter at version 7."""
+    old = make(path)
+    old["comuni"].insert({"istat": "108040", "name": "Seveso"})
+    old["merchants"].insert({"id": 3, "name": "Forno", "vat": "01234567897", "istat": "108040"})
+    for at, status in ((20, "published"), (10, "draft"), (30, "suspended")):
+        old["offer_status_history"].insert({"offer_id": 1, "status": status, "at": at})
+    old["report_changes"].insert({"month": "2026-10", "version": 7})
+    old.conn.commit()
+    old.close()
