@@ -54,10 +54,14 @@ def current_trust_list_jws(db: Database) -> str:
 
 def trust_version(db: Database) -> int:
     """The version of the newest imported trust list; ``not_initialised`` before the first import."""
-    version = int(db.execute("select coalesce(max(version), 0) from trust_lists").fetchone()[0])
-    if version == 0:
+    return _imported(int(db.execute("select coalesce(max(version), 0) from trust_lists").fetchone()[0]))
+
+
+def _imported(trust_version: int) -> int:
+    """``trust_version``, or ``not_initialised`` when it is 0 (no trust list imported yet)."""
+    if trust_version == 0:
         raise Unavailable("no trust list imported yet", code="not_initialised")
-    return version
+    return trust_version
 
 
 def trust_list_jws(db: Database, version: int) -> str:
@@ -133,9 +137,7 @@ def kiosk_versions(db: Database, merchant_id: int) -> tuple[int, int, list[list[
         "left join offers o on o.merchant_id = ? and o.status = 'published' order by o.id",
         [merchant_id],
     ).fetchall()
-    trust, revocation = int(rows[0][0]), int(rows[0][1])
-    if trust == 0:
-        raise Unavailable("no trust list imported yet", code="not_initialised")
+    trust, revocation = _imported(int(rows[0][0])), int(rows[0][1])
     return trust, revocation, [[row[2], row[3]] for row in rows if row[2] is not None]
 
 
